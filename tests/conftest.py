@@ -1,0 +1,8 @@
+"""Shared test configuration: Qt runs offscreen; nothing here imports Qt itself."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("MPLBACKEND", "Agg")

@@ -1,0 +1,1 @@
+"""Neural Network Workbench: the PySide6 desktop application and the headless command line."""
