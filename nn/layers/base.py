@@ -1,0 +1,110 @@
+"""The layer protocol every building block follows (book ch. 5.4–5.6, Keras ``build``).
+
+A layer is small and honest:
+
+* ``build(input_shape, rng, dtype)`` checks the incoming per-sample shape, creates ``params``
+  (trainable arrays), ``grads`` (same keys, same shapes) and ``buffers`` (non-trained state), and
+  returns the per-sample output shape. An incompatible shape raises :class:`ShapeMismatch`.
+* ``forward(x, training=False)`` and ``backward(dout)`` return new arrays; ``backward`` never
+  mutates ``dout``. Gradients are written into ``grads`` in place.
+* ``get_config()`` returns the constructor arguments, so ``type(layer)(**layer.get_config())``
+  rebuilds it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import numpy as np
+from numpy.typing import DTypeLike, NDArray
+
+Shape = tuple[int, ...]
+
+
+class ShapeMismatch(ValueError):
+    """Raised by ``Layer.build``: ``needed`` says what input the layer requires."""
+
+    def __init__(self, needed: str) -> None:
+        super().__init__(needed)
+        self.needed = needed
+
+
+class Layer:
+    """Base class: no parameters, identity shape; subclasses override what they need."""
+
+    #: Parameter keys that L2 weight decay applies to (weights, never biases or BN γ/β).
+    decay_keys: ClassVar[tuple[str, ...]] = ()
+    #: False for layers whose backward is undefined (``Step``).
+    differentiable: ClassVar[bool] = True
+
+    def __init__(self) -> None:
+        self.params: dict[str, NDArray] = {}
+        self.grads: dict[str, NDArray] = {}
+        self.buffers: dict[str, NDArray] = {}
+        self.name: str = type(self).__name__
+        #: The model clears this on its first layer: the gradient w.r.t. the network's input
+        #: is needed only for saliency, so computing it every step wastes a matmul.
+        self.input_grad: bool = True
+        self.input_shape: Shape | None = None
+        self.output_shape: Shape | None = None
+        self.dtype: np.dtype = np.dtype(np.float32)
+
+    # ----------------------------------------------------------------------------- building
+    def build(self, input_shape: Shape, rng: np.random.Generator, dtype: DTypeLike) -> Shape:
+        """Check ``input_shape`` (per sample, no batch axis), create arrays, return output shape."""
+        self.dtype = np.dtype(dtype)
+        self.input_shape = tuple(int(s) for s in input_shape)
+        self.output_shape = self.compute_output_shape(self.input_shape)
+        self._create_params(rng)
+        self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
+        return self.output_shape
+
+    def compute_output_shape(self, input_shape: Shape) -> Shape:
+        """Per-sample output shape; raise :class:`ShapeMismatch` if the input is unusable."""
+        return input_shape
+
+    def _create_params(self, rng: np.random.Generator) -> None:
+        """Create ``params`` and ``buffers``; called by :meth:`build`."""
+
+    # ------------------------------------------------------------------------------ compute
+    def forward(self, x: NDArray, training: bool = False) -> NDArray:
+        raise NotImplementedError
+
+    def backward(self, dout: NDArray) -> NDArray | None:
+        raise NotImplementedError
+
+    # ------------------------------------------------------------------------------ config
+    def get_config(self) -> dict[str, Any]:
+        return {}
+
+    @property
+    def parameter_count(self) -> int:
+        return int(sum(p.size for p in self.params.values()))
+
+    def describe(self) -> str:
+        """Short human-readable form, e.g. ``Conv2D(filters=16, kernel_size=3)``."""
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items() if v is not None)
+        return f"{type(self).__name__}({args})"
+
+    def __repr__(self) -> str:
+        return self.describe()
+
+
+def require_rank(input_shape: Shape, rank: int, what: str) -> None:
+    """Raise :class:`ShapeMismatch` unless ``input_shape`` has ``rank`` axes."""
+    if len(input_shape) != rank:
+        raise ShapeMismatch(what)
+
+
+def as_pair(value: int | tuple[int, int] | list[int], name: str) -> tuple[int, int]:
+    """Normalise ``3`` or ``(3, 3)`` to a pair of positive ints, or raise ``ValueError``."""
+    pair = (value, value) if isinstance(value, (int, np.integer)) else tuple(value)
+    if len(pair) != 2 or not all(isinstance(v, (int, np.integer)) for v in pair):
+        raise ValueError(f"Invalid {name}: {value!r} (must be an int or a pair of ints)")
+    return int(pair[0]), int(pair[1])
+
+
+def check_positive_int(value: Any, name: str, minimum: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ValueError(f"Invalid {name}: {value!r} (must be an integer ≥ {minimum})")
+    return int(value)

@@ -1,0 +1,158 @@
+"""Max and average pooling (book ch. 7.3) over strided views, plus ``Flatten``.
+
+The book pools by im2col then ``np.max(col, axis=1)``: a reduction over a length-4 axis, which
+NumPy does slowly. Here the pool is an element-wise ``np.maximum`` (or sum) of the ``ph·pw``
+strided views of the input, one per kernel offset: a loop over kernel offsets, never over pixels.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from nn.im2col import conv_output_size, pad_images
+from nn.layers.base import Layer, Shape, ShapeMismatch, as_pair, check_positive_int, require_rank
+
+
+class _Pool2D(Layer):
+    """Shared shape logic: ``x`` (N, C, H, W) → (N, C, OH, OW)."""
+
+    def __init__(
+        self, pool_size: int | tuple[int, int] = 2, stride: int | None = None, pad: int = 0
+    ) -> None:
+        super().__init__()
+        self.pool_size = as_pair(pool_size, "pool_size")
+        for k in self.pool_size:
+            check_positive_int(k, "pool_size")
+        self.stride = self.pool_size[0] if stride is None else check_positive_int(stride, "stride")
+        self.pad = check_positive_int(pad, "pad", minimum=0)
+        if self.pad >= min(self.pool_size):
+            raise ValueError(
+                f"Invalid pad: {pad} (must be smaller than the pool size {min(self.pool_size)}, "
+                "or some windows would hold padding only)"
+            )
+        self._xp: NDArray | None = None
+        self._x_shape: tuple[int, ...] = ()
+
+    def compute_output_shape(self, input_shape: Shape) -> Shape:
+        name = type(self).__name__
+        require_rank(
+            input_shape,
+            3,
+            f"a 3-D input (channels, height, width); place {name} before any Flatten or "
+            "Dense layer",
+        )
+        c, h, w = input_shape
+        ph, pw = self.pool_size
+        if h + 2 * self.pad < ph or w + 2 * self.pad < pw:
+            raise ShapeMismatch(
+                f"an input of at least {ph - 2 * self.pad}×{pw - 2 * self.pad} pixels for its "
+                f"{ph}×{pw} window (it is larger than the input)"
+            )
+        return (
+            c,
+            conv_output_size(h, ph, self.stride, self.pad),
+            conv_output_size(w, pw, self.stride, self.pad),
+        )
+
+    def _offset_views(self, xp: NDArray) -> list[NDArray]:
+        """One strided view (N, C, OH, OW) per kernel offset ``(i, j)``, row-major."""
+        _, oh, ow = self.output_shape
+        s = self.stride
+        ph, pw = self.pool_size
+        return [
+            xp[:, :, i : i + s * oh : s, j : j + s * ow : s] for i in range(ph) for j in range(pw)
+        ]
+
+    def _overlapping(self) -> bool:
+        return self.stride < max(self.pool_size)
+
+    def _crop(self, dxp: NDArray) -> NDArray:
+        if self.pad == 0:
+            return dxp
+        p = self.pad
+        h, w = self._x_shape[2:]
+        return dxp[:, :, p : p + h, p : p + w]
+
+    def get_config(self) -> dict[str, Any]:
+        ph, pw = self.pool_size
+        return {"pool_size": ph if ph == pw else [ph, pw], "stride": self.stride, "pad": self.pad}
+
+
+class MaxPool2D(_Pool2D):
+    """Maximum over each window.
+
+    Ties (common on MNIST, where strokes saturate at 1.0) send the whole gradient to the *first*
+    maximal element in row-major window order, as the book's ``argmax`` and PyTorch do.
+    """
+
+    def forward(self, x: NDArray, training: bool = False) -> NDArray:
+        self._x_shape = x.shape
+        xp = pad_images(x, self.pad, value=-np.inf)
+        views = self._offset_views(xp)
+        out = views[0].copy()
+        # Record which offset won each window; strict ">" keeps the first maximum on ties.
+        # Offsets are visited in increasing order, so "winner = max(winner, k·greater)" sets
+        # the index exactly where v beat the running maximum (masked copies are far slower).
+        winner = np.zeros(out.shape, dtype=np.uint8)
+        greater = np.empty(out.shape, dtype=bool)
+        step = np.empty(out.shape, dtype=np.uint8)
+        for k, v in enumerate(views[1:], start=1):
+            np.greater(v, out, out=greater)
+            np.maximum(out, v, out=out)
+            np.multiply(greater, np.uint8(k), out=step)
+            np.maximum(winner, step, out=winner)
+        self._winner, self._xp_shape = winner, xp.shape
+        return out
+
+    def backward(self, dout: NDArray) -> NDArray:
+        dxp = np.zeros(self._xp_shape, dtype=dout.dtype)
+        overlapping = self._overlapping()
+        for k, dv in enumerate(self._offset_views(dxp)):
+            routed = self._winner == k
+            if overlapping:
+                dv += dout * routed
+            else:
+                np.multiply(dout, routed, out=dv)
+        return self._crop(dxp)
+
+
+class AvgPool2D(_Pool2D):
+    """Mean over each window; zero padding counts towards the mean (``count_include_pad``)."""
+
+    def forward(self, x: NDArray, training: bool = False) -> NDArray:
+        self._x_shape = x.shape
+        xp = pad_images(x, self.pad)
+        self._xp_shape = xp.shape
+        views = self._offset_views(xp)
+        out = views[0].copy()
+        for v in views[1:]:
+            out += v
+        out *= 1.0 / len(views)
+        return out
+
+    def backward(self, dout: NDArray) -> NDArray:
+        dxp = np.zeros(self._xp_shape, dtype=dout.dtype)
+        share = dout * (1.0 / (self.pool_size[0] * self.pool_size[1]))
+        for dv in self._offset_views(dxp):
+            dv += share
+        return self._crop(dxp)
+
+
+class Flatten(Layer):
+    """Reshape (N, *shape) → (N, prod(shape)); ``Dense`` also flattens on its own."""
+
+    def compute_output_shape(self, input_shape: Shape) -> Shape:
+        size = 1
+        for s in input_shape:
+            size *= s
+        return (size,)
+
+    def forward(self, x: NDArray, training: bool = False) -> NDArray:
+        self._x_shape = x.shape
+        return x.reshape(x.shape[0], -1)
+
+    def backward(self, dout: NDArray) -> NDArray:
+        return dout.reshape(self._x_shape)

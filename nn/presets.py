@@ -1,0 +1,129 @@
+"""The book's networks, built by name: ``nn.presets.build("simple_convnet", seed=0)``.
+
+Each preset reproduces the architecture and initial-weight scale of the book's class; keyword
+overrides (``hidden_sizes``, ``activation``, ``init``, ``input_shape``, ``classes``…) serve the
+book's experiments, e.g. ``weight_init_compare`` or ``batch_norm_test`` (ch. 6).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from nn import layers as L
+from nn.model import Sequential
+
+MNIST_SHAPE = (1, 28, 28)
+
+
+@dataclass(frozen=True)
+class PresetInfo:
+    name: str
+    title: str
+    chapter: str
+    description: str
+
+
+def two_layer_net(*, hidden_size: int = 50, classes: int = 10, init: str = "std0.01",
+                  input_shape: Sequence[int] = MNIST_SHAPE, **kw: Any) -> Sequential:
+    """Book ch. 5.7 ``TwoLayerNet``: Affine(50) – ReLU – Affine(10), weights N(0, 0.01²)."""
+    return Sequential([L.Dense(hidden_size), L.ReLU(), L.Dense(classes)],
+                      input_shape, init=init, name="two_layer_net", **kw)
+
+
+def _mlp(hidden_sizes: Sequence[int], classes: int, activation: str, batchnorm: bool,
+         dropout: float | None) -> list[L.Layer]:
+    stack: list[L.Layer] = []
+    for units in hidden_sizes:
+        stack.append(L.Dense(units))
+        if batchnorm:
+            stack.append(L.BatchNorm())
+        stack.append(L.get(activation))
+        if dropout:
+            stack.append(L.Dropout(dropout))
+    stack.append(L.Dense(classes))
+    return stack
+
+
+def multi_layer_net(*, hidden_sizes: Sequence[int] = (100, 100, 100, 100), classes: int = 10,
+                    activation: str = "ReLU", init: str = "he",
+                    input_shape: Sequence[int] = MNIST_SHAPE, **kw: Any) -> Sequential:
+    """Book ch. 6 ``MultiLayerNet``: 784-100×4-10, ReLU, He initialisation."""
+    return Sequential(_mlp(hidden_sizes, classes, activation, False, None), input_shape,
+                      init=init, name="multi_layer_net", **kw)
+
+
+def multi_layer_net_extend(*, hidden_sizes: Sequence[int] = (100, 100, 100, 100),
+                           classes: int = 10, activation: str = "ReLU", init: str = "he",
+                           use_batchnorm: bool = False, use_dropout: bool = False,
+                           dropout_rate: float = 0.5, input_shape: Sequence[int] = MNIST_SHAPE,
+                           **kw: Any) -> Sequential:
+    """Book ch. 6 ``MultiLayerNetExtend``: Affine – [BatchNorm] – ReLU – [Dropout] per layer."""
+    stack = _mlp(hidden_sizes, classes, activation, use_batchnorm,
+                 dropout_rate if use_dropout else None)
+    return Sequential(stack, input_shape, init=init, name="multi_layer_net_extend", **kw)
+
+
+def simple_convnet(*, filters: int = 30, kernel_size: int = 5, hidden_size: int = 100,
+                   classes: int = 10, init: str = "std0.01",
+                   input_shape: Sequence[int] = MNIST_SHAPE, **kw: Any) -> Sequential:
+    """Book ch. 7.5 ``SimpleConvNet``: Conv 30@5×5 – ReLU – Pool 2×2 – Affine 100 – ReLU –
+    Affine 10, weights N(0, 0.01²)."""
+    stack = [L.Conv2D(filters, kernel_size), L.ReLU(), L.MaxPool2D(2, 2),
+             L.Dense(hidden_size), L.ReLU(), L.Dense(classes)]
+    return Sequential(stack, input_shape, init=init, name="simple_convnet", **kw)
+
+
+def deep_convnet(*, hidden_size: int = 50, classes: int = 10, init: str = "he",
+                 input_shape: Sequence[int] = MNIST_SHAPE, **kw: Any) -> Sequential:
+    """Book ch. 8.1 ``DeepConvNet``: six 3×3 convolutions 16-16-32-32-64-64 (pad 1, pad 2 on the
+    fourth as in the book) with three 2×2 max-pools, then Affine 50 – ReLU – Dropout 0.5 –
+    Affine 10 – Dropout 0.5; He initialisation (√(2/fan_in) throughout)."""
+    stack: list[L.Layer] = []
+    for filters, pad, pool in ((16, 1, False), (16, 1, True), (32, 1, False),
+                               (32, 2, True), (64, 1, False), (64, 1, True)):
+        stack += [L.Conv2D(filters, 3, stride=1, pad=pad), L.ReLU()]
+        if pool:
+            stack.append(L.MaxPool2D(2, 2))
+    stack += [L.Dense(hidden_size), L.ReLU(), L.Dropout(0.5), L.Dense(classes), L.Dropout(0.5)]
+    return Sequential(stack, input_shape, init=init, name="deep_convnet", **kw)
+
+
+_BUILDERS: dict[str, Callable[..., Sequential]] = {
+    "two_layer_net": two_layer_net,
+    "multi_layer_net": multi_layer_net,
+    "multi_layer_net_extend": multi_layer_net_extend,
+    "simple_convnet": simple_convnet,
+    "deep_convnet": deep_convnet,
+}
+
+INFO: dict[str, PresetInfo] = {
+    "two_layer_net": PresetInfo("two_layer_net", "Two-layer net (784-50-10)", "ch. 5.7",
+                                "The book's first backprop network: one hidden ReLU layer."),
+    "multi_layer_net": PresetInfo("multi_layer_net", "Multi-layer net (784-100×4-10)", "ch. 6",
+                                  "Four hidden ReLU layers with He initialisation."),
+    "multi_layer_net_extend": PresetInfo(
+        "multi_layer_net_extend", "Multi-layer net + BatchNorm/Dropout", "ch. 6.3–6.4",
+        "The ch. 6 MLP with switches for Batch Normalization and Dropout."),
+    "simple_convnet": PresetInfo("simple_convnet", "Simple ConvNet", "ch. 7.5",
+                                 "Conv 30@5×5 – ReLU – pool – 100 – ReLU – 10 (≈ 99 % on MNIST)."),
+    "deep_convnet": PresetInfo("deep_convnet", "Deep ConvNet", "ch. 8.1",
+                               "Six 3×3 convolutions, three pools, dropout (≈ 99.4 % on MNIST)."),
+}
+
+NAMES = tuple(_BUILDERS)
+
+
+def build(name: str, seed: int = 0, dtype: str = "float32", **overrides: Any) -> Sequential:
+    """Build the preset ``name`` with its initial weights drawn from ``seed``."""
+    key = str(name).strip().lower()
+    if key not in _BUILDERS:
+        raise ValueError(f"Unknown preset {name!r}; expected one of {', '.join(NAMES)}")
+    try:
+        return _BUILDERS[key](seed=seed, dtype=dtype, **overrides)
+    except TypeError as exc:
+        raise ValueError(f"Invalid option for preset {key}: {exc}") from None
+
+
+__all__ = ["INFO", "NAMES", "PresetInfo", "build", *NAMES]

@@ -1,0 +1,55 @@
+"""The book's plain functions used by the Fundamentals demos."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nn import functions as F
+
+
+def test_softmax_overflow_demo():
+    a = np.array([1010.0, 1000.0, 990.0])
+    with np.errstate(all="ignore"):
+        naive = F.softmax_naive(a)
+    assert np.isnan(naive).all()
+    stable = F.softmax(a)
+    assert np.all(np.isfinite(stable)) and stable.sum() == pytest.approx(1.0)
+    assert stable[0] == pytest.approx(0.99995460, rel=1e-6)
+
+
+def test_losses_match_the_book_examples():
+    t = [0, 0, 1, 0, 0, 0, 0, 0, 0, 0]
+    y = [0.1, 0.05, 0.6, 0.0, 0.05, 0.1, 0.0, 0.1, 0.0, 0.0]
+    assert F.mean_squared_error(y, t) == pytest.approx(0.0975)
+    assert F.cross_entropy_error(y, t) == pytest.approx(0.510825457)
+
+
+def test_central_differences_beat_forward_differences():
+    f, x = (lambda v: v**3), 2.0
+    exact = 12.0
+    for h in (1e-1, 1e-2, 1e-3):
+        assert abs(F.numerical_diff(f, x, h, "central") - exact) < abs(
+            F.numerical_diff(f, x, h, "forward") - exact)
+    with pytest.raises(ValueError):
+        F.numerical_diff(f, x, method="backward")
+
+
+def test_numerical_gradient_and_descent():
+    def f(x):
+        return float(np.sum(x**2))
+
+    np.testing.assert_allclose(F.numerical_gradient(f, [3.0, 4.0]), [6.0, 8.0], rtol=1e-6)
+    path = F.gradient_descent(f, [-3.0, 4.0], lr=0.1, steps=100)
+    assert path.shape == (101, 2) and np.linalg.norm(path[-1]) < 1e-8
+    diverging = F.gradient_descent(f, [-3.0, 4.0], lr=10.0, steps=20)
+    assert np.linalg.norm(diverging[-1]) > 1e10
+    stuck = F.gradient_descent(f, [-3.0, 4.0], lr=1e-10, steps=100)
+    assert np.linalg.norm(stuck[-1] - [-3.0, 4.0]) < 1e-6
+
+
+@pytest.mark.parametrize("name", list(F.ACTIVATIONS))
+def test_derivatives_match_numerical(name):
+    x = np.array([-2.0, -0.5, 0.3, 1.7])
+    numeric = np.array([F.numerical_diff(lambda v: float(F.ACTIVATIONS[name](v)), v) for v in x])
+    np.testing.assert_allclose(F.DERIVATIVES[name](x), numeric, atol=1e-6)
