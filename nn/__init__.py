@@ -20,6 +20,7 @@ from nn import (
     optimizers,
     presets,
     schedules,
+    training,
 )
 from nn.errors import (
     DatasetError,
@@ -55,5 +56,5 @@ __all__ = [
     "NNError", "ReLU", "Sequential", "Sigmoid", "Step", "Tanh", "TrainingError", "datasets",
     "errors",
     "functions", "gradcheck", "initializers", "layers", "load_model", "losses", "optimizers",
-    "presets", "save_model", "schedules",
+    "presets", "save_model", "schedules", "training",
 ]

@@ -237,25 +237,36 @@ class Optimizer:
     def name(self) -> str:
         return self.rule.name
 
-    def set_hyperparameters(self, **values: float) -> None:
-        """Change settings, also mid-run; raises ``ValueError`` naming a bad value."""
+    def check_hyperparameters(self, **values: float) -> dict[str, float]:
+        """Validate settings without applying them; returns them as floats.
+
+        Raises ``ValueError`` naming the setting and its valid range.
+        """
+        checked = {}
         for key, value in values.items():
             if key == "lr":
-                self.lr = _check(value, "lr", 0.0, math.inf, low_open=True, high_open=True)
+                checked[key] = _check(value, "lr", 0.0, math.inf, low_open=True, high_open=True)
             elif key == "weight_decay":
-                self.weight_decay = _check(
-                    value, key, 0.0, math.inf, low_open=False, high_open=True
-                )
+                checked[key] = _check(value, key, 0.0, math.inf, low_open=False, high_open=True)
             elif key in self.rule.ranges:
                 low, high, lo_open, hi_open = self.rule.ranges[key]
-                self.hyperparameters[key] = _check(
-                    value, key, low, high, low_open=lo_open, high_open=hi_open
-                )
+                checked[key] = _check(value, key, low, high, low_open=lo_open, high_open=hi_open)
             else:
                 valid = ", ".join(["lr", "weight_decay", *self.rule.defaults])
                 raise ValueError(
                     f"Unknown setting {key!r} for {self.rule.name}; expected one of {valid}"
                 )
+        return checked
+
+    def set_hyperparameters(self, **values: float) -> None:
+        """Change settings, also mid-run; all-or-nothing, raises ``ValueError`` on a bad value."""
+        for key, value in self.check_hyperparameters(**values).items():
+            if key == "lr":
+                self.lr = value
+            elif key == "weight_decay":
+                self.weight_decay = value
+            else:
+                self.hyperparameters[key] = value
 
     @property
     def current_lr(self) -> float:

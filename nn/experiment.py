@@ -1,0 +1,249 @@
+"""Experiments: one JSON-able description of a run (model, data, optimizer, training) and the
+plumbing that turns it into data, a model and a :class:`~nn.training.Trainer`.
+
+The CLI, the GUI and the comparison runner all start from a :class:`RunConfig`;
+``RunConfig.with_overrides({...})`` makes the variants of a comparison.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from nn import datasets, optimizers, presets
+from nn.errors import DatasetError
+from nn.model import Sequential
+from nn.optimizers import Optimizer
+from nn.training import History, Trainer, TrainSettings
+from nn.training.history import write_text_atomic
+
+EXPERIMENT_FORMAT = "nn-workbench-experiment"
+EXPERIMENT_VERSION = 1
+
+
+@dataclass
+class DataConfig:
+    """Which data, how much of it, and how it is split and augmented."""
+
+    name: str = "digits"
+    data_dir: str | None = None
+    download: bool = False
+    #: Keep at most this many training samples (after the validation split); None = all.
+    train_size: int | None = None
+    #: Fraction of the training data held out for validation (0 = no validation set).
+    val_fraction: float = 0.1
+    #: Toy 2-D sets only: number of points, noise level and generator seed.
+    toy_n: int | None = None
+    toy_noise: float | None = None
+    toy_seed: int = 0
+    #: :class:`nn.datasets.Augmenter` settings for image sets (None = no augmentation).
+    augment: dict[str, Any] | None = None
+
+    def validate(self) -> None:
+        if self.name not in datasets.names():
+            raise ValueError(
+                f"Unknown dataset {self.name!r}; expected one of {', '.join(datasets.names())}"
+            )
+        if not (isinstance(self.val_fraction, (int, float)) and 0 <= self.val_fraction < 1):
+            raise ValueError(f"Invalid val_fraction: {self.val_fraction!r} (must be in [0, 1))")
+        if self.train_size is not None and (not isinstance(self.train_size, int)
+                                            or self.train_size < 1):
+            raise ValueError(f"Invalid train_size: {self.train_size!r} (must be ≥ 1 or None)")
+
+
+@dataclass
+class ModelSpec:
+    """A preset with options, or an explicit layer stack (``config``, which wins)."""
+
+    preset: str | None = "simple_convnet"
+    options: dict[str, Any] = field(default_factory=dict)
+    config: dict[str, Any] | None = None
+    #: Initializer for every layer that does not set its own (None: the preset's or config's).
+    init: str | None = None
+    dtype: str = "float32"
+
+
+@dataclass
+class RunConfig:
+    """Everything that defines a training run; round-trips through :meth:`to_dict`."""
+
+    model: ModelSpec = field(default_factory=ModelSpec)
+    data: DataConfig = field(default_factory=DataConfig)
+    optimizer: dict[str, Any] = field(default_factory=lambda: {"name": "adam", "lr": 0.001})
+    training: TrainSettings = field(default_factory=TrainSettings)
+    label: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "label": self.label,
+            "model": copy.deepcopy(self.model.__dict__),
+            "data": copy.deepcopy(self.data.__dict__),
+            "optimizer": copy.deepcopy(self.optimizer),
+            "training": self.training.to_dict(),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> RunConfig:
+        try:
+            model = ModelSpec(**dict(data.get("model") or {}))
+            data_cfg = DataConfig(**dict(data.get("data") or {}))
+            training = TrainSettings.from_dict(dict(data.get("training") or {}))
+        except TypeError as exc:
+            raise ValueError(f"Invalid run configuration: {exc}") from None
+        optimizer = dict(data.get("optimizer") or {"name": "adam", "lr": 0.001})
+        return cls(model, data_cfg, optimizer, training, str(data.get("label", "")))
+
+    def with_overrides(self, overrides: Mapping[str, Any], label: str | None = None) -> RunConfig:
+        """A copy with ``overrides`` deep-merged into :meth:`to_dict` (dicts merge, values
+        replace), e.g. ``{"optimizer": {"name": "sgd", "lr": 0.01}}`` or
+        ``{"model": {"init": "he"}}``."""
+        merged = _deep_merge(self.to_dict(), overrides)
+        if label is not None:
+            merged["label"] = label
+        return RunConfig.from_dict(merged)
+
+    def make_optimizer(self) -> Optimizer:
+        return optimizers.get(dict(self.optimizer))
+
+
+def _deep_merge(base: dict[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(base)
+    for key, value in overrides.items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), dict) and key != "optimizer":
+            out[key] = _deep_merge(out[key], value)
+        elif key == "optimizer" and isinstance(value, Mapping) and "name" not in value:
+            out[key] = {**out.get(key, {}), **value}  # tweak settings, keep the optimizer
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+@dataclass
+class PreparedData:
+    """Arrays ready for a trainer: ``x`` float32, ``y`` int64."""
+
+    name: str
+    train: tuple[NDArray, NDArray]
+    val: tuple[NDArray, NDArray] | None
+    test: tuple[NDArray, NDArray]
+    class_names: tuple[str, ...]
+    description: str
+
+    @property
+    def input_shape(self) -> tuple[int, ...]:
+        return tuple(self.train[0].shape[1:])
+
+    @property
+    def num_classes(self) -> int:
+        return len(self.class_names)
+
+
+def prepare_data(config: DataConfig, progress=None, should_cancel=None) -> PreparedData:
+    """Load and split the data set ``config`` describes (the split is seeded and fixed)."""
+    config.validate()
+    kwargs: dict[str, Any] = {"data_dir": config.data_dir, "download": config.download,
+                              "progress": progress, "should_cancel": should_cancel}
+    if config.name in datasets.TOY_DATASETS:
+        kwargs.update(n=config.toy_n, noise=config.toy_noise, seed=config.toy_seed)
+    ds = datasets.load(config.name, **kwargs)
+    x, y = ds.x_train, ds.y_train
+    val = None
+    if config.val_fraction > 0 and len(x) >= 10:
+        x, y, x_val, y_val = datasets.train_val_split(x, y, config.val_fraction, seed=0,
+                                                      stratify=True)
+        val = (x_val, y_val)
+    if config.train_size is not None:
+        x, y = x[: config.train_size], y[: config.train_size]
+    if len(x) == 0:
+        raise DatasetError(f"The {config.name} training set is empty after the split")
+    return PreparedData(ds.name, (x, y), val, (ds.x_test, ds.y_test), tuple(ds.class_names),
+                        ds.description)
+
+
+def build_model(spec: ModelSpec, input_shape: tuple[int, ...], num_classes: int,
+                seed: int) -> Sequential:
+    """The model ``spec`` describes, sized for the data (input shape, classes)."""
+    if spec.config is not None:
+        config = dict(spec.config)
+        if tuple(config.get("input_shape", ())) != tuple(input_shape):
+            raise ValueError(
+                f"The model expects inputs of shape {tuple(config.get('input_shape', ()))} but "
+                f"the data set has {tuple(input_shape)}"
+            )
+        overrides: dict[str, Any] = {"seed": seed, "dtype": spec.dtype}
+        if spec.init:
+            overrides["init"] = spec.init
+        return Sequential.from_config(config, **overrides)
+    if not spec.preset:
+        raise ValueError("The model needs a preset or a layer configuration")
+    options = {"input_shape": tuple(input_shape), "classes": num_classes, **spec.options}
+    if spec.init:
+        options["init"] = spec.init
+    return presets.build(spec.preset, seed=seed, dtype=spec.dtype, **options)
+
+
+def make_trainer(run: RunConfig, data: PreparedData, model: Sequential | None = None) -> Trainer:
+    """A trainer for ``run`` on ``data`` (building the model unless one is given)."""
+    if model is None:
+        model = build_model(run.model, data.input_shape, data.num_classes, run.training.seed)
+    augment = None
+    if run.data.augment and len(data.input_shape) == 3:
+        augment = datasets.Augmenter.from_config(run.data.augment)
+    return Trainer(model, run.make_optimizer(), data.train, data.val, data.test, run.training,
+                   augment)
+
+
+# ------------------------------------------------------------------------ experiment files
+def save_experiment(path: str | os.PathLike, kind: str, config: Mapping[str, Any],
+                    results: Mapping[str, Any]) -> None:
+    """Write an experiment (``kind`` e.g. ``"train"``, ``"compare"``, ``"search"``) as JSON."""
+    doc = {"format": EXPERIMENT_FORMAT, "version": EXPERIMENT_VERSION, "kind": kind,
+           "config": config, "results": results}
+    write_text_atomic(path, json.dumps(_jsonable(doc), indent=1, allow_nan=False))
+
+
+def load_experiment(path: str | os.PathLike) -> dict[str, Any]:
+    """Read an experiment file; raises ``ValueError`` naming the problem."""
+    path = Path(path)
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ValueError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"{path}: not an experiment file ({exc})") from None
+    if not isinstance(doc, dict) or doc.get("format") != EXPERIMENT_FORMAT:
+        raise ValueError(f"{path}: not an experiment file (no {EXPERIMENT_FORMAT} header)")
+    if not isinstance(doc.get("version"), int) or doc["version"] > EXPERIMENT_VERSION:
+        raise ValueError(f"{path}: written by a newer version (format {doc.get('version')!r})")
+    return doc
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, (np.floating, np.integer)):
+        return _jsonable(value.item())
+    if isinstance(value, np.ndarray):
+        return [_jsonable(v) for v in value.tolist()]
+    if isinstance(value, History):
+        return value.to_dict()
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+__all__ = [
+    "DataConfig", "ModelSpec", "PreparedData", "RunConfig", "build_model", "load_experiment",
+    "make_trainer", "prepare_data", "save_experiment",
+]
