@@ -1,0 +1,271 @@
+"""The model builder's state: an editable layer stack with undo/redo, validated by the engine.
+
+Qt-free. Every edit pushes a snapshot on the undo stack and emits :attr:`BuilderState.changed`;
+:meth:`BuilderState.validation` builds the stack with :class:`nn.Sequential` and reports per-layer
+output shapes and parameter counts, or the engine's message on the offending layer.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any
+
+import nn
+from nn.errors import ModelBuildError
+from workbench.observable import Signal
+
+LayerDict = dict[str, Any]  # {"type": "Conv2D", "config": {...}}
+
+
+@dataclass(frozen=True)
+class LayerRow:
+    """What the builder shows for one layer."""
+
+    index: int
+    type: str
+    description: str
+    output_shape: tuple[int, ...] | None  # None when the stack fails at or before this layer
+    parameters: int
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Validation:
+    rows: list[LayerRow]
+    error_index: int | None = None
+    error: str | None = None
+    total_parameters: int = 0
+    output_shape: tuple[int, ...] | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def summary(self) -> str:
+        """One line for the builder's footer."""
+        if not self.ok:
+            named = self.error_index is None or self.error.startswith("Layer ")
+            where = "" if named else f"layer {self.error_index}: "
+            return f"Invalid model — {where}{self.error}"
+        shape = "×".join(map(str, self.output_shape or ()))
+        return (f"{len(self.rows)} layers, {self.total_parameters:,} trainable parameters, "
+                f"output {shape}")
+
+
+@dataclass
+class _Snapshot:
+    layers: list[LayerDict]
+    input_shape: tuple[int, ...]
+    init: str
+    label: str = ""
+
+
+@dataclass
+class BuilderState:
+    """Layer stack + model-wide settings, with an undo history."""
+
+    layers: list[LayerDict] = field(default_factory=list)
+    input_shape: tuple[int, ...] = (1, 28, 28)
+    init: str = "he"
+    preset: str | None = None  # the preset the stack came from, until edited
+    changed: Signal = field(default_factory=Signal, repr=False)
+
+    def __post_init__(self) -> None:
+        self._undo: list[_Snapshot] = []
+        self._redo: list[_Snapshot] = []
+        self._validation: Validation | None = None
+
+    # ------------------------------------------------------------------------------ queries
+    def validation(self) -> Validation:
+        """Cached result of building the current stack."""
+        if self._validation is None:
+            self._validation = validate(self.layers, self.input_shape, self.init)
+        return self._validation
+
+    def model_config(self, seed: int = 0, dtype: str = "float32") -> dict[str, Any]:
+        """A :meth:`nn.Sequential.to_config` dict for the current stack (must be valid)."""
+        model = self.build(seed, dtype)
+        return model.to_config()
+
+    def build(self, seed: int = 0, dtype: str = "float32") -> nn.Sequential:
+        """A freshly initialised model; raises the engine's error if the stack is invalid."""
+        return nn.Sequential(copy.deepcopy(self.layers), self.input_shape, seed=seed,
+                             dtype=dtype, init=self.init, name=self.preset or "custom")
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    @property
+    def can_redo(self) -> bool:
+        return bool(self._redo)
+
+    @property
+    def undo_label(self) -> str:
+        return self._undo[-1].label if self._undo else ""
+
+    @property
+    def redo_label(self) -> str:
+        return self._redo[-1].label if self._redo else ""
+
+    # -------------------------------------------------------------------------------- edits
+    def load_preset(self, name: str, **options: Any) -> None:
+        """Replace the stack with a preset's layers (and its initializer)."""
+        model = nn.presets.build(name, input_shape=self.input_shape,
+                                 **_classes_option(self, name), **options)
+        self._edit(f"Load preset {name}", [nn.layers.to_config(layer) for layer in model.layers],
+                   init=model.init, preset=name)
+
+    def load_config(self, config: dict[str, Any], label: str = "Open model") -> None:
+        """Replace the stack with a model config (e.g. from a model file)."""
+        self._edit(label, [copy.deepcopy(spec) for spec in config["layers"]],
+                   input_shape=tuple(config["input_shape"]), init=config.get("init", "he"),
+                   preset=config.get("name"))
+
+    def add(self, layer: LayerDict, index: int | None = None) -> int:
+        """Insert a layer (``{"type", "config"}``) at ``index`` (default: the end)."""
+        layers = copy.deepcopy(self.layers)
+        index = len(layers) if index is None else max(0, min(index, len(layers)))
+        layers.insert(index, _normalise(layer))
+        self._edit(f"Add {layer['type']}", layers)
+        return index
+
+    def remove(self, index: int) -> None:
+        layers = copy.deepcopy(self.layers)
+        removed = layers.pop(index)
+        self._edit(f"Remove {removed['type']}", layers)
+
+    def move(self, index: int, to: int) -> None:
+        """Move the layer at ``index`` so that it ends up at position ``to``."""
+        if index == to or not (0 <= to < len(self.layers)):
+            return
+        layers = copy.deepcopy(self.layers)
+        layers.insert(to, layers.pop(index))
+        self._edit(f"Move {layers[to]['type']}", layers)
+
+    def duplicate(self, index: int) -> int:
+        layers = copy.deepcopy(self.layers)
+        layers.insert(index + 1, copy.deepcopy(layers[index]))
+        self._edit(f"Duplicate {layers[index]['type']}", layers)
+        return index + 1
+
+    def update(self, index: int, **config: Any) -> None:
+        """Change settings of one layer (``None`` removes a setting, e.g. ``init=None``)."""
+        layers = copy.deepcopy(self.layers)
+        cfg = layers[index]["config"]
+        for key, value in config.items():
+            if value is None:
+                cfg.pop(key, None)
+            else:
+                cfg[key] = value
+        if layers == self.layers:
+            return
+        self._edit(f"Edit {layers[index]['type']}", layers)
+
+    def set_input_shape(self, shape: tuple[int, ...]) -> None:
+        if tuple(shape) != self.input_shape:
+            self._edit("Change input", copy.deepcopy(self.layers), input_shape=tuple(shape))
+
+    def set_init(self, init: str) -> None:
+        init = nn.initializers.get(init).name
+        if init != self.init:
+            self._edit("Change initializer", copy.deepcopy(self.layers), init=init,
+                       preset=self.preset)
+
+    def clear(self) -> None:
+        self._edit("Clear", [])
+
+    # ------------------------------------------------------------------------------- history
+    def undo(self) -> None:
+        if self._undo:
+            snap = self._undo.pop()
+            self._redo.append(self._snapshot(snap.label))
+            self._restore(snap)
+
+    def redo(self) -> None:
+        if self._redo:
+            snap = self._redo.pop()
+            self._undo.append(self._snapshot(snap.label))
+            self._restore(snap)
+
+    def _snapshot(self, label: str) -> _Snapshot:
+        return _Snapshot(copy.deepcopy(self.layers), self.input_shape, self.init, label)
+
+    def _restore(self, snap: _Snapshot) -> None:
+        self.layers, self.input_shape, self.init = snap.layers, snap.input_shape, snap.init
+        self.preset = None
+        self._validation = None
+        self.changed.emit()
+
+    def _edit(self, label: str, layers: list[LayerDict], *, input_shape: tuple[int, ...] | None
+              = None, init: str | None = None, preset: str | None = None) -> None:
+        self._undo.append(self._snapshot(label))
+        self._redo.clear()
+        self.layers = layers
+        if input_shape is not None:
+            self.input_shape = input_shape
+        if init is not None:
+            self.init = init
+        self.preset = preset
+        self._validation = None
+        self.changed.emit()
+
+
+def _normalise(layer: LayerDict) -> LayerDict:
+    return {"type": str(layer["type"]), "config": dict(layer.get("config") or {})}
+
+
+def _classes_option(state: BuilderState, preset: str) -> dict[str, Any]:
+    # Keep the output width the current stack has, so a toy data set keeps its class count.
+    rows = state.validation().rows if state.layers else []
+    if rows and state.validation().ok and len(state.validation().output_shape or ()) == 1:
+        return {"classes": state.validation().output_shape[0]}
+    return {}
+
+
+def validate(layers: list[LayerDict], input_shape: tuple[int, ...], init: str) -> Validation:
+    """Build ``layers`` and describe each; never raises."""
+    if not layers:
+        return Validation([], None, "the model has no layers; add one or pick a preset")
+    objects = []
+    for index, spec in enumerate(layers):
+        try:
+            objects.append(nn.layers.from_config(spec))
+        except (ValueError, TypeError) as exc:
+            return _failed(layers, input_shape, index, str(exc))
+    try:
+        model = nn.Sequential(objects, input_shape, init=init)
+    except ModelBuildError as exc:
+        return _failed(layers, input_shape, exc.index, str(exc), objects)
+    except ValueError as exc:
+        return _failed(layers, input_shape, None, str(exc))
+    rows = [LayerRow(i, type(layer).__name__, layer.describe(), layer.output_shape,
+                     layer.parameter_count) for i, layer in enumerate(model.layers)]
+    return Validation(rows, None, None, model.parameter_count, model.output_shape)
+
+
+def _failed(layers: list[LayerDict], input_shape: tuple[int, ...], index: int | None,
+            message: str, objects: list | None = None) -> Validation:
+    """Rows before the failure keep their shapes and sizes (the prefix is built on its own);
+    the failing row carries the message; later rows have no shape."""
+    built: list = []
+    if objects is not None and index:
+        try:
+            built = nn.Sequential(objects[:index], input_shape).layers
+        except (ModelBuildError, ValueError):
+            built = []
+    rows: list[LayerRow] = []
+    for i, spec in enumerate(layers):
+        if i < len(built):
+            layer = built[i]
+            rows.append(LayerRow(i, type(layer).__name__, layer.describe(), layer.output_shape,
+                                 layer.parameter_count))
+            continue
+        try:
+            desc = nn.layers.from_config(spec).describe()
+        except (ValueError, TypeError):
+            desc = f"{spec.get('type', '?')}({spec.get('config', {})})"
+        rows.append(LayerRow(i, str(spec.get("type")), desc, None, 0,
+                             message if i == index else None))
+    return Validation(rows, index, message)
