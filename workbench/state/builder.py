@@ -59,6 +59,7 @@ class _Snapshot:
     input_shape: tuple[int, ...]
     init: str
     label: str = ""
+    preset: str | None = None
 
 
 @dataclass
@@ -110,12 +111,16 @@ class BuilderState:
         return self._redo[-1].label if self._redo else ""
 
     # -------------------------------------------------------------------------------- edits
-    def load_preset(self, name: str, **options: Any) -> None:
-        """Replace the stack with a preset's layers (and its initializer)."""
-        model = nn.presets.build(name, input_shape=self.input_shape,
-                                 **_classes_option(self, name), **options)
+    def load_preset(self, name: str, input_shape: tuple[int, ...] | None = None,
+                    **options: Any) -> None:
+        """Replace the stack with a preset's layers and initializer, optionally for a new input
+        shape — one undoable edit."""
+        shape = self.input_shape if input_shape is None else tuple(input_shape)
+        if "classes" not in options:
+            options.update(_classes_option(self, name))
+        model = nn.presets.build(name, input_shape=shape, **options)
         self._edit(f"Load preset {name}", [nn.layers.to_config(layer) for layer in model.layers],
-                   init=model.init, preset=name)
+                   input_shape=shape, init=model.init, preset=name)
 
     def load_config(self, config: dict[str, Any], label: str = "Open model") -> None:
         """Replace the stack with a model config (e.g. from a model file)."""
@@ -190,11 +195,12 @@ class BuilderState:
             self._restore(snap)
 
     def _snapshot(self, label: str) -> _Snapshot:
-        return _Snapshot(copy.deepcopy(self.layers), self.input_shape, self.init, label)
+        return _Snapshot(copy.deepcopy(self.layers), self.input_shape, self.init, label,
+                         self.preset)
 
     def _restore(self, snap: _Snapshot) -> None:
         self.layers, self.input_shape, self.init = snap.layers, snap.input_shape, snap.init
-        self.preset = None
+        self.preset = snap.preset
         self._validation = None
         self.changed.emit()
 
@@ -233,7 +239,7 @@ def validate(layers: list[LayerDict], input_shape: tuple[int, ...], init: str) -
         try:
             objects.append(nn.layers.from_config(spec))
         except (ValueError, TypeError) as exc:
-            return _failed(layers, input_shape, index, str(exc))
+            return _failed(layers, input_shape, index, str(exc), objects)
     try:
         model = nn.Sequential(objects, input_shape, init=init)
     except ModelBuildError as exc:

@@ -1,0 +1,54 @@
+"""Start the desktop application."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+
+from PySide6.QtCore import QLocale, QSettings, Qt
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from workbench import i18n
+
+APP_NAME = "Neural Network Workbench"
+ORG_NAME = "nn-workbench"
+ICON = Path(__file__).resolve().parents[1] / "resources" / "icons" / "app.svg"
+
+
+def create_application(argv: list[str] | None = None) -> QApplication:
+    """The QApplication with names (for QSettings), icon and the remembered language."""
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(ORG_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setWindowIcon(QIcon(str(ICON)))
+    app.setAttribute(Qt.ApplicationAttribute.AA_DontShowIconsInMenus, False)
+    settings = QSettings()
+    language = settings.value("language") or i18n.system_language(QLocale.system().name())
+    i18n.set_language(str(language))
+    return app
+
+
+def install_excepthook(parent_getter) -> None:
+    """Show unexpected errors in a dialog instead of letting the app die silently."""
+
+    def hook(exc_type, exc, tb) -> None:
+        text = "".join(traceback.format_exception(exc_type, exc, tb))
+        sys.stderr.write(text)
+        QMessageBox.critical(parent_getter(), i18n.tr("Unexpected error"),
+                             i18n.tr("Something went wrong; your work is unchanged.") +
+                             f"\n\n{exc_type.__name__}: {exc}")
+
+    sys.excepthook = hook
+
+
+def run_app(argv: list[str] | None = None) -> int:
+    app = create_application(argv)
+    from workbench.main_window import MainWindow  # after QApplication: Matplotlib's Qt backend
+
+    window = MainWindow()
+    install_excepthook(lambda: window)
+    window.show()
+    return app.exec()

@@ -1,0 +1,431 @@
+"""The main window: a sidebar of pages, menus, status bar, settings and session handling."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QProgressBar,
+    QStackedWidget,
+    QWidget,
+)
+
+import nn
+from workbench import dialogs, file_actions
+from workbench.i18n import LANGUAGES, current_language, language_changed, set_language, tr
+from workbench.pages.train_page import TrainPage
+from workbench.session import SUFFIX, Session
+from workbench.state import BuilderState, TrainingSetup
+
+ICONS = Path(__file__).resolve().parents[1] / "resources" / "icons"
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, settings: QSettings | None = None) -> None:
+        super().__init__()
+        self.settings = settings or QSettings()
+        self.recent = file_actions.RecentFiles(self.settings)
+        self.session_path: str | None = None
+        self.builder = BuilderState()
+        self.setup = TrainingSetup()
+        self._restore_choices()
+        self.train_page = TrainPage(self.builder, self.setup)
+        self.pages: list[tuple[str, QWidget]] = []
+        self._build_ui()
+        self.add_page("train", self.train_page, "train.svg")
+        self._build_actions()
+        self._build_menus()
+        self.train_page.statusChanged.connect(self._update_status)
+        self.builder.changed.connect(self._update_edit_actions)
+        language_changed.connect(self.retranslate)
+        self.retranslate()
+        self._restore_geometry()
+        self._update_edit_actions()
+
+    # ------------------------------------------------------------------------------ layout
+    def _build_ui(self) -> None:
+        self.sidebar = QListWidget()
+        self.sidebar.setIconSize(QSize(28, 28))
+        self.sidebar.setFixedWidth(150)
+        self.sidebar.setSpacing(2)
+        self.stack = QStackedWidget()
+        self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.sidebar)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.status_text = QLabel()
+        self.status_progress = QProgressBar()
+        self.status_progress.setMaximumWidth(200)
+        self.status_progress.setTextVisible(False)
+        self.statusBar().addWidget(self.status_text, 1)
+        self.statusBar().addPermanentWidget(self.status_progress)
+
+    def add_page(self, key: str, widget: QWidget, icon: str) -> None:
+        """Append a page to the sidebar (later issues add Inspect, Draw, Compare…)."""
+        item = QListWidgetItem(QIcon(str(ICONS / icon)), "")
+        item.setData(Qt.ItemDataRole.UserRole, key)
+        item.setSizeHint(QSize(140, 52))
+        self.sidebar.addItem(item)
+        self.stack.addWidget(widget)
+        self.pages.append((key, widget))
+        if self.sidebar.currentRow() < 0:
+            self.sidebar.setCurrentRow(0)
+
+    def show_page(self, key: str) -> None:
+        for row, (k, _w) in enumerate(self.pages):
+            if k == key:
+                self.sidebar.setCurrentRow(row)
+
+    # ----------------------------------------------------------------------------- actions
+    def _action(self, slot, shortcut=None) -> QAction:
+        action = QAction(self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        p = self.train_page
+        self.a_new = self._action(self.new_session, QKeySequence.StandardKey.New)
+        self.a_open = self._action(self.open_session_dialog, QKeySequence.StandardKey.Open)
+        self.a_save = self._action(self.save_session, QKeySequence.StandardKey.Save)
+        self.a_save_as = self._action(self.save_session_as, QKeySequence.StandardKey.SaveAs)
+        self.a_open_model = self._action(self.open_model_dialog, "Ctrl+Shift+O")
+        self.a_save_model = self._action(self.save_model_dialog, "Ctrl+Shift+M")
+        self.a_export_fig = self._action(self.export_figure, "Ctrl+Shift+E")
+        self.a_export_csv = self._action(self.export_metrics)
+        self.a_quit = self._action(self.close, QKeySequence.StandardKey.Quit)
+        self.a_undo = self._action(self.builder.undo, QKeySequence.StandardKey.Undo)
+        self.a_redo = self._action(self.builder.redo, QKeySequence.StandardKey.Redo)
+        self.a_train = self._action(p.start_training, "Ctrl+Return")
+        self.a_pause = self._action(p.pause_button.toggle, "Ctrl+P")
+        self.a_stop = self._action(p.controller.stop, "Ctrl+.")
+        self.a_more = self._action(p.continue_training, "Ctrl+E")
+        self.a_shortcuts = self._action(lambda: dialogs.shortcuts(self), "F1")
+        self.a_chapters = self._action(lambda: dialogs.chapters(self))
+        self.a_about = self._action(lambda: dialogs.about(self))
+        self.language_actions = {}
+        for code in LANGUAGES:
+            action = self._action(lambda _=False, c=code: self.change_language(c))
+            action.setCheckable(True)
+            self.language_actions[code] = action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self.m_file = bar.addMenu("")
+        for a in (self.a_new, self.a_open, self.a_save, self.a_save_as):
+            self.m_file.addAction(a)
+        self.m_recent = self.m_file.addMenu("")
+        self.m_recent.aboutToShow.connect(self._fill_recent)
+        self.m_file.addSeparator()
+        self.m_file.addAction(self.a_open_model)
+        self.m_file.addAction(self.a_save_model)
+        self.m_file.addSeparator()
+        self.m_file.addAction(self.a_export_fig)
+        self.m_file.addAction(self.a_export_csv)
+        self.m_file.addSeparator()
+        self.m_file.addAction(self.a_quit)
+        self.m_edit = bar.addMenu("")
+        self.m_edit.addAction(self.a_undo)
+        self.m_edit.addAction(self.a_redo)
+        self.m_train = bar.addMenu("")
+        for a in (self.a_train, self.a_pause, self.a_stop, self.a_more):
+            self.m_train.addAction(a)
+        self.m_view = bar.addMenu("")
+        self.m_pages = self.m_view.addMenu("")
+        self.m_language = self.m_view.addMenu("")
+        for action in self.language_actions.values():
+            self.m_language.addAction(action)
+        self.m_help = bar.addMenu("")
+        for a in (self.a_shortcuts, self.a_chapters, self.a_about):
+            self.m_help.addAction(a)
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self._title())
+        names = {"train": tr("Build && Train"), "inspect": tr("Inspect"), "draw": tr("Draw"),
+                 "compare": tr("Compare"), "fundamentals": tr("Fundamentals")}
+        self.m_pages.clear()
+        for row, (key, _w) in enumerate(self.pages):
+            item = self.sidebar.item(row)
+            item.setText(names.get(key, key).replace("&&", "&"))
+            action = self.m_pages.addAction(names.get(key, key))
+            action.setShortcut(QKeySequence(f"Ctrl+{row + 1}"))
+            action.triggered.connect(lambda _=False, k=key: self.show_page(k))
+        self.sidebar.setToolTip(tr("Pages: one per activity (Ctrl+1, Ctrl+2, …)."))
+        texts = {
+            self.a_new: (tr("&New session"), tr("Start over with the default model and settings")),
+            self.a_open: (tr("&Open session…"), tr("Open a saved session: model, settings, "
+                                                   "weights and curves")),
+            self.a_save: (tr("&Save session"), tr("Save everything to the session file")),
+            self.a_save_as: (tr("Save session &as…"), tr("Save everything to a new file")),
+            self.a_open_model: (tr("Open &model…"), tr("Load a trained model (.npz)")),
+            self.a_save_model: (tr("Save m&odel as…"), tr("Save the current model's "
+                                                          "architecture and weights (.npz)")),
+            self.a_export_fig: (tr("Export &figure…"), tr("Save the training plots as PNG, SVG "
+                                                          "or PDF")),
+            self.a_export_csv: (tr("Export metrics &CSV…"), tr("Save per-epoch metrics or "
+                                                               "per-iteration loss as CSV")),
+            self.a_quit: (tr("&Quit"), tr("Close the workbench (training stops cleanly)")),
+            self.a_undo: (tr("&Undo"), tr("Undo the last change to the model")),
+            self.a_redo: (tr("&Redo"), tr("Redo the change you undid")),
+            self.a_train: (tr("&Train"), tr("Train from fresh weights")),
+            self.a_pause: (tr("&Pause / resume"), tr("Pause or resume training")),
+            self.a_stop: (tr("&Stop"), tr("Stop training")),
+            self.a_more: (tr("+1 &epoch"), tr("Continue the last run for one epoch")),
+            self.a_shortcuts: (tr("&Keyboard shortcuts"), tr("List every shortcut")),
+            self.a_chapters: (tr("&Book chapters"), tr("Where each concept is explained in "
+                                                      "the book")),
+            self.a_about: (tr("&About"), tr("Version, licences and credits")),
+        }
+        for action, (text, tip) in texts.items():
+            action.setText(text)
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        for code, action in self.language_actions.items():
+            action.setText(LANGUAGES[code])
+            action.setChecked(code == current_language())
+        self.m_file.setTitle(tr("&File"))
+        self.m_recent.setTitle(tr("Open &recent"))
+        self.m_edit.setTitle(tr("&Edit"))
+        self.m_train.setTitle(tr("&Training"))
+        self.m_view.setTitle(tr("&View"))
+        self.m_pages.setTitle(tr("&Pages"))
+        self.m_language.setTitle(tr("&Language"))
+        self.m_help.setTitle(tr("&Help"))
+        self._update_edit_actions()
+        self._update_status()
+
+    def _title(self) -> str:
+        name = Path(self.session_path).name if self.session_path else tr("untitled")
+        return f"{name} — {tr('Neural Network Workbench')}"
+
+    def _update_edit_actions(self) -> None:
+        b = self.builder
+        self.a_undo.setEnabled(b.can_undo and not self.train_page.controller.running)
+        self.a_redo.setEnabled(b.can_redo and not self.train_page.controller.running)
+        if b.can_undo:
+            self.a_undo.setText(tr("&Undo") + f" — {tr(b.undo_label)}")
+        if b.can_redo:
+            self.a_redo.setText(tr("&Redo") + f" — {tr(b.redo_label)}")
+
+    def _update_status(self) -> None:
+        page = self.train_page
+        self.status_text.setText(page.status_text())
+        self.status_progress.setRange(page.progress.minimum(), page.progress.maximum())
+        self.status_progress.setValue(page.progress.value())
+        running = page.controller.running
+        self.a_pause.setEnabled(running)
+        self.a_stop.setEnabled(running)
+        self.a_train.setEnabled(page.train_button.isEnabled())
+        self.a_more.setEnabled(page.more_button.isEnabled())
+        self._update_edit_actions()
+
+    def _fill_recent(self) -> None:
+        self.m_recent.clear()
+        for path in self.recent.paths():
+            action = self.m_recent.addAction(Path(path).name)
+            action.setToolTip(path)
+            action.triggered.connect(lambda _=False, p=path: self.open_path(p))
+        if not self.recent.paths():
+            self.m_recent.addAction(tr("(no recent files)")).setEnabled(False)
+        else:
+            self.m_recent.addSeparator()
+            self.m_recent.addAction(tr("Clear list"), self.recent.clear)
+
+    # ---------------------------------------------------------------------------- sessions
+    def current_session(self) -> Session:
+        b, page = self.builder, self.train_page
+        return Session({"layers": b.layers, "input_shape": list(b.input_shape), "init": b.init,
+                        "preset": b.preset}, self.setup.to_dict(), page.run.history, page.model,
+                       page.run.status if page.run.status != "running" else "stopped",
+                       page.run.message)
+
+    def new_session(self) -> None:
+        if self.train_page.controller.running:
+            self.train_page.controller.shutdown()
+        self.setup.load_dict(TrainingSetup().to_dict())
+        self.builder.load_preset("simple_convnet", input_shape=(1, 28, 28), classes=10)
+        self.train_page.reset()
+        self.session_path = None
+        self.setWindowTitle(self._title())
+
+    def apply_session(self, session: Session, path: str | None) -> None:
+        if self.train_page.controller.running:
+            self.train_page.controller.shutdown()
+        try:
+            self.setup.load_dict(session.setup)
+        except ValueError as exc:
+            file_actions.error_dialog(self, tr("Could not open the session"), str(exc))
+            return
+        b = session.builder
+        self.builder.load_config({"layers": b["layers"], "input_shape": b["input_shape"],
+                                  "init": b.get("init", "he"), "name": b.get("preset")},
+                                 label="Open session")
+        self.setup_widget_sync()
+        self.train_page.restore(session.history, session.model, session.status, session.message)
+        self.session_path = path
+        self.setWindowTitle(self._title())
+
+    def setup_widget_sync(self) -> None:
+        self.train_page.setup_widget.set_model_init(self.builder.init)
+
+    def open_session_dialog(self) -> None:
+        path = file_actions.ask_open_path(self, tr("Open session"), self._start_dir(),
+                                          file_actions.session_filters())
+        if path:
+            self.open_path(path)
+
+    def open_path(self, path: str) -> None:
+        """Open a session or a model file, chosen by its content."""
+        if not Path(path).exists():
+            file_actions.error_dialog(self, tr("File not found"), path)
+            self.recent.remove(path)
+            return
+        if path.endswith(SUFFIX):
+            session = file_actions.read_session(self, path)
+            if session is not None:
+                self.apply_session(session, path)
+                self.recent.add(path)
+        else:
+            self.open_model(path)
+
+    def save_session(self) -> bool:
+        if not self.session_path:
+            return self.save_session_as()
+        ok = file_actions.write_session(self, self.current_session(), self.session_path)
+        if ok:
+            self.recent.add(self.session_path)
+            self.statusBar().showMessage(tr("Saved {path}").format(path=self.session_path), 4000)
+        return ok
+
+    def save_session_as(self) -> bool:
+        path = file_actions.ask_save_path(self, tr("Save session"), self._start_dir(),
+                                          file_actions.session_filters())
+        if not path:
+            return False
+        if not path.endswith(SUFFIX):
+            path += SUFFIX
+        self.session_path = path
+        self.setWindowTitle(self._title())
+        return self.save_session()
+
+    # ------------------------------------------------------------------------------ models
+    def open_model_dialog(self) -> None:
+        path = file_actions.ask_open_path(self, tr("Open model"), self._start_dir(),
+                                          file_actions.model_filters())
+        if path:
+            self.open_model(path)
+
+    def open_model(self, path: str) -> None:
+        model = file_actions.read_model(self, path)
+        if model is None:
+            return
+        self.train_page.adopt_model(model)
+        self.recent.add(path)
+        self.statusBar().showMessage(tr("Opened model {path}").format(path=path), 4000)
+
+    def save_model_dialog(self) -> None:
+        model = self.train_page.model
+        if model is None:
+            try:
+                model = self.builder.build(seed=self.setup.training.seed, dtype=self.setup.dtype)
+            except (nn.ModelBuildError, ValueError) as exc:
+                file_actions.error_dialog(self, tr("Could not save the model"), str(exc))
+                return
+        path = file_actions.ask_save_path(self, tr("Save model"), self._start_dir(),
+                                          file_actions.model_filters())
+        if path:
+            if not path.endswith(".npz"):
+                path += ".npz"
+            if file_actions.write_model(self, model, path):
+                self.recent.add(path)
+
+    # ----------------------------------------------------------------------------- exports
+    def export_figure(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, tr("Export figure"), self._start_dir(),
+            tr("PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"))
+        if not path:
+            return
+        try:
+            self.train_page.plots.training_canvas.export(path)
+        except (OSError, ValueError) as exc:
+            file_actions.error_dialog(self, tr("Could not export the figure"), f"{path}\n\n{exc}")
+
+    def export_metrics(self) -> None:
+        epochs_filter = tr("Per-epoch metrics (*.csv)")
+        iterations_filter = tr("Per-iteration loss (*.csv)")
+        path, chosen = QFileDialog.getSaveFileName(self, tr("Export metrics"), self._start_dir(),
+                                                   f"{epochs_filter};;{iterations_filter}")
+        if not path:
+            return
+        kind = "iterations" if chosen == iterations_filter else "epochs"
+        try:
+            self.train_page.run.history.write_csv(path, kind=kind)
+        except OSError as exc:
+            file_actions.error_dialog(self, tr("Could not export the metrics"), f"{path}\n\n{exc}")
+
+    # ----------------------------------------------------------------------------- settings
+    def _start_dir(self) -> str:
+        return str(self.settings.value("lastDir", str(Path.home())))
+
+    def change_language(self, code: str) -> None:
+        set_language(code)
+        self.settings.setValue("language", code)
+        for c, action in self.language_actions.items():
+            action.setChecked(c == code)
+
+    def _restore_choices(self) -> None:
+        try:
+            saved = self.settings.value("setup")
+            if saved:
+                self.setup.load_dict(json.loads(saved))
+            builder = self.settings.value("builder")
+            if builder:
+                self.builder.load_config(json.loads(builder), label="Restore")
+                self.builder._undo.clear()
+        except (ValueError, TypeError, KeyError):
+            pass  # stale or foreign settings: start from the defaults
+
+    def _restore_geometry(self) -> None:
+        geometry = self.settings.value("geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1360, 860)
+        page = self.settings.value("page")
+        if isinstance(page, str):
+            self.show_page(page)
+
+    def save_settings(self) -> None:
+        self.settings.setValue("geometry", self.saveGeometry())
+        self.settings.setValue("setup", json.dumps(self.setup.to_dict()))
+        b = self.builder
+        self.settings.setValue("builder", json.dumps({
+            "layers": b.layers, "input_shape": list(b.input_shape), "init": b.init,
+            "name": b.preset}))
+        row = self.sidebar.currentRow()
+        if 0 <= row < len(self.pages):
+            self.settings.setValue("page", self.pages[row][0])
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 — Qt override
+        self.save_settings()
+        for _key, page in self.pages:
+            if hasattr(page, "shutdown"):
+                page.shutdown()
+        event.accept()

@@ -1,0 +1,393 @@
+"""Build & Train: the model builder and training set-up on the left, controls and live plots on
+the right. Training runs in a worker thread (:class:`~workbench.workers.TrainingController`)."""
+
+from __future__ import annotations
+
+import json
+import math
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+import nn
+from nn.experiment import ModelSpec, PreparedData, make_trainer, prepare_data
+from nn.training import Diverged, Finished, Paused, Resumed, Stopped, Trainer
+from workbench.i18n import language_changed, tr
+from workbench.plots.boundary import boundary_grid, data_extent
+from workbench.state import BuilderState, TrainingSetup
+from workbench.state.run import RunState
+from workbench.widgets.builder import BuilderWidget
+from workbench.widgets.common import ErrorLabel
+from workbench.widgets.live_plots import LivePlots
+from workbench.widgets.setup import SetupWidget
+from workbench.workers import Probe, TrainingController
+
+IMAGE_SHAPE = (1, 28, 28)
+
+
+def _scroll(widget: QWidget) -> QScrollArea:
+    area = QScrollArea()
+    area.setWidget(widget)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    return area
+
+
+class TrainPage(QWidget):
+    """The central workflow: build a network, choose data and optimizer, train, watch."""
+
+    modelChanged = Signal(object)  # the current (trained or loaded) nn.Sequential, or None
+    statusChanged = Signal()  # progress text for the status bar
+
+    def __init__(self, builder: BuilderState, setup: TrainingSetup,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.builder, self.setup = builder, setup
+        self.run = RunState()
+        self.controller = TrainingController(self)
+        self.trainer: Trainer | None = None
+        self.model: nn.Sequential | None = None  # the model the other pages look at
+        self.data: PreparedData | None = None
+        self._data_cache: dict[str, PreparedData] = {}
+        self._build_ui()
+        self._connect()
+        self.retranslate()
+        language_changed.connect(self.retranslate)
+        self._sync_input_shape()
+        self._update_controls()
+
+    # ---------------------------------------------------------------------------- layout
+    def _build_ui(self) -> None:
+        self.builder_widget = BuilderWidget(self.builder)
+        self.setup_widget = SetupWidget(self.setup)
+        self.setup_widget.set_model_init(self.builder.init)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(_scroll(self.builder_widget), "")
+        self.tabs.addTab(_scroll(self.setup_widget), "")
+        self.tabs.setMinimumWidth(400)
+
+        self.train_button = QPushButton()
+        self.train_button.setDefault(True)
+        self.pause_button = QPushButton()
+        self.pause_button.setCheckable(True)
+        self.stop_button = QPushButton()
+        self.more_button = QPushButton()
+        self.progress = QProgressBar()
+        self.progress.setTextVisible(True)
+        self.status_label = QLabel()
+        self.message = ErrorLabel()
+        controls = QHBoxLayout()
+        for button in (self.train_button, self.pause_button, self.stop_button, self.more_button):
+            controls.addWidget(button)
+        controls.addWidget(self.progress, 1)
+        self.plots = LivePlots(self.run)
+
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(8, 0, 0, 0)
+        right_layout.addLayout(controls)
+        right_layout.addWidget(self.status_label)
+        right_layout.addWidget(self.message)
+        right_layout.addWidget(self.plots, 1)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.tabs)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([440, 900])
+        self.splitter = splitter
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(splitter)
+
+    def retranslate(self) -> None:
+        self.tabs.setTabText(0, tr("Model"))
+        self.tabs.setTabText(1, tr("Data && training"))
+        self.tabs.setTabToolTip(0, tr("Build the network layer by layer or start from one of the "
+                                      "book's networks (ch. 5–8)."))
+        self.tabs.setTabToolTip(1, tr("Choose the data, the optimizer (ch. 6.1), the weight "
+                                      "initialisation (ch. 6.2) and how long to train."))
+        self.train_button.setText(tr("Train"))
+        self.train_button.setToolTip(tr("Start training from freshly initialised weights "
+                                        "(Ctrl+Return). Training runs in the background; the plots "
+                                        "update live."))
+        self.pause_button.setText(tr("Resume") if self.pause_button.isChecked() else tr("Pause"))
+        self.pause_button.setToolTip(tr("Pause training between two steps, or resume it "
+                                        "(Ctrl+P)."))
+        self.stop_button.setText(tr("Stop"))
+        self.stop_button.setToolTip(tr("Stop training after the current step (Ctrl+.). The "
+                                       "model keeps what it has learned; '+1 epoch' continues."))
+        self.more_button.setText(tr("+1 epoch"))
+        self.more_button.setToolTip(tr("Continue the last run for one more epoch, keeping its "
+                                       "weights and optimizer state (Ctrl+E)."))
+        self.progress.setToolTip(tr("Progress of the whole run (all epochs)."))
+        self.status_label.setToolTip(tr("Epoch, iteration, speed and estimated time left."))
+        self._update_status()
+
+    def _connect(self) -> None:
+        self.train_button.clicked.connect(self.start_training)
+        self.pause_button.toggled.connect(self._toggle_pause)
+        self.stop_button.clicked.connect(self.controller.stop)
+        self.more_button.clicked.connect(self.continue_training)
+        self.builder_widget.validityChanged.connect(lambda _ok: self._update_controls())
+        self.builder.changed.connect(self._update_controls)
+        self.setup.changed.connect(self._on_setup_changed)
+        self.setup_widget.modelInitChanged.connect(self.builder.set_init)
+        self.setup_widget.learningRateEdited.connect(self._live_lr)
+        c = self.controller
+        c.prepared.connect(self._on_prepared)
+        c.steps.connect(self._on_steps)
+        c.epochEnded.connect(self._on_epoch)
+        c.stateChanged.connect(self._on_state)
+        c.probed.connect(self.run.set_probe)
+        c.finished.connect(self._on_finished)
+        c.failed.connect(self._on_failed)
+        c.runningChanged.connect(lambda _r: self._update_controls())
+
+    # ------------------------------------------------------------------------ data & model
+    def _data_key(self) -> str:
+        return json.dumps(self.setup.data.__dict__, sort_keys=True, default=str)
+
+    def _expected_shape(self) -> tuple[int, ...]:
+        name = self.setup.data.name
+        return (2,) if name in nn.datasets.TOY_DATASETS else IMAGE_SHAPE
+
+    def _num_classes(self) -> int:
+        data = self.setup.data
+        if data.name not in nn.datasets.TOY_DATASETS:
+            return 10
+        return self._prepare(data).num_classes  # toy sets are generated instantly
+
+    def _prepare(self, data_config) -> PreparedData:
+        key = json.dumps(data_config.__dict__, sort_keys=True, default=str)
+        if key not in self._data_cache:
+            self._data_cache = {key: prepare_data(data_config)}  # keep one set in memory
+        return self._data_cache[key]
+
+    def _sync_input_shape(self) -> None:
+        """Fit the model to the data set: input shape, and the last layer's width."""
+        shape = self._expected_shape()
+        if self.builder.input_shape != shape or not self.builder.layers:
+            if shape == IMAGE_SHAPE:
+                self.builder.load_preset("simple_convnet", input_shape=shape, classes=10)
+            else:
+                self.builder.load_preset("multi_layer_net", input_shape=shape,
+                                         hidden_sizes=[32, 32], classes=self._num_classes())
+            return
+        classes = self._num_classes()
+        last = self.builder.layers[-1] if self.builder.layers else None
+        dense = [i for i, spec in enumerate(self.builder.layers) if spec["type"] == "Dense"]
+        v = self.builder.validation()
+        if v.ok and v.output_shape != (classes,) and dense and last is not None:
+            self.builder.update(dense[-1], units=classes)
+
+    def _on_setup_changed(self) -> None:
+        if not self.controller.running:
+            self._sync_input_shape()
+        self._update_controls()
+
+    # ----------------------------------------------------------------------------- running
+    def start_training(self) -> None:
+        """Fresh weights, the current settings, in the background."""
+        if self.controller.running or not self.builder.validation().ok:
+            return
+        model_config = self.builder.model_config()
+        setup, data_config = self.setup, self.setup.data
+
+        def factory() -> Trainer:
+            data = self._prepare(data_config)
+            steps = math.ceil(len(data.train[0]) / setup.training.batch_size)
+            run = setup.run_config(ModelSpec(config=model_config), steps)
+            return make_trainer(run, data)
+
+        self._begin(factory, fresh=True)
+
+    def continue_training(self) -> None:
+        """One more epoch on the last trainer (same weights, optimizer state, data order)."""
+        if self.controller.running or self.trainer is None or self.trainer.diverged:
+            return
+        self.trainer.add_epochs(1)
+        self.run.total_epochs = self.trainer.target_epochs
+        self._begin(self.trainer, fresh=False)
+
+    def _begin(self, trainer_or_factory, fresh: bool) -> None:
+        self.message.show_error(None)
+        if fresh:
+            self.run.reset(self.setup.training.epochs)
+            self.plots.hide_boundary()
+        self.run.set_status("running", tr("Preparing data…") if fresh else "")
+        self.run.mark_speed_baseline()
+        self.pause_button.setChecked(False)
+        self.controller.start(trainer_or_factory, probes=[self._boundary_probe()])
+        self._update_controls()
+
+    @staticmethod
+    def _boundary_probe() -> Probe:
+        """The decision boundary over the training points, for 2-D data (else nothing)."""
+        extents: dict[int, tuple[float, float, float, float]] = {}
+
+        def compute(trainer: Trainer):
+            x = trainer.train[0]
+            if x.ndim != 2 or x.shape[1] != 2:
+                return None
+            extent = extents.setdefault(id(x), data_extent(x))
+            return boundary_grid(trainer.model, extent)
+
+        return Probe("boundary", compute, interval=0.3)
+
+    def _on_prepared(self, trainer: Trainer) -> None:
+        self.trainer = trainer
+        self.model = trainer.model
+        self.run.steps_per_epoch = trainer.steps_per_epoch
+        self.run.total_epochs = trainer.target_epochs
+        x, y = trainer.train
+        if x.ndim == 2 and x.shape[1] == 2:
+            self.plots.show_boundary(x, y)
+        self.run.set_status("running")
+        self.modelChanged.emit(self.model)
+
+    def _on_steps(self, batch) -> None:
+        self.run.add_steps(batch.iterations, batch.losses, batch.lrs, batch.last)
+        self._update_status()
+
+    def _on_epoch(self, event) -> None:
+        self.run.add_epoch(event)
+        self._update_status()
+
+    def _on_state(self, event) -> None:
+        if isinstance(event, Paused):
+            self.run.set_status("paused")
+        elif isinstance(event, Resumed):
+            self.run.mark_speed_baseline()
+            self.run.set_status("running")
+        self._update_status()
+
+    def _on_finished(self, event) -> None:
+        if isinstance(event, Diverged):
+            self.run.set_status("diverged", event.reason)
+            self.message.show_error(event.reason)
+        elif isinstance(event, Stopped):
+            self.run.set_status("stopped")
+        elif isinstance(event, Finished):
+            self.run.set_status("finished")
+        self.plots.refresh(force=True)
+        self._update_status()
+        self._update_controls()
+        self.modelChanged.emit(self.model)
+
+    def _on_failed(self, message: str) -> None:
+        self.run.set_status("failed", message)
+        self.message.show_error(message)
+        self._update_status()
+        self._update_controls()
+
+    def _toggle_pause(self, paused: bool) -> None:
+        (self.controller.pause if paused else self.controller.resume)()
+        self.retranslate()
+
+    def _live_lr(self, lr: float) -> None:
+        if self.controller.running:
+            self.controller.set_hyperparameters(lr=lr)
+
+    # ------------------------------------------------------------------------------ status
+    def _update_controls(self) -> None:
+        running = self.controller.running
+        valid = self.builder.validation().ok
+        self.train_button.setEnabled(valid and not running)
+        self.pause_button.setEnabled(running)
+        self.stop_button.setEnabled(running)
+        self.more_button.setEnabled(not running and self.trainer is not None
+                                    and not self.trainer.diverged)
+        self.builder_widget.setEnabled(not running)
+        self.setup_widget.set_training_locked(running)
+        if not valid and not running:
+            self.train_button.setToolTip(tr("Fix the model first: ") +
+                                         (self.builder.validation().error or ""))
+        self.statusChanged.emit()
+
+    def status_text(self) -> str:
+        run, step = self.run, self.run.last_step
+        if run.status == "idle":
+            return tr("Ready — press Train to start.")
+        if run.status == "running" and step is None:
+            return run.message or tr("Starting…")
+        parts = [{"running": tr("Training"), "paused": tr("Paused"), "finished": tr("Finished"),
+                  "stopped": tr("Stopped"), "diverged": tr("Diverged"),
+                  "failed": tr("Failed")}[run.status]]
+        if step is not None:
+            parts.append(tr("epoch {e}/{n}").format(e=step.epoch, n=run.total_epochs))
+            parts.append(tr("iteration {i}").format(i=step.iteration))
+            parts.append(tr("{v:,.0f} images/s").format(v=step.images_per_second))
+        if run.status == "running":
+            eta = run.eta_seconds()
+            if eta is not None:
+                parts.append(tr("{m}:{s:02d} left").format(m=int(eta // 60), s=int(eta % 60)))
+        if run.history.epochs:
+            last = run.history.epochs[-1]
+            if not math.isnan(last.test_acc):
+                parts.append(tr("test accuracy {a:.2%}").format(a=last.test_acc))
+        return " · ".join(parts)
+
+    def _update_status(self) -> None:
+        self.status_label.setText(self.status_text())
+        run, step = self.run, self.run.last_step
+        total = max(1, run.total_epochs * max(1, run.steps_per_epoch))
+        done = 0 if step is None else step.iteration
+        self.progress.setRange(0, total)
+        self.progress.setValue(min(done, total))
+        self.statusChanged.emit()
+
+    # --------------------------------------------------------------------------- sessions
+    def reset(self) -> None:
+        """Forget the current run and model (File → New)."""
+        self.controller.shutdown()
+        self.trainer, self.model = None, None
+        self.run.reset()
+        self.plots.hide_boundary()
+        self.message.show_error(None)
+        self.plots.refresh(force=True)
+        self._update_status()
+        self._update_controls()
+        self.modelChanged.emit(None)
+
+    def restore(self, history, model: nn.Sequential | None, status: str, message: str) -> None:
+        """Show a saved session's curves and model (it can be trained further with Train)."""
+        self.reset()
+        self.run.history = history
+        self.run.total_epochs = len(history.epochs)
+        self.model = model
+        status = status if status in ("finished", "stopped", "diverged", "failed") else "idle"
+        self.run.set_status(status, message)
+        if status in ("diverged", "failed"):
+            self.message.show_error(message)
+        self.run.dirty = True
+        self.plots.refresh(force=True)
+        self._update_status()
+        self.modelChanged.emit(model)
+
+    def adopt_model(self, model: nn.Sequential) -> None:
+        """Make an opened model the current one; its architecture goes into the builder."""
+        self.reset()
+        self.builder.load_config(model.to_config(), label="Open model")
+        self.setup_widget.set_model_init(model.init)
+        self.model = model
+        expected = self._expected_shape()
+        if model.input_shape != expected:
+            self.message.show_error(tr(
+                "This model takes inputs of shape {m}, but the selected data set gives {d}; "
+                "choose a matching data set to train or evaluate it.").format(
+                    m=model.input_shape, d=expected))
+        self.modelChanged.emit(model)
+
+    def shutdown(self) -> bool:
+        return self.controller.shutdown()

@@ -1,0 +1,92 @@
+"""Decision boundary of a 2-D classifier: the predicted class over a grid, shaded by confidence,
+with the data points on top. The grid is computed in the worker thread (:func:`boundary_grid`);
+the figure only swaps the image (``set_data``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from matplotlib.colors import to_rgb
+from matplotlib.figure import Figure
+from numpy.typing import NDArray
+
+from workbench.i18n import tr
+from workbench.plots.training import style_axes
+from workbench.theme import SERIES
+
+
+@dataclass(frozen=True)
+class BoundaryGrid:
+    extent: tuple[float, float, float, float]  # x0, x1, y0, y1
+    classes: NDArray  # (res, res) uint8, predicted class per cell (row 0 = y0)
+    confidence: NDArray  # (res, res) float32, probability of that class
+
+
+def data_extent(x: NDArray, margin: float = 0.15) -> tuple[float, float, float, float]:
+    lo, hi = x.min(axis=0), x.max(axis=0)
+    pad = (hi - lo) * margin + 1e-6
+    x0, y0 = (lo - pad).tolist()
+    x1, y1 = (hi + pad).tolist()
+    return float(x0), float(x1), float(y0), float(y1)
+
+
+def boundary_grid(model, extent: tuple[float, float, float, float], res: int = 120) -> BoundaryGrid:
+    """Evaluate ``model`` on a ``res``×``res`` grid over ``extent`` (runs in the worker)."""
+    x0, x1, y0, y1 = extent
+    gx, gy = np.meshgrid(np.linspace(x0, x1, res), np.linspace(y0, y1, res))
+    points = np.stack([gx.ravel(), gy.ravel()], axis=1).astype(model.dtype)
+    with np.errstate(all="ignore"):
+        proba = model.predict_proba(points, batch_size=res * res)
+    proba = np.nan_to_num(proba, nan=0.0)
+    classes = proba.argmax(axis=1).astype(np.uint8).reshape(res, res)
+    confidence = proba.max(axis=1).astype(np.float32).reshape(res, res)
+    return BoundaryGrid(extent, classes, confidence)
+
+
+def shade(grid: BoundaryGrid, background: str) -> NDArray:
+    """RGB image: each class's colour, blended towards the background as confidence drops."""
+    palette = np.array([to_rgb(c) for c in SERIES], dtype=np.float32)
+    base = palette[grid.classes % len(palette)]
+    k = max(2, int(grid.classes.max()) + 1)
+    strength = np.clip((grid.confidence - 1.0 / k) / (1.0 - 1.0 / k), 0, 1)[..., None] * 0.55
+    return base * strength + np.array(to_rgb(background), dtype=np.float32) * (1 - strength)
+
+
+class BoundaryFigure:
+    """One axes: the shaded grid and the training points coloured by label."""
+
+    def __init__(self, fig: Figure, colors: dict[str, str]) -> None:
+        self.fig, self.colors = fig, colors
+        fig.set_facecolor(colors["window"])
+        self.ax = fig.add_subplot(1, 1, 1)
+        style_axes(self.ax, colors)
+        self.ax.grid(False)
+        self.image = self.ax.imshow(np.zeros((2, 2, 3)), origin="lower", aspect="auto",
+                                    interpolation="bilinear", extent=(0, 1, 0, 1))
+        self.points = None
+        fig.subplots_adjust(left=0.1, right=0.97, bottom=0.12, top=0.9)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.ax.set_title(tr("Decision boundary"), fontsize=10)
+        self.ax.set_xlabel("x₁")
+        self.ax.set_ylabel("x₂")
+
+    def set_points(self, x: NDArray, y: NDArray) -> None:
+        """Scatter the data (``x`` (N, 2), labels ``y``) and fix the view to their extent."""
+        if self.points is not None:
+            self.points.remove()
+        colors = np.array(SERIES, dtype=object)[y % len(SERIES)]
+        self.points = self.ax.scatter(x[:, 0], x[:, 1], c=list(colors), s=12,
+                                      edgecolors=self.colors["text"], linewidths=0.3)
+        x0, x1, y0, y1 = data_extent(x)
+        self.image.set_extent((x0, x1, y0, y1))
+        self.ax.set_xlim(x0, x1)
+        self.ax.set_ylim(y0, y1)
+
+    def update(self, grid: BoundaryGrid | None) -> None:
+        if grid is None:
+            return
+        self.image.set_data(shade(grid, self.colors["face"]))
+        self.image.set_extent(grid.extent)

@@ -1,0 +1,125 @@
+"""The live training figure: loss per iteration (raw + smoothed, per-epoch markers) and
+accuracy per epoch. Pure Matplotlib on a given ``Figure``; updated with ``set_data``."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from nn.compare import smoothed
+from nn.training import History
+from workbench.i18n import tr
+from workbench.theme import SERIES
+
+MAX_RAW_POINTS = 4000  # the faint raw loss line is decimated beyond this many points
+
+
+def smoothing_window(n: int) -> int:
+    """A window that follows the curve's length: 10 for short runs, ~2 % of long ones."""
+    return int(min(200, max(10, n // 50)))
+
+
+def style_axes(ax, colors: dict[str, str]) -> None:
+    """Apply the window's colours (light or dark theme) to an axes."""
+    ax.set_facecolor(colors["face"])
+    for spine in ax.spines.values():
+        spine.set_color(colors["text"])
+        spine.set_alpha(0.4)
+    ax.tick_params(colors=colors["text"], labelsize=8)
+    ax.xaxis.label.set_color(colors["text"])
+    ax.yaxis.label.set_color(colors["text"])
+    ax.title.set_color(colors["text"])
+    ax.grid(True, color=colors["grid"], linewidth=0.6)
+
+
+class TrainingFigure:
+    """Two panels on ``fig``: loss (left) and accuracy (right)."""
+
+    def __init__(self, fig: Figure, colors: dict[str, str]) -> None:
+        self.fig, self.colors = fig, colors
+        fig.set_facecolor(colors["window"])
+        self.ax_loss, self.ax_acc = fig.subplots(1, 2)
+        c = SERIES
+        self.raw, = self.ax_loss.plot([], [], color=c[0], alpha=0.25, linewidth=0.8)
+        self.smooth, = self.ax_loss.plot([], [], color=c[0], linewidth=1.8)
+        self.epoch_train, = self.ax_loss.plot([], [], "o", color=c[1], markersize=5)
+        self.epoch_val, = self.ax_loss.plot([], [], "s", color=c[2], markersize=5)
+        self.acc_train, = self.ax_acc.plot([], [], "o-", color=c[1], linewidth=1.6, markersize=4)
+        self.acc_val, = self.ax_acc.plot([], [], "s-", color=c[2], linewidth=1.6, markersize=4)
+        self.acc_test, = self.ax_acc.plot([], [], "^-", color=c[3], linewidth=1.6, markersize=4)
+        for ax in (self.ax_loss, self.ax_acc):
+            style_axes(ax, colors)
+        self.ax_acc.set_ylim(0, 1.02)
+        self.retranslate()
+        fig.subplots_adjust(left=0.08, right=0.98, bottom=0.14, top=0.9, wspace=0.22)
+        self._history: History | None = None
+
+    def retranslate(self) -> None:
+        self.ax_loss.set_title(tr("Loss"), fontsize=10)
+        self.ax_loss.set_xlabel(tr("iteration"))
+        self.ax_loss.set_ylabel(tr("loss (cross-entropy)"))
+        self.ax_acc.set_title(tr("Accuracy"), fontsize=10)
+        self.ax_acc.set_xlabel(tr("epoch"))
+        self.ax_acc.set_ylabel(tr("accuracy"))
+        self.raw.set_label(tr("per iteration"))
+        self.smooth.set_label(tr("smoothed"))
+        self.epoch_train.set_label(tr("train (per epoch)"))
+        self.epoch_val.set_label(tr("validation (per epoch)"))
+        self.acc_train.set_label(tr("train"))
+        self.acc_val.set_label(tr("validation"))
+        self.acc_test.set_label(tr("test"))
+        for ax in (self.ax_loss, self.ax_acc):
+            legend = ax.legend(loc="best", fontsize=8, framealpha=0.6)
+            legend.get_frame().set_facecolor(self.colors["face"])
+            for text in legend.get_texts():
+                text.set_color(self.colors["text"])
+
+    def update(self, history: History) -> None:
+        """Point every artist at ``history``'s data and rescale."""
+        self._history = history
+        it = np.asarray(history.iterations, dtype=np.float64)
+        loss = np.asarray(history.losses, dtype=np.float64)
+        stride = max(1, math.ceil(len(it) / MAX_RAW_POINTS))
+        self.raw.set_data(it[::stride], loss[::stride])
+        smooth = smoothed(loss, smoothing_window(len(loss)))
+        self.smooth.set_data(it[::stride], smooth[::stride])
+        epochs = history.epochs
+        e_it = np.array([e.iteration for e in epochs], dtype=np.float64)
+        e_num = np.array([e.epoch for e in epochs], dtype=np.float64)
+        self.epoch_train.set_data(e_it, history.epoch_column("train_loss"))
+        self.epoch_val.set_data(e_it, history.epoch_column("val_loss"))
+        self.acc_train.set_data(e_num, history.epoch_column("train_acc"))
+        self.acc_val.set_data(e_num, history.epoch_column("val_acc"))
+        self.acc_test.set_data(e_num, history.epoch_column("test_acc"))
+        self.ax_loss.relim()
+        self.ax_loss.autoscale_view()
+        if len(loss):
+            finite = loss[np.isfinite(loss)]
+            if finite.size:
+                top = float(np.percentile(finite, 99.5)) * 1.05
+                self.ax_loss.set_ylim(0, max(top, 1e-3))
+        if len(e_num):
+            self.ax_acc.set_xlim(0.5, max(e_num.max(), 1) + 0.5)
+            self.ax_acc.xaxis.get_major_locator().set_params(integer=True)
+
+    def readout(self, ax, x: float | None, y: float | None) -> str:
+        """Text for the value under the cursor in ``ax`` (empty if nothing near)."""
+        h = self._history
+        if h is None or x is None or y is None:
+            return ""
+        if ax is self.ax_loss and h.iterations:
+            i = int(np.clip(np.searchsorted(h.iterations, x), 0, len(h.iterations) - 1))
+            smooth = smoothed(h.losses, smoothing_window(len(h.losses)))[i]
+            return tr("iteration {it}: loss {loss:.4f} (smoothed {smooth:.4f})").format(
+                it=h.iterations[i], loss=h.losses[i], smooth=smooth)
+        if ax is self.ax_acc and h.epochs:
+            e = h.epochs[int(np.clip(round(x) - 1, 0, len(h.epochs) - 1))]
+            parts = [tr("epoch {n}").format(n=e.epoch)]
+            for label, value in ((tr("train"), e.train_acc), (tr("validation"), e.val_acc),
+                                 (tr("test"), e.test_acc)):
+                if not math.isnan(value):
+                    parts.append(f"{label} {value:.2%}")
+            return "  ".join(parts)
+        return ""

@@ -1,0 +1,72 @@
+"""The Build & Train page's plots: loss and accuracy, plus the decision boundary for 2-D data.
+
+Redraws only from :class:`~workbench.state.run.RunState`, on a timer (≤ 10 Hz), and only when
+the state is marked dirty: ``set_data`` + ``relim``/``autoscale`` + ``draw_idle``.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
+
+from workbench import theme
+from workbench.i18n import language_changed
+from workbench.plots.boundary import BoundaryFigure
+from workbench.plots.training import TrainingFigure
+from workbench.state.run import RunState
+from workbench.widgets.plot_canvas import PlotCanvas
+
+REFRESH_MS = 100
+
+
+class LivePlots(QWidget):
+    def __init__(self, run: RunState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.run = run
+        colors = theme.plot_colors()
+        self.training_canvas = PlotCanvas(self, figsize=(8, 3.2))
+        self.training = TrainingFigure(self.training_canvas.figure, colors)
+        self.training_canvas.readout_fn = self.training.readout
+        self.boundary_canvas = PlotCanvas(self, figsize=(4, 3.2))
+        self.boundary = BoundaryFigure(self.boundary_canvas.figure, colors)
+        self.boundary_canvas.hide()
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.addWidget(self.training_canvas)
+        splitter.addWidget(self.boundary_canvas)
+        splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+        self.timer = QTimer(self)
+        self.timer.setInterval(REFRESH_MS)
+        self.timer.timeout.connect(self.refresh)
+        self.timer.start()
+        self.draws = 0  # counted for the responsiveness benchmark and tests
+        language_changed.connect(self._retranslate)
+
+    def show_boundary(self, x, y) -> None:
+        """Show the decision-boundary panel with the 2-D training points ``x``, labels ``y``."""
+        self.boundary.set_points(x, y)
+        self.boundary.update(None)
+        self.boundary_canvas.show()
+        self.boundary_canvas.redraw()
+
+    def hide_boundary(self) -> None:
+        self.boundary_canvas.hide()
+
+    def refresh(self, force: bool = False) -> None:
+        """Redraw if the run changed since the last refresh (or when forced)."""
+        if not (self.run.dirty or force):
+            return
+        self.run.dirty = False
+        self.training.update(self.run.history)
+        self.training_canvas.redraw()
+        if self.boundary_canvas.isVisible() and "boundary" in self.run.probes:
+            self.boundary.update(self.run.probes["boundary"])
+            self.boundary_canvas.redraw()
+        self.draws += 1
+
+    def _retranslate(self) -> None:
+        self.training.retranslate()
+        self.boundary.retranslate()
+        self.refresh(force=True)
