@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 import nn
 from workbench import dialogs, file_actions
+from workbench.context import AppContext
 from workbench.i18n import LANGUAGES, current_language, language_changed, set_language, tr
 from workbench.pages.train_page import TrainPage
 from workbench.session import SUFFIX, Session
@@ -38,7 +39,9 @@ class MainWindow(QMainWindow):
         self.builder = BuilderState()
         self.setup = TrainingSetup()
         self._restore_choices()
-        self.train_page = TrainPage(self.builder, self.setup)
+        self.context = AppContext(self.setup, self)
+        self.context.pageRequested.connect(self.show_page)
+        self.train_page = TrainPage(self.builder, self.setup, self.context)
         self.pages: list[tuple[str, QWidget]] = []
         self._build_ui()
         self.add_page("train", self.train_page, "train.svg")

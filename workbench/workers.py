@@ -258,3 +258,136 @@ class TrainingController(QObject):
             self._thread = self._worker = None
             self.runningChanged.emit(False)
         self._zombies = [(t, w) for t, w in self._zombies if not t.isFinished()]
+
+
+# --------------------------------------------------------------------------- generic jobs
+class _JobWorker(QObject):
+    """Iterates ``make()`` (a generator of events) in a worker thread, emitting the events in
+    batches at most every ``emit_interval`` seconds; or, for a one-shot task, emits the return
+    value of ``make()`` once."""
+
+    events = Signal(int, object)  # run id, list of events
+    done = Signal(int, object)  # run id, result (None for generators)
+    failed = Signal(int, str)
+
+    def __init__(self, run_id: int, make: Callable[[], Any], iterate: bool,
+                 emit_interval: float) -> None:
+        super().__init__()
+        self.run_id, self.make, self.iterate = run_id, make, iterate
+        self.emit_interval = emit_interval
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            if not self.iterate:
+                self.done.emit(self.run_id, self.make())
+                return
+            batch: list[Any] = []
+            last = time.perf_counter()
+            for event in self.make():
+                batch.append(event)
+                now = time.perf_counter()
+                if now - last >= self.emit_interval:
+                    self.events.emit(self.run_id, batch)
+                    batch, last = [], now
+            if batch:
+                self.events.emit(self.run_id, batch)
+            self.done.emit(self.run_id, None)
+        except NNError as exc:
+            self.failed.emit(self.run_id, str(exc))
+        except Exception as exc:  # noqa: BLE001 — reported to the user, never a crash
+            self.failed.emit(self.run_id,
+                             traceback.format_exception_only(type(exc), exc)[-1].strip())
+
+
+class JobRunner(QObject):
+    """Runs one background job at a time; a new :meth:`start` supersedes the previous job
+    (its late results are dropped). Use :meth:`start_generator` for long event streams
+    (comparisons, searches) and :meth:`start_task` for one-shot computations (confusion
+    matrices, gradient checks). ``cancel`` is a thread-safe callable that makes the job end
+    early (e.g. ``comparison.stop``)."""
+
+    events = Signal(object)  # list of events (generator jobs)
+    done = Signal(object)  # result (task jobs) or None (generator jobs)
+    failed = Signal(str)
+    runningChanged = Signal(bool)
+
+    def __init__(self, parent: QObject | None = None, emit_interval: float = 0.05) -> None:
+        super().__init__(parent)
+        self.emit_interval = emit_interval
+        self._run_id = 0
+        self._thread: QThread | None = None
+        self._worker: _JobWorker | None = None
+        self._cancel: Callable[[], None] | None = None
+        self._zombies: list[tuple[QThread, _JobWorker]] = []
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.isRunning()
+
+    def start_generator(self, make: Callable[[], Any],
+                        cancel: Callable[[], None] | None = None) -> int:
+        return self._start(make, True, cancel)
+
+    def start_task(self, make: Callable[[], Any],
+                   cancel: Callable[[], None] | None = None) -> int:
+        return self._start(make, False, cancel)
+
+    def _start(self, make, iterate: bool, cancel) -> int:
+        self.shutdown()
+        self._run_id += 1
+        thread = QThread()  # Python-owned, like TrainingController's threads
+        worker = _JobWorker(self._run_id, make, iterate, self.emit_interval)
+        worker.moveToThread(thread)
+        thread.started.connect(worker.run)
+        worker.events.connect(self._on_events)
+        worker.done.connect(self._on_done)
+        worker.failed.connect(self._on_failed)
+        worker.done.connect(thread.quit)
+        worker.failed.connect(thread.quit)
+        thread.finished.connect(self._on_thread_done)
+        self._thread, self._worker, self._cancel = thread, worker, cancel
+        thread.start()
+        self.runningChanged.emit(True)
+        return self._run_id
+
+    def cancel(self) -> None:
+        """Ask the current job to end early (its final events still arrive)."""
+        if self._cancel is not None:
+            self._cancel()
+
+    def shutdown(self, timeout_ms: int = 10000) -> bool:
+        """Cancel and wait for the current job; its remaining results are dropped."""
+        thread = self._thread
+        if thread is None:
+            return True
+        self._run_id += 1
+        if self._cancel is not None:
+            self._cancel()
+        thread.quit()
+        ok = bool(thread.wait(timeout_ms))
+        if not ok:
+            self._zombies.append((thread, self._worker))
+        self._thread = self._worker = self._cancel = None
+        self.runningChanged.emit(False)
+        return ok
+
+    def _on_events(self, run_id: int, events: list) -> None:
+        if run_id == self._run_id:
+            self.events.emit(events)
+
+    def _on_done(self, run_id: int, result: Any) -> None:
+        if run_id == self._run_id:
+            self.done.emit(result)
+
+    def _on_failed(self, run_id: int, message: str) -> None:
+        if run_id == self._run_id:
+            self.failed.emit(message)
+
+    def _on_thread_done(self) -> None:
+        thread = self._thread
+        if thread is not None and thread.isFinished():
+            thread.wait()
+            self._thread = self._worker = self._cancel = None
+            self.runningChanged.emit(False)
+        self._zombies = [(t, w) for t, w in self._zombies if not t.isFinished()]

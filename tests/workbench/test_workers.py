@@ -117,3 +117,40 @@ def test_live_learning_rate_change(qtbot):
     with pytest.raises(ValueError, match="learning rate"):
         controller.set_hyperparameters(lr=-1)
     assert controller.shutdown()
+
+
+def test_job_runner_streams_generator_events_in_batches(qtbot):
+    from workbench.workers import JobRunner
+
+    runner = JobRunner(emit_interval=0.01)
+    got = []
+    runner.events.connect(got.extend)
+
+    def gen():
+        for i in range(200):
+            time.sleep(0.0005)
+            yield i
+
+    with qtbot.waitSignal(runner.done, timeout=10000):
+        runner.start_generator(gen)
+    assert got == list(range(200))
+    qtbot.waitUntil(lambda: not runner.running, timeout=5000)
+
+
+def test_job_runner_task_result_failure_and_supersede(qtbot):
+    from workbench.workers import JobRunner
+
+    runner = JobRunner()
+    with qtbot.waitSignal(runner.done, timeout=5000) as done:
+        runner.start_task(lambda: threading.get_ident())
+    assert done.args[0] != threading.get_ident()
+    with qtbot.waitSignal(runner.failed, timeout=5000) as failed:
+        runner.start_task(lambda: 1 / 0)
+    assert "ZeroDivisionError" in failed.args[0]
+    stop = threading.Event()
+    results = []
+    runner.done.connect(results.append)
+    runner.start_task(lambda: (stop.wait(5), "old")[1], cancel=stop.set)
+    runner.start_task(lambda: "new")  # supersedes: the old result is dropped
+    qtbot.waitUntil(lambda: results == ["new"], timeout=5000)
+    assert runner.shutdown()

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 import nn
 from nn.experiment import ModelSpec, PreparedData, make_trainer, prepare_data
 from nn.training import Diverged, Finished, Paused, Resumed, Stopped, Trainer
+from workbench.context import AppContext
 from workbench.i18n import language_changed, tr
 from workbench.plots.boundary import boundary_grid, data_extent
 from workbench.state import BuilderState, TrainingSetup
@@ -46,18 +47,18 @@ def _scroll(widget: QWidget) -> QScrollArea:
 class TrainPage(QWidget):
     """The central workflow: build a network, choose data and optimizer, train, watch."""
 
-    modelChanged = Signal(object)  # the current (trained or loaded) nn.Sequential, or None
     statusChanged = Signal()  # progress text for the status bar
 
-    def __init__(self, builder: BuilderState, setup: TrainingSetup,
+    def __init__(self, builder: BuilderState, setup: TrainingSetup, context: AppContext,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.builder, self.setup = builder, setup
+        self.builder, self.setup, self.context = builder, setup, context
         self.run = RunState()
         self.controller = TrainingController(self)
         self.trainer: Trainer | None = None
         self.model: nn.Sequential | None = None  # the model the other pages look at
         self.data: PreparedData | None = None
+        self._pending_data: PreparedData | None = None
         self._data_cache: dict[str, PreparedData] = {}
         self._build_ui()
         self._connect()
@@ -150,6 +151,7 @@ class TrainPage(QWidget):
         c.epochEnded.connect(self._on_epoch)
         c.stateChanged.connect(self._on_state)
         c.probed.connect(self.run.set_probe)
+        c.probed.connect(self.context.receive_probe)
         c.finished.connect(self._on_finished)
         c.failed.connect(self._on_failed)
         c.runningChanged.connect(lambda _r: self._update_controls())
@@ -203,9 +205,11 @@ class TrainPage(QWidget):
             return
         model_config = self.builder.model_config()
         setup, data_config = self.setup, self.setup.data
+        self._pending_data = None
 
-        def factory() -> Trainer:
+        def factory() -> Trainer:  # runs in the worker thread
             data = self._prepare(data_config)
+            self._pending_data = data
             steps = math.ceil(len(data.train[0]) / setup.training.batch_size)
             run = setup.run_config(ModelSpec(config=model_config), steps)
             return make_trainer(run, data)
@@ -228,7 +232,8 @@ class TrainPage(QWidget):
         self.run.set_status("running", tr("Preparing data…") if fresh else "")
         self.run.mark_speed_baseline()
         self.pause_button.setChecked(False)
-        self.controller.start(trainer_or_factory, probes=[self._boundary_probe()])
+        self.controller.start(trainer_or_factory,
+                              probes=[self._boundary_probe(), *self.context.probes()])
         self._update_controls()
 
     @staticmethod
@@ -254,7 +259,10 @@ class TrainPage(QWidget):
         if x.ndim == 2 and x.shape[1] == 2:
             self.plots.show_boundary(x, y)
         self.run.set_status("running")
-        self.modelChanged.emit(self.model)
+        if self._pending_data is not None:
+            self.data, self._pending_data = self._pending_data, None
+            self.context.set_data(self.data)
+        self.context.set_model(self.model, training=True)
 
     def _on_steps(self, batch) -> None:
         self.run.add_steps(batch.iterations, batch.losses, batch.lrs, batch.last)
@@ -283,11 +291,12 @@ class TrainPage(QWidget):
         self.plots.refresh(force=True)
         self._update_status()
         self._update_controls()
-        self.modelChanged.emit(self.model)
+        self.context.set_model(self.model, training=False)
 
     def _on_failed(self, message: str) -> None:
         self.run.set_status("failed", message)
         self.message.show_error(message)
+        self.context.set_model(self.model, training=False)
         self._update_status()
         self._update_controls()
 
@@ -358,7 +367,7 @@ class TrainPage(QWidget):
         self.plots.refresh(force=True)
         self._update_status()
         self._update_controls()
-        self.modelChanged.emit(None)
+        self.context.set_model(None)
 
     def restore(self, history, model: nn.Sequential | None, status: str, message: str) -> None:
         """Show a saved session's curves and model (it can be trained further with Train)."""
@@ -373,7 +382,7 @@ class TrainPage(QWidget):
         self.run.dirty = True
         self.plots.refresh(force=True)
         self._update_status()
-        self.modelChanged.emit(model)
+        self.context.set_model(model)
 
     def adopt_model(self, model: nn.Sequential) -> None:
         """Make an opened model the current one; its architecture goes into the builder."""
@@ -387,7 +396,7 @@ class TrainPage(QWidget):
                 "This model takes inputs of shape {m}, but the selected data set gives {d}; "
                 "choose a matching data set to train or evaluate it.").format(
                     m=model.input_shape, d=expected))
-        self.modelChanged.emit(model)
+        self.context.set_model(model)
 
     def shutdown(self) -> bool:
         return self.controller.shutdown()
