@@ -166,6 +166,8 @@ class MainWindow(QMainWindow):
             item = self.sidebar.item(row)
             item.setText(names.get(key, key).replace("&&", "&"))
             action = self.m_pages.addAction(names.get(key, key))
+            action.setToolTip(tr("Show the {page} page").format(
+                page=names.get(key, key).replace("&&", "&")))
             action.setShortcut(QKeySequence(f"Ctrl+{row + 1}"))
             action.triggered.connect(lambda _=False, k=key: self.show_page(k))
         self.sidebar.setToolTip(tr("Pages: one per activity (Ctrl+1, Ctrl+2, …)."))
@@ -200,6 +202,8 @@ class MainWindow(QMainWindow):
             action.setToolTip(tip)
         for code, action in self.language_actions.items():
             action.setText(LANGUAGES[code])
+            action.setToolTip({"en": "Show the interface in English",
+                               "zh_CN": "以简体中文显示界面（术语依照《深度学习入门》）"}[code])
             action.setChecked(code == current_language())
         self.m_file.setTitle(tr("&File"))
         self.m_recent.setTitle(tr("Open &recent"))

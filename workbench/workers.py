@@ -152,7 +152,8 @@ class TrainingController(QObject):
 
     @property
     def running(self) -> bool:
-        return self._thread is not None and self._thread.isRunning()
+        """True from :meth:`start` until the finished run is released (``runningChanged``)."""
+        return self._thread is not None
 
     def start(self, trainer: Trainer | Callable[[], Trainer], epochs: int | None = None,
               probes: list[Probe] | None = None) -> int:
@@ -323,7 +324,8 @@ class JobRunner(QObject):
 
     @property
     def running(self) -> bool:
-        return self._thread is not None and self._thread.isRunning()
+        """True from :meth:`start` until the finished run is released (``runningChanged``)."""
+        return self._thread is not None
 
     def start_generator(self, make: Callable[[], Any],
                         cancel: Callable[[], None] | None = None) -> int:

@@ -119,9 +119,9 @@ class TrainPage(QWidget):
         self.tabs.setTabToolTip(1, tr("Choose the data, the optimizer (ch. 6.1), the weight "
                                       "initialisation (ch. 6.2) and how long to train."))
         self.train_button.setText(tr("Train"))
-        self.train_button.setToolTip(tr("Start training from freshly initialised weights "
-                                        "(Ctrl+Return). Training runs in the background; the plots "
-                                        "update live."))
+        self._train_tip = tr("Start training from freshly initialised weights (Ctrl+Return). "
+                             "Training runs in the background; the plots update live.")
+        self.train_button.setToolTip(self._blocker() or self._train_tip)
         self.pause_button.setText(tr("Resume") if self.pause_button.isChecked() else tr("Pause"))
         self.pause_button.setToolTip(tr("Pause training between two steps, or resume it "
                                         "(Ctrl+P)."))
@@ -142,6 +142,8 @@ class TrainPage(QWidget):
         self.more_button.clicked.connect(self.continue_training)
         self.builder_widget.validityChanged.connect(lambda _ok: self._update_controls())
         self.builder.changed.connect(self._update_controls)
+        self.builder.changed.connect(
+            lambda: self.setup_widget.set_model_init(self.builder.init))
         self.setup.changed.connect(self._on_setup_changed)
         self.setup_widget.modelInitChanged.connect(self.builder.set_init)
         self.setup_widget.learningRateEdited.connect(self._live_lr)
@@ -201,7 +203,7 @@ class TrainPage(QWidget):
     # ----------------------------------------------------------------------------- running
     def start_training(self) -> None:
         """Fresh weights, the current settings, in the background."""
-        if self.controller.running or not self.builder.validation().ok:
+        if self.controller.running or self._blocker() is not None:
             return
         model_config = self.builder.model_config()
         setup, data_config = self.setup, self.setup.data
@@ -255,6 +257,9 @@ class TrainPage(QWidget):
         self.model = trainer.model
         self.run.steps_per_epoch = trainer.steps_per_epoch
         self.run.total_epochs = trainer.target_epochs
+        self.plots.training.set_plan(trainer.steps_per_epoch * trainer.target_epochs,
+                                     trainer.target_epochs)
+        self.run.dirty = True
         x, y = trainer.train
         if x.ndim == 2 and x.shape[1] == 2:
             self.plots.show_boundary(x, y)
@@ -309,9 +314,20 @@ class TrainPage(QWidget):
             self.controller.set_hyperparameters(lr=lr)
 
     # ------------------------------------------------------------------------------ status
+    def _blocker(self) -> str | None:
+        """Why Train is unavailable (an invalid stack, or a Step layer), or None."""
+        validation = self.builder.validation()
+        if not validation.ok:
+            return tr("Fix the model first: ") + (validation.error or "")
+        if any(spec["type"] == "Step" for spec in self.builder.layers):
+            return tr("The model contains a Step activation, which has no useful gradient "
+                      "(book ch. 3.2): replace it with Sigmoid or ReLU to train.")
+        return None
+
     def _update_controls(self) -> None:
         running = self.controller.running
-        valid = self.builder.validation().ok
+        blocker = self._blocker()
+        valid = blocker is None
         self.train_button.setEnabled(valid and not running)
         self.pause_button.setEnabled(running)
         self.stop_button.setEnabled(running)
@@ -319,9 +335,7 @@ class TrainPage(QWidget):
                                     and not self.trainer.diverged)
         self.builder_widget.setEnabled(not running)
         self.setup_widget.set_training_locked(running)
-        if not valid and not running:
-            self.train_button.setToolTip(tr("Fix the model first: ") +
-                                         (self.builder.validation().error or ""))
+        self.train_button.setToolTip(blocker or self._train_tip)
         self.statusChanged.emit()
 
     def status_text(self) -> str:

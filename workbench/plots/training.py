@@ -52,14 +52,20 @@ class TrainingFigure:
         for ax in (self.ax_loss, self.ax_acc):
             style_axes(ax, colors)
         self.ax_acc.set_ylim(0, 1.02)
-        self.retranslate()
-        fig.subplots_adjust(left=0.08, right=0.98, bottom=0.14, top=0.9, wspace=0.22)
+        self.hint = self.ax_loss.text(0.5, 0.5, "", transform=self.ax_loss.transAxes,
+                                      ha="center", va="center", color=colors["text"],
+                                      alpha=0.6, fontsize=10, wrap=True)
         self._history: History | None = None
+        self.planned_iterations = 0
+        self.planned_epochs = 0
+        self.retranslate()
+        fig.subplots_adjust(left=0.085, right=0.985, bottom=0.15, top=0.9, wspace=0.25)
+        self._set_empty_limits()
 
     def retranslate(self) -> None:
         self.ax_loss.set_title(tr("Loss"), fontsize=10)
         self.ax_loss.set_xlabel(tr("iteration"))
-        self.ax_loss.set_ylabel(tr("loss (cross-entropy)"))
+        self.ax_loss.set_ylabel(tr("loss"))
         self.ax_acc.set_title(tr("Accuracy"), fontsize=10)
         self.ax_acc.set_xlabel(tr("epoch"))
         self.ax_acc.set_ylabel(tr("accuracy"))
@@ -70,15 +76,27 @@ class TrainingFigure:
         self.acc_train.set_label(tr("train"))
         self.acc_val.set_label(tr("validation"))
         self.acc_test.set_label(tr("test"))
+        self.hint.set_text(tr("Press Train: the loss of every iteration appears here"))
         for ax in (self.ax_loss, self.ax_acc):
             legend = ax.legend(loc="best", fontsize=8, framealpha=0.6)
             legend.get_frame().set_facecolor(self.colors["face"])
             for text in legend.get_texts():
                 text.set_color(self.colors["text"])
 
+    def set_plan(self, iterations: int, epochs: int) -> None:
+        """The run's length, so the axes start at their final width instead of growing."""
+        self.planned_iterations, self.planned_epochs = int(iterations), int(epochs)
+
+    def _set_empty_limits(self) -> None:
+        self.ax_loss.set_xlim(0, max(10, self.planned_iterations))
+        self.ax_loss.set_ylim(0, 2.5)
+        self.ax_acc.set_xlim(0.5, max(1, self.planned_epochs) + 0.5)
+        self.ax_acc.xaxis.get_major_locator().set_params(integer=True)
+
     def update(self, history: History) -> None:
         """Point every artist at ``history``'s data and rescale."""
         self._history = history
+        self.hint.set_visible(not history.iterations)
         it = np.asarray(history.iterations, dtype=np.float64)
         loss = np.asarray(history.losses, dtype=np.float64)
         stride = max(1, math.ceil(len(it) / MAX_RAW_POINTS))
@@ -93,16 +111,18 @@ class TrainingFigure:
         self.acc_train.set_data(e_num, history.epoch_column("train_acc"))
         self.acc_val.set_data(e_num, history.epoch_column("val_acc"))
         self.acc_test.set_data(e_num, history.epoch_column("test_acc"))
-        self.ax_loss.relim()
-        self.ax_loss.autoscale_view()
-        if len(loss):
-            finite = loss[np.isfinite(loss)]
-            if finite.size:
-                top = float(np.percentile(finite, 99.5)) * 1.05
-                self.ax_loss.set_ylim(0, max(top, 1e-3))
-        if len(e_num):
-            self.ax_acc.set_xlim(0.5, max(e_num.max(), 1) + 0.5)
-            self.ax_acc.xaxis.get_major_locator().set_params(integer=True)
+        if not len(loss):
+            self._set_empty_limits()
+            return
+        right = max(float(it[-1]), self.planned_iterations, 10)
+        self.ax_loss.set_xlim(0, right)
+        finite = loss[np.isfinite(loss)]
+        if finite.size:
+            top = float(np.percentile(finite, 99.5)) * 1.05
+            self.ax_loss.set_ylim(0, max(top, 1e-3))
+        last_epoch = float(e_num.max()) if len(e_num) else 0.0
+        self.ax_acc.set_xlim(0.5, max(last_epoch, self.planned_epochs, 1) + 0.5)
+        self.ax_acc.xaxis.get_major_locator().set_params(integer=True)
 
     def readout(self, ax, x: float | None, y: float | None) -> str:
         """Text for the value under the cursor in ``ax`` (empty if nothing near)."""

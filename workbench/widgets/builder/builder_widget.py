@@ -83,14 +83,6 @@ class BuilderWidget(QWidget):
     def select(self, index: int | None) -> None:
         self.layer_list.setCurrentRow(-1 if index is None else index)
 
-    def undo_action(self) -> QAction:
-        """An *Undo* action bound to the state (Ctrl+Z); for the main window's Edit menu."""
-        return self.act_undo
-
-    def redo_action(self) -> QAction:
-        """A *Redo* action bound to the state (Ctrl+Shift+Z / Ctrl+Y)."""
-        return self.act_redo
-
     # ---------------------------------------------------------------------------- building
     def _build_ui(self) -> None:
         self.presets = PresetPicker(self._state)
@@ -194,12 +186,6 @@ class BuilderWidget(QWidget):
         self.remove_button.setDefaultAction(self.act_remove)
         self.up_button.setDefaultAction(self.act_up)
         self.down_button.setDefaultAction(self.act_down)
-        self.act_undo = QAction(self)
-        self.act_undo.setShortcuts(QKeySequence.StandardKey.Undo)
-        self.act_undo.triggered.connect(self._state.undo)
-        self.act_redo = QAction(self)
-        self.act_redo.setShortcuts(QKeySequence.StandardKey.Redo)
-        self.act_redo.triggered.connect(self._state.redo)
 
     # -------------------------------------------------------------------------- translation
     def retranslate(self) -> None:
@@ -309,12 +295,6 @@ class BuilderWidget(QWidget):
         self.presets.sync()
         self._update_footer(v)
         self._selection_changed(target)
-        for act, can, label, verb in ((self.act_undo, state.can_undo, state.undo_label,
-                                       tr("Undo")),
-                                      (self.act_redo, state.can_redo, state.redo_label,
-                                       tr("Redo"))):
-            act.setEnabled(can)
-            act.setText(f"{verb} {label}" if can else verb)
         if v.ok != self._valid:
             self._valid = v.ok
             self.validityChanged.emit(v.ok)
