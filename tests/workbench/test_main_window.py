@@ -149,13 +149,14 @@ def test_session_round_trip_restores_model_settings_and_curves(qtbot, window, tm
 
 @pytest.mark.parametrize("kind", ["truncated", "foreign", "pickled", "text"])
 def test_bad_session_files_give_a_dialog(window, tmp_path, dialogs, kind):
-    path = tmp_path / f"bad.nnwb"
+    path = tmp_path / "bad.nnwb"
     if kind == "truncated":
         window.session_path = str(path)
         window.save_session()
         path.write_bytes(path.read_bytes()[:100])
     elif kind == "foreign":
-        np.savez(open(path, "wb"), a=np.zeros(3))
+        with open(path, "wb") as f:
+            np.savez(f, a=np.zeros(3))
     elif kind == "pickled":
         path.write_bytes(pickle.dumps({"x": 1}))
     else:
