@@ -1,0 +1,65 @@
+"""``predict``: class probabilities for image files, preprocessed like the drawing canvas
+(:func:`workbench.imageio.load_for_model`: either polarity, cropped, scaled to 20 px, centred by
+mass in 28×28, as MNIST)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+import numpy as np
+
+import nn
+from workbench.cli.common import EXIT_OK, CliError, out
+
+_BAR = 20
+
+
+def class_names(model: nn.Sequential) -> list[str]:
+    """The model's recorded class names, else ``"0"``, ``"1"``, …"""
+    recorded = model.metadata.get("class_names") if isinstance(model.metadata, dict) else None
+    k = model.num_classes
+    if isinstance(recorded, list) and len(recorded) == k:
+        return [str(name) for name in recorded]
+    return [str(i) for i in range(k)]
+
+
+def run(args: argparse.Namespace, argv: list[str]) -> int:
+    """Run the ``predict`` command."""
+    from workbench.imageio import load_for_model
+
+    model = nn.load_model(args.model)
+    shape = tuple(model.input_shape)
+    if int(np.prod(shape)) != 28 * 28:
+        raise CliError(f"the model takes inputs of shape {shape}, not 28×28 images")
+    x = np.stack([load_for_model(path) for path in args.images]).reshape(-1, *shape)
+    probs = model.predict_proba(x)
+    names = class_names(model)
+    results: list[dict[str, Any]] = []
+    for path, p in zip(args.images, probs, strict=True):
+        order = np.argsort(-p, kind="stable")
+        shown = order[: args.top] if args.top else np.arange(len(p))
+        best = int(order[0])
+        results.append({
+            "file": path,
+            "index": best,
+            "class": names[best],
+            "confidence": float(p[best]),
+            "probabilities": [{"index": int(i), "class": names[i], "probability": float(p[i])}
+                              for i in shown],
+        })
+    if args.json:
+        out(json.dumps(results, indent=1))
+        return EXIT_OK
+    width = max(len(n) for n in names)
+    for i, result in enumerate(results):
+        if i:
+            out()
+        out(f"{result['file']}: {result['class']} ({100 * result['confidence']:.2f} %)")
+        for row in result["probabilities"]:
+            bar = "#" * int(round(row["probability"] * _BAR))
+            mark = " <" if row["index"] == result["index"] else ""
+            line = f"  {row['class']:>{width}}  {100 * row['probability']:6.2f} %  {bar}{mark}"
+            out(line.rstrip())
+    return EXIT_OK
