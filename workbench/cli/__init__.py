@@ -29,6 +29,7 @@ from workbench.cli.common import (
     CliError,
     UsageError,
     one_line,
+    prog_name,
 )
 
 __all__ = ["run_cli"]
@@ -67,7 +68,10 @@ def run_cli(args: list[str]) -> int:
     except SystemExit as exc:  # --help, --version
         return exc.code if isinstance(exc.code, int) else EXIT_OK
     except UsageError as exc:
-        _error(exc, exc.hint)
+        hint = exc.hint
+        if argv and argv[0] in _COMMANDS and f" {argv[0]} " not in hint:
+            hint = f"see '{prog_name()} {argv[0]} --help'"  # e.g. an unknown option
+        _error(exc, hint)
         return exc.exit_code
     except CliError as exc:
         _error(exc)
