@@ -13,7 +13,7 @@ from nn.training import History
 from workbench.i18n import tr
 from workbench.theme import SERIES
 
-MAX_RAW_POINTS = 4000  # the faint raw loss line is decimated beyond this many points
+MAX_RAW_POINTS = 1500  # the faint raw loss line is decimated beyond this (≈ 3 per pixel)
 
 
 def smoothing_window(n: int) -> int:
@@ -87,14 +87,21 @@ class TrainingFigure:
         """The run's length, so the axes start at their final width instead of growing."""
         self.planned_iterations, self.planned_epochs = int(iterations), int(epochs)
 
+    @property
+    def data_artists(self) -> list:
+        """What changes on every refresh (blitted over a cached background)."""
+        return [self.raw, self.smooth, self.epoch_train, self.epoch_val, self.acc_train,
+                self.acc_val, self.acc_test, self.hint]
+
     def _set_empty_limits(self) -> None:
         self.ax_loss.set_xlim(0, max(10, self.planned_iterations))
         self.ax_loss.set_ylim(0, 2.5)
         self.ax_acc.set_xlim(0.5, max(1, self.planned_epochs) + 0.5)
         self.ax_acc.xaxis.get_major_locator().set_params(integer=True)
 
-    def update(self, history: History) -> None:
-        """Point every artist at ``history``'s data and rescale."""
+    def update(self, history: History) -> bool:
+        """Point every artist at ``history``'s data; True if the view (limits) changed, so the
+        caller must redraw fully rather than blit."""
         self._history = history
         self.hint.set_visible(not history.iterations)
         it = np.asarray(history.iterations, dtype=np.float64)
@@ -111,18 +118,30 @@ class TrainingFigure:
         self.acc_train.set_data(e_num, history.epoch_column("train_acc"))
         self.acc_val.set_data(e_num, history.epoch_column("val_acc"))
         self.acc_test.set_data(e_num, history.epoch_column("test_acc"))
+        before = (self.ax_loss.get_xlim(), self.ax_loss.get_ylim(), self.ax_acc.get_xlim())
         if not len(loss):
             self._set_empty_limits()
-            return
+        else:
+            self._fit_limits(it, loss, float(e_num.max()) if len(e_num) else 0.0)
+        return before != (self.ax_loss.get_xlim(), self.ax_loss.get_ylim(),
+                          self.ax_acc.get_xlim())
+
+    def _fit_limits(self, it: np.ndarray, loss: np.ndarray, last_epoch: float) -> None:
+        """Grow the axes to the run, and rescale the loss axis only when the curve no longer
+        fits or uses less than half of it (so most refreshes keep the view and can blit)."""
         right = max(float(it[-1]), self.planned_iterations, 10)
-        self.ax_loss.set_xlim(0, right)
+        if self.ax_loss.get_xlim() != (0.0, right):
+            self.ax_loss.set_xlim(0, right)
         finite = loss[np.isfinite(loss)]
         if finite.size:
-            top = float(np.percentile(finite, 99.5)) * 1.05
-            self.ax_loss.set_ylim(0, max(top, 1e-3))
-        last_epoch = float(e_num.max()) if len(e_num) else 0.0
-        self.ax_acc.set_xlim(0.5, max(last_epoch, self.planned_epochs, 1) + 0.5)
-        self.ax_acc.xaxis.get_major_locator().set_params(integer=True)
+            wanted = max(float(np.percentile(finite, 99.5)) * 1.05, 1e-3)
+            top = self.ax_loss.get_ylim()[1]
+            if wanted > top or wanted < 0.5 * top:
+                self.ax_loss.set_ylim(0, wanted)
+        acc_right = max(last_epoch, self.planned_epochs, 1) + 0.5
+        if self.ax_acc.get_xlim() != (0.5, acc_right):
+            self.ax_acc.set_xlim(0.5, acc_right)
+            self.ax_acc.xaxis.get_major_locator().set_params(integer=True)
 
     def readout(self, ax, x: float | None, y: float | None) -> str:
         """Text for the value under the cursor in ``ax`` (empty if nothing near)."""

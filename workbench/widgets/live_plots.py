@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
 from workbench import theme
 from workbench.i18n import language_changed
+from workbench.plots.blit import BlitManager
 from workbench.plots.boundary import BoundaryFigure
 from workbench.plots.training import TrainingFigure
 from workbench.state.run import RunState
@@ -30,6 +31,10 @@ class LivePlots(QWidget):
         self.boundary_canvas = PlotCanvas(self, figsize=(4, 3.2))
         self.boundary = BoundaryFigure(self.boundary_canvas.figure, colors)
         self.boundary_canvas.hide()
+        self.training_blit = BlitManager(self.training_canvas.canvas, self.training.data_artists)
+        self.training_canvas.blit = self.training_blit
+        self.boundary_blit = BlitManager(self.boundary_canvas.canvas, [self.boundary.image])
+        self.boundary_canvas.blit = self.boundary_blit
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(self.training_canvas)
         splitter.addWidget(self.boundary_canvas)
@@ -49,7 +54,7 @@ class LivePlots(QWidget):
         self.boundary.set_points(x, y)
         self.boundary.update(None)
         self.boundary_canvas.show()
-        self.boundary_canvas.redraw()
+        self.boundary_blit.full_redraw()
 
     def hide_boundary(self) -> None:
         self.boundary_canvas.hide()
@@ -59,11 +64,14 @@ class LivePlots(QWidget):
         if not (self.run.dirty or force):
             return
         self.run.dirty = False
-        self.training.update(self.run.history)
-        self.training_canvas.redraw()
+        view_changed = self.training.update(self.run.history)
+        if view_changed or force:
+            self.training_blit.full_redraw()
+        else:
+            self.training_blit.update()
         if self.boundary_canvas.isVisible() and "boundary" in self.run.probes:
             self.boundary.update(self.run.probes["boundary"])
-            self.boundary_canvas.redraw()
+            self.boundary_blit.update()
         self.draws += 1
 
     def _retranslate(self) -> None:

@@ -26,6 +26,7 @@ class PlotCanvas(QWidget):
         self.canvas.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.canvas.setMinimumHeight(160)
         self.readout_fn = readout
+        self.blit = None  # a BlitManager, when the figure is updated by blitting
         self.toolbar = (NavigationToolbar2QT(self.canvas, self, coordinates=False)
                         if toolbar else None)
         self.readout_label = QLabel()
@@ -60,7 +61,11 @@ class PlotCanvas(QWidget):
 
     def export(self, path: str) -> None:
         """Save the figure (PNG, SVG or PDF by extension) at print resolution."""
-        self.figure.savefig(path, dpi=150, facecolor=self.figure.get_facecolor())
+        if self.blit is None:
+            self.figure.savefig(path, dpi=150, facecolor=self.figure.get_facecolor())
+            return
+        with self.blit.static():  # blitted artists are skipped by an ordinary draw
+            self.figure.savefig(path, dpi=150, facecolor=self.figure.get_facecolor())
 
     def redraw(self) -> None:
         self.canvas.draw_idle()

@@ -1,0 +1,124 @@
+"""GUI responsiveness while training ``simple_convnet`` in the workbench window.
+
+Trains the same run twice — headless (a plain loop over the trainer) and through the main window
+with its live plots — and reports:
+
+* the event loop's worst delay: a ``QTimer`` fires every 10 ms during the GUI run; its lateness
+  (actual interval − 10 ms) is recorded, while the window is also resized and pages/tabs are
+  switched, as a user would;
+* training throughput (images/s over the same iterations) with the live view vs headless.
+
+    QT_QPA_PLATFORM=offscreen python benchmarks/bench_gui_responsiveness.py [--epochs 3]
+
+Targets (issue 4): worst delay < 100 ms; GUI throughput within 15 % of headless.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from nn.experiment import ModelSpec, make_trainer, prepare_data  # noqa: E402
+from nn.training import StepEnd  # noqa: E402
+from workbench.state import TrainingSetup  # noqa: E402
+
+
+def setup_for(epochs: int) -> TrainingSetup:
+    """The same run for both sides; per-epoch evaluation shrunk to one sample so that only
+    training is timed."""
+    setup = TrainingSetup()
+    setup.set_data(val_fraction=0.1)
+    setup.set_training(epochs=epochs, batch_size=100, seed=0, train_eval_size=1, eval_size=1)
+    return setup
+
+
+def headless(epochs: int) -> tuple[float, int]:
+    setup = setup_for(epochs)
+    data = prepare_data(setup.data)
+    trainer = make_trainer(setup.run_config(ModelSpec("simple_convnet"), 72), data)
+    steps = sum(isinstance(event, StepEnd) for event in trainer.run())
+    return trainer.elapsed, steps
+
+
+def gui(epochs: int) -> tuple[float, int, list[float]]:
+    from PySide6.QtCore import QElapsedTimer, QSettings, QTimer
+
+    from workbench.app import create_application
+
+    app = create_application([])
+    from workbench.main_window import MainWindow
+
+    settings = QSettings(tempfile.mktemp(suffix=".ini"), QSettings.Format.IniFormat)
+    window = MainWindow(settings)
+    window.resize(1360, 860)
+    window.show()
+    window.setup.load_dict(setup_for(epochs).to_dict())
+    window.builder.load_preset("simple_convnet")
+    page = window.train_page
+
+    delays: list[float] = []
+    clock = QElapsedTimer()
+    probe = QTimer()
+    probe.setInterval(10)
+
+    def tick() -> None:
+        elapsed = clock.restart()
+        if page.run.last_step is not None:  # measure while training runs
+            delays.append(max(0.0, elapsed - 10.0))
+
+    probe.timeout.connect(tick)
+    user = QTimer()
+    user.setInterval(500)
+    sizes = [(1360, 860), (1200, 800), (1400, 900)]
+
+    def act() -> None:  # what a user does meanwhile: resize, switch tabs
+        w, h = sizes[len(delays) % len(sizes)]
+        window.resize(w, h)
+        page.tabs.setCurrentIndex((page.tabs.currentIndex() + 1) % page.tabs.count())
+
+    user.timeout.connect(act)
+    steps = []
+    page.controller.steps.connect(lambda batch: steps.extend(batch.iterations))
+    clock.start()
+    probe.start()
+    user.start()
+    page.train_button.click()
+    while page.controller.running:
+        app.processEvents()
+        time.sleep(0.001)
+    probe.stop()
+    user.stop()
+    seconds = page.trainer.elapsed
+    draws = page.plots.draws
+    window.close()
+    print(f"  (live view redrew {draws} times)")
+    return seconds, len(steps), delays
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="GUI responsiveness while training")
+    parser.add_argument("--epochs", type=int, default=3)
+    args = parser.parse_args()
+    print(f"simple_convnet, embedded digits (7,200 training images), batch 100, {args.epochs} "
+          "epochs")
+    h_seconds, h_steps = headless(args.epochs)
+    g_seconds, g_steps, delays = gui(args.epochs)
+    h_rate, g_rate = h_steps * 100 / h_seconds, g_steps * 100 / g_seconds
+    print(f"headless: {h_steps} steps, {h_rate:,.0f} images/s")
+    print(f"GUI:      {g_steps} steps, {g_rate:,.0f} images/s "
+          f"({(1 - g_rate / h_rate) * 100:+.1f} % slower)")
+    q = statistics.quantiles(delays, n=100)
+    print(f"event-loop delay over {len(delays)} ticks: median {statistics.median(delays):.1f} ms, "
+          f"p99 {q[98]:.1f} ms, worst {max(delays):.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
