@@ -129,7 +129,7 @@ def test_build_model_for_toy_data_and_errors():
 
 def test_prepare_data_split_and_limit():
     data = prepare_data(DataConfig("digits", val_fraction=0.25, train_size=1000))
-    assert len(data.train[0]) == 1000 and len(data.val[0]) == 2000
+    assert len(data.train[0]) == 750 and len(data.val[0]) == 250  # the book's order
     assert len(data.test[0]) == 2000 and data.class_names[3] == "3"
 
 

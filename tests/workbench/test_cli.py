@@ -98,7 +98,7 @@ def test_train_simple_convnet_offline_reports_test_accuracy():
                     "--train-size", "1500")
     assert proc.returncode == 0, proc.stderr
     assert "model: simple_convnet" in proc.stdout
-    assert "data: digits, 1,500 train / 800 validation / 2,000 test" in proc.stdout
+    assert "data: digits, 1,350 train / 150 validation / 2,000 test" in proc.stdout
     assert re.search(r"^epoch 1/1: train acc .* val acc .* test acc .*", proc.stdout, re.M)
     assert final_accuracy(proc.stdout) > 0.3  # 15 Adam steps; chance is 0.1
     assert "epoch 1/1" in proc.stderr  # the progress lines (stderr is not a TTY here)
@@ -163,7 +163,7 @@ def test_train_on_full_mnist_from_data_dir():
     proc = run_main("train", "--dataset", "mnist", "--data-dir", MNIST_DIR, "--preset",
                     "two_layer_net", "--train-size", "2000", "--max-iterations", "20", "-q")
     assert proc.returncode == 0, proc.stderr
-    assert "data: mnist, 2,000 train / 6,000 validation / 10,000 test" in proc.stdout
+    assert "data: mnist, 1,800 train / 200 validation / 10,000 test" in proc.stdout
     assert 0.2 < final_accuracy(proc.stdout) <= 1.0
 
 

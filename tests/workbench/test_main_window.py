@@ -84,7 +84,7 @@ def test_build_train_and_plots_hold_the_reported_metrics(qtbot, window):
     assert [e.epoch for e in epochs] == [1, 2]
     fig = page.plots.training
     history = page.run.history
-    assert len(history.iterations) == 2 * 12  # 600 training images / batch 50, two epochs
+    assert len(history.iterations) == 2 * 10  # 600 images, 20 % validate: 480 / batch 50
     np.testing.assert_array_equal(fig.raw.get_ydata(), history.losses)
     np.testing.assert_array_equal(fig.acc_val.get_ydata(), [e.val_acc for e in epochs])
     np.testing.assert_array_equal(fig.acc_test.get_ydata(), [e.test_acc for e in epochs])

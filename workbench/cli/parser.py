@@ -90,7 +90,8 @@ def add_data_args(p: argparse.ArgumentParser, defaults: str = "") -> None:
     g.add_argument("--download", action="store_true", default=None,
                    help="download full MNIST / Fashion-MNIST if missing (checksums verified)")
     g.add_argument("--train-size", type=_positive_int, metavar="N",
-                   help="use at most N training samples (after the validation split)")
+                   help="use only the first N training samples (the validation split is "
+                        "taken from these, as in the book's ch. 6.5)")
     g.add_argument("--val-fraction", type=_number, metavar="F",
                    help="fraction of the training data held out for validation")
     g.add_argument("--augment", nargs="?", const="default", metavar="SPEC",

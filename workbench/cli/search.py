@@ -33,7 +33,7 @@ DEFAULTS = Defaults(
     options={"hidden_sizes": [100] * 6},
     optimizer={"name": "sgd"},
     training={"batch_size": 100, "epochs": 50},
-    data={"train_size": 400, "val_fraction": 0.2},
+    data={"train_size": 500, "val_fraction": 0.2},  # the book: 400 train + 100 validation
 )
 
 

@@ -187,8 +187,9 @@ class DataPanel(QGroupBox):
                                     "points."))
         self.train_size.setSpecialValueText(tr("All"))
         self.train_size.setToolTip(tr(
-            "Train on only the first N images (after the validation split). Small subsets "
-            "train fast and make overfitting easy to see (book ch. 6.4.1)."))
+            "Use only the first N training images; the validation share is taken from "
+            "them. Small subsets train fast and make overfitting easy to see (book ch. "
+            "6.4.1)."))
         self.val_fraction.setSuffix(tr(" % held out"))
         self.val_fraction.setToolTip(tr(
             "Share of the training data set aside as a validation set, to watch generalization "
