@@ -99,10 +99,12 @@ _BUILDERS: dict[str, Callable[..., Sequential]] = {
 }
 
 INFO: dict[str, PresetInfo] = {
-    "two_layer_net": PresetInfo("two_layer_net", "Two-layer net (784-50-10)", "ch. 5.7",
-                                "The book's first backprop network: one hidden ReLU layer."),
-    "multi_layer_net": PresetInfo("multi_layer_net", "Multi-layer net (784-100×4-10)", "ch. 6",
-                                  "Four hidden ReLU layers with He initialisation."),
+    "two_layer_net": PresetInfo("two_layer_net", "Two-layer net", "ch. 5.7",
+                                "The book's first backprop network, by default 784-50-10 "
+                                "with one hidden ReLU layer."),
+    "multi_layer_net": PresetInfo("multi_layer_net", "Multi-layer net", "ch. 6",
+                                  "By default 784-100×4-10: four hidden ReLU layers, He "
+                                  "initialisation."),
     "multi_layer_net_extend": PresetInfo(
         "multi_layer_net_extend", "Multi-layer net + BatchNorm/Dropout", "ch. 6.3–6.4",
         "The ch. 6 MLP with switches for Batch Normalization and Dropout."),

@@ -10,7 +10,7 @@ from PySide6.QtCore import QLocale, QSettings, Qt
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from workbench import i18n
+from workbench import i18n, theme
 
 APP_NAME = "Neural Network Workbench"
 ORG_NAME = "nn-workbench"
@@ -28,6 +28,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     settings = QSettings()
     language = settings.value("language") or i18n.system_language(QLocale.system().name())
     i18n.set_language(str(language))
+    theme.apply_theme(str(settings.value("theme") or "system"))
     return app
 
 

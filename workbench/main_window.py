@@ -25,6 +25,7 @@ from workbench.context import AppContext
 from workbench.i18n import LANGUAGES, current_language, language_changed, set_language, tr
 from workbench.pages.train_page import TrainPage
 from workbench.session import SUFFIX, Session
+from workbench.theme import THEMES, apply_theme
 from workbench.state import BuilderState, TrainingSetup
 
 ICONS = Path(__file__).resolve().parents[1] / "resources" / "icons"
@@ -48,6 +49,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus()
         self.train_page.statusChanged.connect(self._update_status)
+        self.train_page.notice.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.builder.changed.connect(self._update_edit_actions)
         language_changed.connect(self.retranslate)
         self.retranslate()
@@ -121,6 +123,11 @@ class MainWindow(QMainWindow):
         self.a_shortcuts = self._action(lambda: dialogs.shortcuts(self), "F1")
         self.a_chapters = self._action(lambda: dialogs.chapters(self))
         self.a_about = self._action(lambda: dialogs.about(self))
+        self.theme_actions = {}
+        for name in THEMES:
+            action = self._action(lambda _=False, n=name: self.change_theme(n))
+            action.setCheckable(True)
+            self.theme_actions[name] = action
         self.language_actions = {}
         for code in LANGUAGES:
             action = self._action(lambda _=False, c=code: self.change_language(c))
@@ -150,6 +157,9 @@ class MainWindow(QMainWindow):
             self.m_train.addAction(a)
         self.m_view = bar.addMenu("")
         self.m_pages = self.m_view.addMenu("")
+        self.m_theme = self.m_view.addMenu("")
+        for action in self.theme_actions.values():
+            self.m_theme.addAction(action)
         self.m_language = self.m_view.addMenu("")
         for action in self.language_actions.values():
             self.m_language.addAction(action)
@@ -212,6 +222,17 @@ class MainWindow(QMainWindow):
         self.m_view.setTitle(tr("&View"))
         self.m_pages.setTitle(tr("&Pages"))
         self.m_language.setTitle(tr("&Language"))
+        self.m_theme.setTitle(tr("&Theme"))
+        current_theme = str(self.settings.value("theme") or "system")
+        theme_texts = {
+            "system": (tr("&System"), tr("Follow the operating system's light or dark theme")),
+            "light": (tr("&Light"), tr("Light window and plots")),
+            "dark": (tr("&Dark"), tr("Dark window and plots, easier on the eyes at night")),
+        }
+        for name, action in self.theme_actions.items():
+            action.setText(theme_texts[name][0])
+            action.setToolTip(theme_texts[name][1])
+            action.setChecked(name == current_theme)
         self.m_help.setTitle(tr("&Help"))
         self._update_edit_actions()
         self._update_status()
@@ -389,6 +410,12 @@ class MainWindow(QMainWindow):
     # ----------------------------------------------------------------------------- settings
     def _start_dir(self) -> str:
         return str(self.settings.value("lastDir", str(Path.home())))
+
+    def change_theme(self, name: str) -> None:
+        apply_theme(name)
+        self.settings.setValue("theme", name)
+        for n, action in self.theme_actions.items():
+            action.setChecked(n == name)
 
     def change_language(self, code: str) -> None:
         set_language(code)

@@ -48,6 +48,7 @@ class TrainPage(QWidget):
     """The central workflow: build a network, choose data and optimizer, train, watch."""
 
     statusChanged = Signal()  # progress text for the status bar
+    notice = Signal(str)  # a short, transient message for the status bar
 
     def __init__(self, builder: BuilderState, setup: TrainingSetup, context: AppContext,
                  parent: QWidget | None = None) -> None:
@@ -182,11 +183,14 @@ class TrainPage(QWidget):
         """Fit the model to the data set: input shape, and the last layer's width."""
         shape = self._expected_shape()
         if self.builder.input_shape != shape or not self.builder.layers:
+            kind_changed = bool(self.builder.layers)
             if shape == IMAGE_SHAPE:
                 self.builder.load_preset("simple_convnet", input_shape=shape, classes=10)
             else:
                 self.builder.load_preset("multi_layer_net", input_shape=shape,
                                          hidden_sizes=[32, 32], classes=self._num_classes())
+            if kind_changed:
+                self._apply_kind_defaults(shape == IMAGE_SHAPE)
             return
         classes = self._num_classes()
         last = self.builder.layers[-1] if self.builder.layers else None
@@ -194,6 +198,16 @@ class TrainPage(QWidget):
         v = self.builder.validation()
         if v.ok and v.output_shape != (classes,) and dense and last is not None:
             self.builder.update(dense[-1], units=classes)
+
+    def _apply_kind_defaults(self, images: bool) -> None:
+        """Images and 2-D points train best with different settings: switch once, and say so."""
+        epochs, batch, lr = (3, 100, 0.001) if images else (50, 32, 0.01)
+        self.setup.set_training(epochs=epochs, batch_size=batch)
+        if self.setup.optimizer_name == "adam":
+            self.setup.set_hyperparameter("lr", lr)
+        self.notice.emit(tr("Settings for {kind}: {epochs} epochs, batch {batch}; Adam learning "
+                            "rate {lr:g}. Change them freely.").format(
+            kind=tr("images") if images else tr("2-D points"), epochs=epochs, batch=batch, lr=lr))
 
     def _on_setup_changed(self) -> None:
         if not self.controller.running:

@@ -13,7 +13,7 @@ from numpy.typing import NDArray
 
 from workbench.i18n import tr
 from workbench.plots.training import style_axes
-from workbench.theme import SERIES
+from workbench.theme import SERIES, plot_colors
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ class BoundaryFigure:
         self.ax.grid(False)
         self.image = self.ax.imshow(np.zeros((2, 2, 3)), origin="lower", aspect="auto",
                                     interpolation="bilinear", extent=(0, 1, 0, 1))
-        self.points = None
+        self.points = self.ax.scatter(np.zeros(0), np.zeros(0), s=12, linewidths=0.3)
         fig.subplots_adjust(left=0.1, right=0.97, bottom=0.12, top=0.9)
         self.retranslate()
 
@@ -73,13 +73,16 @@ class BoundaryFigure:
         self.ax.set_xlabel("x₁")
         self.ax.set_ylabel("x₂")
 
+    @property
+    def data_artists(self) -> list:
+        """Blitted in this order: the points must stay on top of the shaded grid."""
+        return [self.image, self.points]
+
     def set_points(self, x: NDArray, y: NDArray) -> None:
         """Scatter the data (``x`` (N, 2), labels ``y``) and fix the view to their extent."""
-        if self.points is not None:
-            self.points.remove()
-        colors = np.array(SERIES, dtype=object)[y % len(SERIES)]
-        self.points = self.ax.scatter(x[:, 0], x[:, 1], c=list(colors), s=12,
-                                      edgecolors=self.colors["text"], linewidths=0.3)
+        self.points.set_offsets(np.asarray(x, dtype=np.float64))
+        self.points.set_facecolors([to_rgb(SERIES[int(k) % len(SERIES)]) for k in y])
+        self.points.set_edgecolors(plot_colors()["text"])
         x0, x1, y0, y1 = data_extent(x)
         self.image.set_extent((x0, x1, y0, y1))
         self.ax.set_xlim(x0, x1)
@@ -88,5 +91,5 @@ class BoundaryFigure:
     def update(self, grid: BoundaryGrid | None) -> None:
         if grid is None:
             return
-        self.image.set_data(shade(grid, self.colors["face"]))
+        self.image.set_data(shade(grid, plot_colors()["face"]))  # the current theme's
         self.image.set_extent(grid.extent)

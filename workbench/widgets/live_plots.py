@@ -33,7 +33,7 @@ class LivePlots(QWidget):
         self.boundary_canvas.hide()
         self.training_blit = BlitManager(self.training_canvas.canvas, self.training.data_artists)
         self.training_canvas.blit = self.training_blit
-        self.boundary_blit = BlitManager(self.boundary_canvas.canvas, [self.boundary.image])
+        self.boundary_blit = BlitManager(self.boundary_canvas.canvas, self.boundary.data_artists)
         self.boundary_canvas.blit = self.boundary_blit
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(self.training_canvas)

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg, NavigationToolbar2QT
 from matplotlib.figure import Figure
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from workbench import theme
@@ -53,6 +54,17 @@ class PlotCanvas(QWidget):
         if self.toolbar is not None:
             self.toolbar.setToolTip(tr("Matplotlib navigation: reset view, back/forward, pan, "
                                        "zoom to rectangle, subplot spacing, save the figure."))
+
+    def changeEvent(self, event) -> None:  # noqa: N802 — Qt override
+        """Follow a light/dark palette change: recolour the figure and redraw it fully."""
+        if event.type() == QEvent.Type.PaletteChange:
+            theme.restyle_figure(self.figure)
+            self.readout_label.setStyleSheet(f"color: {theme.muted_color()};")
+            if self.blit is not None:
+                self.blit.full_redraw()
+            else:
+                self.canvas.draw_idle()
+        super().changeEvent(event)
 
     def _on_motion(self, event) -> None:
         if self.readout_fn is None or event.inaxes is None:
