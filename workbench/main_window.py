@@ -25,8 +25,8 @@ from workbench.context import AppContext
 from workbench.i18n import LANGUAGES, current_language, language_changed, set_language, tr
 from workbench.pages.train_page import TrainPage
 from workbench.session import SUFFIX, Session
-from workbench.theme import THEMES, apply_theme
 from workbench.state import BuilderState, TrainingSetup
+from workbench.theme import THEMES, apply_theme
 
 ICONS = Path(__file__).resolve().parents[1] / "resources" / "icons"
 
