@@ -126,7 +126,77 @@ class TrainingWorker(QObject):
                     self.probed.emit(self.run_id, probe.name, payload)
 
 
-class TrainingController(QObject):
+class _ThreadHost(QObject):
+    """Owns one worker thread at a time: launch, release when finished, shut down on demand.
+
+    Lifetimes are held by Python references only (no Qt parent, no ``deleteLater``): mixing
+    the two makes PySide delete the objects twice. A thread that does not stop in time is kept
+    (never destroyed while running). Worker signals must be connected to *bound methods* of
+    this GUI-thread object, so Qt delivers them queued in the GUI thread.
+    """
+
+    runningChanged = Signal(bool)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._run_id = 0
+        self._thread: QThread | None = None
+        self._worker: QObject | None = None
+        self._zombies: list[tuple[QThread, QObject]] = []
+
+    @property
+    def running(self) -> bool:
+        """True from the start of a run until it is released (``runningChanged(False)``)."""
+        return self._thread is not None
+
+    def _current(self, run_id: int) -> bool:
+        return run_id == self._run_id
+
+    def _launch(self, worker: QObject, name: str, *ends: Signal) -> None:
+        thread = QThread()
+        thread.setObjectName(name)
+        worker.moveToThread(thread)
+        thread.started.connect(worker.run)
+        for end in ends:
+            end.connect(thread.quit)
+        thread.finished.connect(self._on_thread_done)
+        self._thread, self._worker = thread, worker
+        thread.start()
+        self.runningChanged.emit(True)
+
+    def _request_stop(self) -> None:
+        """Ask the current worker to end (subclasses know how)."""
+
+    def _released(self) -> None:
+        """Drop per-run references (subclasses extend)."""
+        self._thread = self._worker = None
+
+    def shutdown(self, timeout_ms: int = 10000) -> bool:
+        """Stop the run and wait for its thread; True if it ended in time. Anything the run
+        still sends is dropped."""
+        self._run_id += 1
+        thread = self._thread
+        if thread is None:
+            return True
+        self._request_stop()
+        thread.quit()
+        done = bool(thread.wait(timeout_ms))
+        if not done:
+            self._zombies.append((thread, self._worker))
+        self._released()
+        self.runningChanged.emit(False)
+        return done
+
+    def _on_thread_done(self) -> None:
+        thread = self._thread
+        if thread is not None and thread.isFinished():
+            thread.wait()
+            self._released()
+            self.runningChanged.emit(False)
+        self._zombies = [(t, w) for t, w in self._zombies if not t.isFinished()]
+
+
+class TrainingController(_ThreadHost):
     """GUI-thread owner of the current run's thread and worker.
 
     Re-emits the worker's signals only for the current run id, so a late event from a run the
@@ -140,20 +210,10 @@ class TrainingController(QObject):
     probed = Signal(str, object)
     finished = Signal(object)
     failed = Signal(str)
-    runningChanged = Signal(bool)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._run_id = 0
-        self._thread: QThread | None = None
-        self._worker: TrainingWorker | None = None
-        self._zombies: list[tuple[QThread, TrainingWorker]] = []
         self.trainer: Trainer | None = None
-
-    @property
-    def running(self) -> bool:
-        """True from :meth:`start` until the finished run is released (``runningChanged``)."""
-        return self._thread is not None
 
     def start(self, trainer: Trainer | Callable[[], Trainer], epochs: int | None = None,
               probes: list[Probe] | None = None) -> int:
@@ -163,13 +223,7 @@ class TrainingController(QObject):
             raise RuntimeError("A training run is already in progress")
         self._run_id += 1
         self.trainer = trainer if isinstance(trainer, Trainer) else None
-        # Lifetimes are held by Python references only (no Qt parent, no deleteLater): mixing
-        # the two makes PySide delete the objects twice.
-        thread = QThread()
-        thread.setObjectName(f"training-{self._run_id}")
         worker = TrainingWorker(self._run_id, trainer, epochs, probes)
-        worker.moveToThread(thread)
-        thread.started.connect(worker.run)
         worker.prepared.connect(self._on_prepared)
         worker.steps.connect(self._on_steps)
         worker.epochEnded.connect(self._on_epoch)
@@ -177,12 +231,7 @@ class TrainingController(QObject):
         worker.probed.connect(self._on_probe)
         worker.finished.connect(self._on_finished)
         worker.failed.connect(self._on_failed)
-        worker.finished.connect(thread.quit)
-        worker.failed.connect(thread.quit)
-        thread.finished.connect(self._on_thread_done)
-        self._thread, self._worker = thread, worker
-        thread.start()
-        self.runningChanged.emit(True)
+        self._launch(worker, f"training-{self._run_id}", worker.finished, worker.failed)
         return self._run_id
 
     def pause(self) -> None:
@@ -202,27 +251,16 @@ class TrainingController(QObject):
         if self.trainer is not None:
             self.trainer.set_hyperparameters(**values)
 
-    def shutdown(self, timeout_ms: int = 10000) -> bool:
-        """Stop the run and wait for its thread; True if it ended in time."""
-        self._run_id += 1  # whatever arrives from now on is stale
-        thread = self._thread
-        if thread is None:
-            return True
+    def _request_stop(self) -> None:
         if self._worker is not None:
             self._worker.request_stop()
-        thread.quit()
-        done = bool(thread.wait(timeout_ms))
-        if not done:  # never destroy a running QThread: keep it until it ends
-            self._zombies.append((thread, self._worker))
-        self._thread = self._worker = None
+
+    def shutdown(self, timeout_ms: int = 10000) -> bool:
+        done = super().shutdown(timeout_ms)
         self.trainer = None
-        self.runningChanged.emit(False)
         return done
 
     # Signals from the worker arrive queued in the GUI thread.
-    def _current(self, run_id: int) -> bool:
-        return run_id == self._run_id
-
     def _on_prepared(self, run_id: int, trainer: Trainer) -> None:
         if self._current(run_id):
             self.trainer = trainer
@@ -251,14 +289,6 @@ class TrainingController(QObject):
     def _on_failed(self, run_id: int, message: str) -> None:
         if self._current(run_id):
             self.failed.emit(message)
-
-    def _on_thread_done(self) -> None:
-        thread = self._thread
-        if thread is not None and thread.isFinished():
-            thread.wait()
-            self._thread = self._worker = None
-            self.runningChanged.emit(False)
-        self._zombies = [(t, w) for t, w in self._zombies if not t.isFinished()]
 
 
 # --------------------------------------------------------------------------- generic jobs
@@ -301,7 +331,7 @@ class _JobWorker(QObject):
                              traceback.format_exception_only(type(exc), exc)[-1].strip())
 
 
-class JobRunner(QObject):
+class JobRunner(_ThreadHost):
     """Runs one background job at a time; a new :meth:`start` supersedes the previous job
     (its late results are dropped). Use :meth:`start_generator` for long event streams
     (comparisons, searches) and :meth:`start_task` for one-shot computations (confusion
@@ -311,21 +341,11 @@ class JobRunner(QObject):
     events = Signal(object)  # list of events (generator jobs)
     done = Signal(object)  # result (task jobs) or None (generator jobs)
     failed = Signal(str)
-    runningChanged = Signal(bool)
 
     def __init__(self, parent: QObject | None = None, emit_interval: float = 0.05) -> None:
         super().__init__(parent)
         self.emit_interval = emit_interval
-        self._run_id = 0
-        self._thread: QThread | None = None
-        self._worker: _JobWorker | None = None
         self._cancel: Callable[[], None] | None = None
-        self._zombies: list[tuple[QThread, _JobWorker]] = []
-
-    @property
-    def running(self) -> bool:
-        """True from :meth:`start` until the finished run is released (``runningChanged``)."""
-        return self._thread is not None
 
     def start_generator(self, make: Callable[[], Any],
                         cancel: Callable[[], None] | None = None) -> int:
@@ -338,19 +358,12 @@ class JobRunner(QObject):
     def _start(self, make, iterate: bool, cancel) -> int:
         self.shutdown()
         self._run_id += 1
-        thread = QThread()  # Python-owned, like TrainingController's threads
         worker = _JobWorker(self._run_id, make, iterate, self.emit_interval)
-        worker.moveToThread(thread)
-        thread.started.connect(worker.run)
         worker.events.connect(self._on_events)
         worker.done.connect(self._on_done)
         worker.failed.connect(self._on_failed)
-        worker.done.connect(thread.quit)
-        worker.failed.connect(thread.quit)
-        thread.finished.connect(self._on_thread_done)
-        self._thread, self._worker, self._cancel = thread, worker, cancel
-        thread.start()
-        self.runningChanged.emit(True)
+        self._cancel = cancel
+        self._launch(worker, f"job-{self._run_id}", worker.done, worker.failed)
         return self._run_id
 
     def cancel(self) -> None:
@@ -358,21 +371,13 @@ class JobRunner(QObject):
         if self._cancel is not None:
             self._cancel()
 
-    def shutdown(self, timeout_ms: int = 10000) -> bool:
-        """Cancel and wait for the current job; its remaining results are dropped."""
-        thread = self._thread
-        if thread is None:
-            return True
-        self._run_id += 1
+    def _request_stop(self) -> None:
         if self._cancel is not None:
             self._cancel()
-        thread.quit()
-        ok = bool(thread.wait(timeout_ms))
-        if not ok:
-            self._zombies.append((thread, self._worker))
-        self._thread = self._worker = self._cancel = None
-        self.runningChanged.emit(False)
-        return ok
+
+    def _released(self) -> None:
+        super()._released()
+        self._cancel = None
 
     def _on_events(self, run_id: int, events: list) -> None:
         if run_id == self._run_id:
@@ -385,11 +390,3 @@ class JobRunner(QObject):
     def _on_failed(self, run_id: int, message: str) -> None:
         if run_id == self._run_id:
             self.failed.emit(message)
-
-    def _on_thread_done(self) -> None:
-        thread = self._thread
-        if thread is not None and thread.isFinished():
-            thread.wait()
-            self._thread = self._worker = self._cancel = None
-            self.runningChanged.emit(False)
-        self._zombies = [(t, w) for t, w in self._zombies if not t.isFinished()]
