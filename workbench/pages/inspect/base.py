@@ -1,0 +1,264 @@
+"""What every Inspect view shares: lazy recomputation while visible, a background job runner
+with progress and cancel, an inline message line, and small drawing helpers."""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import matplotlib.colors
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.patches import Rectangle
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QWidget,
+)
+
+from nn.inspect import Progress
+from workbench import theme
+from workbench.i18n import language_changed, tr
+from workbench.pages.inspect.source import InspectSource
+from workbench.plots.training import style_axes
+from workbench.workers import JobRunner
+
+REFRESH_MS = 100  # redraw timer (≤ 10 Hz)
+TRAINING_SHARE = 0.2  # while training, a view's jobs take at most about this share of time
+
+
+class Cancelled:
+    """Yielded by a cancelled job instead of its result."""
+
+
+def cancellable(events: Iterator[Any], stop: threading.Event) -> Iterator[Any]:
+    """Pass ``events`` through until ``stop`` is set, then yield :class:`Cancelled` and end."""
+    for event in events:
+        if stop.is_set():
+            yield Cancelled()
+            return
+        yield event
+
+
+class JobStatus(QWidget):
+    """Progress bar, status text and a Cancel button for a view's background job."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.label = QLabel()
+        self.label.setStyleSheet(f"color: {theme.muted_color()};")
+        self.bar = QProgressBar()
+        self.bar.setMaximumWidth(220)
+        self.bar.setTextVisible(True)
+        self.cancel_button = QPushButton()
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.cancel_button)
+        self.set_running(False)
+        self.retranslate()
+        language_changed.connect(self.retranslate)
+
+    def retranslate(self) -> None:
+        self.cancel_button.setText(tr("Cancel"))
+        self.cancel_button.setToolTip(tr("Stop this computation; nothing else is affected."))
+        self.bar.setToolTip(tr("Progress of the computation running in the background."))
+
+    def set_running(self, running: bool, text: str = "") -> None:
+        self.bar.setVisible(running)
+        self.cancel_button.setVisible(running)
+        if running:
+            self.bar.setRange(0, 0)  # busy until the first progress report
+        self.label.setText(text)
+
+    def set_progress(self, progress: Progress) -> None:
+        self.bar.setRange(0, max(progress.total, 1))
+        self.bar.setValue(progress.done)
+
+
+class InspectView(QWidget):
+    """Base of the page's tabs.
+
+    Subclasses implement :meth:`compute` (start work for the current model), and call
+    :meth:`invalidate` when their inputs change. Work happens only while the view is visible;
+    a hidden view remembers that it is stale and catches up when shown. While a job runs,
+    further invalidations are coalesced into one re-run when it ends (live views during
+    training refresh as fast as their computation allows, never faster than snapshots arrive).
+    """
+
+    def __init__(self, source: InspectSource, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.source = source
+        self.jobs = JobRunner(self)
+        self.jobs.runningChanged.connect(self._on_running)
+        self._stale = True
+        self._rerun = False
+        self._stop = threading.Event()
+        self._dirty = False
+        self._scheduled = False
+        self._job_start = self._job_end = -1e9
+        self._job_seconds = 0.0
+        self.timer = QTimer(self)
+        self.timer.setInterval(REFRESH_MS)
+        self.timer.timeout.connect(self._redraw_if_dirty)
+        self.timer.start()
+
+    # ---------------------------------------------------------------------- recomputation
+    def invalidate(self) -> None:
+        """Inputs changed: recompute now if visible, else when next shown."""
+        self._stale = True
+        if self.isVisible():
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Recompute now (even when hidden), or once the running job ends. While training,
+        background work is spaced out so it takes at most about :data:`TRAINING_SHARE` of
+        the time (the training thread needs the cores)."""
+        if self.jobs.running:
+            self._rerun = True
+            return
+        if self.source.training:
+            wait = self._job_end + self._job_seconds / TRAINING_SHARE - time.perf_counter()
+            if wait > 0:
+                self._stale = True
+                if not self._scheduled:
+                    self._scheduled = True
+                    QTimer.singleShot(int(wait * 1000) + 1, self._scheduled_refresh)
+                return
+        self._stale = False
+        self.compute()
+
+    def _scheduled_refresh(self) -> None:
+        self._scheduled = False
+        self._refresh_if_stale()
+
+    def compute(self) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if self._stale:
+            QTimer.singleShot(0, self._refresh_if_stale)
+
+    def _refresh_if_stale(self) -> None:
+        if self._stale and self.isVisible():
+            self.refresh()
+
+    def _on_running(self, running: bool) -> None:
+        now = time.perf_counter()
+        if running:
+            self._job_start = now
+            return
+        self._job_end, self._job_seconds = now, now - self._job_start
+        if self._rerun:
+            self._rerun = False
+            QTimer.singleShot(0, self.refresh)
+
+    def start_job(self, make: Callable[[], Iterator[Any]]) -> None:
+        """Run the generator ``make()`` in a worker thread; its events arrive at
+        :meth:`on_events`. The job can be cancelled with :meth:`cancel`."""
+        self._stop = threading.Event()
+        stop = self._stop
+        self.jobs.start_generator(lambda: cancellable(make(), stop), stop.set)
+
+    def cancel(self) -> None:
+        self._rerun = False
+        self.jobs.cancel()
+
+    def shutdown(self) -> None:
+        self.timer.stop()
+        self._rerun = False
+        self.jobs.shutdown()
+
+    # ------------------------------------------------------------------------- redrawing
+    def mark_dirty(self) -> None:
+        """Ask for a redraw at the next timer tick (≤ 10 Hz)."""
+        self._dirty = True
+
+    def _redraw_if_dirty(self) -> None:
+        if self._dirty and self.isVisible():
+            self._dirty = False
+            self.redraw()
+
+    def redraw(self) -> None:
+        """Update the figure from the view's current results (GUI thread)."""
+
+
+# ----------------------------------------------------------------------------- helpers
+def prepare_axes(ax: Axes, colors: dict[str, str], grid: bool = True) -> None:
+    """Theme colours on ``ax``; optionally without the grid (for images)."""
+    style_axes(ax, colors)
+    if not grid:
+        ax.grid(False)
+
+
+def gap_color(colors: dict[str, str]) -> tuple[float, float, float]:
+    """Between mosaic tiles: about halfway from the window colour to the text colour, so the
+    gaps stand out from values near 0 (white or dark) in light and dark themes alike."""
+    a = np.array(matplotlib.colors.to_rgb(colors["window"]))
+    b = np.array(matplotlib.colors.to_rgb(colors["text"]))
+    return tuple(float(v) for v in 0.7 * a + 0.3 * b)
+
+
+def cover_empty_slots(ax: Axes, count: int, cols: int, tile: tuple[int, int], pad: int,
+                      color: str) -> None:
+    """Paint the unused slots at the end of a mosaic's last row (and the gap before them) in
+    the window colour, so only real tiles are framed by gaps."""
+    rows = math.ceil(count / cols) if cols else 0
+    empty = rows * cols - count
+    if rows == 0 or empty <= 0:
+        return
+    h, w = tile
+    x0 = (cols - empty) * (w + pad) - pad - 0.5
+    y0 = (rows - 1) * (h + pad) - pad - 0.5
+    width = cols * (w + pad) - pad - 0.5 - x0
+    height = rows * (h + pad) - pad - 0.5 - y0
+    ax.add_patch(Rectangle((x0, y0), width, height, facecolor=color, edgecolor="none",
+                           zorder=3))
+
+
+def style_colorbar(cbar, colors: dict[str, str], label: str) -> None:
+    cbar.set_label(label, color=colors["text"], fontsize=8)
+    cbar.ax.tick_params(colors=colors["text"], labelsize=7)
+    cbar.outline.set_edgecolor(colors["text"])
+    cbar.outline.set_alpha(0.4)
+
+
+def style_legend(ax: Axes, colors: dict[str, str], **kwargs: Any) -> None:
+    legend = ax.legend(fontsize=7, framealpha=0.7, **kwargs)
+    legend.get_frame().set_facecolor(colors["face"])
+    for text in legend.get_texts():
+        text.set_color(colors["text"])
+
+
+def image_pixmap(image: np.ndarray, scale: int = 2, dark: bool | None = None) -> QPixmap:
+    """A grey image (values 0…1, ink = 1) as a pixmap, ``scale`` × enlarged without blur:
+    dark ink on white in a light theme, light ink on dark in a dark theme."""
+    img = np.clip(np.nan_to_num(np.asarray(image, dtype=np.float64)), 0.0, 1.0)
+    dark = theme.is_dark() if dark is None else dark
+    gray = img if dark else 1.0 - img
+    data = np.ascontiguousarray((gray * 255).round().astype(np.uint8))
+    h, w = data.shape
+    qimage = QImage(data.data, w, h, w, QImage.Format.Format_Grayscale8).copy()
+    return QPixmap.fromImage(qimage).scaled(w * scale, h * scale,
+                                            Qt.AspectRatioMode.KeepAspectRatio,
+                                            Qt.TransformationMode.FastTransformation)
+
+
+def muted_label(text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setStyleSheet(f"color: {theme.muted_color()};")
+    return label
+
+
+def series_color(i: int) -> str:
+    return theme.SERIES[i % len(theme.SERIES)]
