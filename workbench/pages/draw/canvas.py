@@ -1,0 +1,444 @@
+"""The drawing canvas: white ink on black like MNIST, drawn with a mouse, a tablet pen or a finger.
+
+The widget keeps two pictures of :class:`~workbench.pages.draw.strokes.DrawingHistory`: the
+screen image at the widget's physical resolution, and a :data:`CANVAS_SIZE`-pixel raster that
+:meth:`DrawingCanvas.ink` hands to the preprocessing. Both are painted by the same
+:class:`~workbench.pages.draw.render.Renderer`, finished strokes incrementally.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QImage,
+    QKeyEvent,
+    QKeySequence,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QPointingDevice,
+    QTabletEvent,
+)
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from workbench.i18n import tr
+from workbench.pages.draw._support import follow_language
+from workbench.pages.draw.render import Renderer, paint_stroke, qimage_to_ink
+from workbench.pages.draw.strokes import (
+    CANVAS_SIZE,
+    DEFAULT_PEN_WIDTH,
+    MAX_PEN_WIDTH,
+    MIN_PEN_WIDTH,
+    DrawingHistory,
+    Point,
+    Stroke,
+    mnist_pen,
+)
+
+_MIN_STEP = 0.75  # canvas units between kept pointer samples
+_OVERLAY_OPACITY = 0.8
+_CLEAR_KEYS = (Qt.Key.Key_Delete, Qt.Key.Key_Backspace, Qt.Key.Key_Escape)
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp")
+
+
+@dataclass(frozen=True)
+class Guides:
+    """How the preprocessing frames the drawing, in canvas units.
+
+    ``frame`` is the region that becomes the 28×28 input, ``box`` the ink's bounding box (scaled
+    to 20 px) and ``com`` its centre of mass (moved to pixel 14).
+    """
+
+    frame: QRectF
+    box: QRectF
+    com: QPointF
+
+
+class DrawingCanvas(QWidget):
+    """A square drawing surface over a :class:`DrawingHistory`."""
+
+    inkChanged = Signal()  # the ink changed: a new pen sample or any history change
+    strokeStarted = Signal()
+    strokeFinished = Signal()  # a settled drawing: pen up, undo, redo, clear or a new image
+    toolChanged = Signal()  # pen width or eraser
+    imageDropped = Signal(str)  # the path of an image file dropped on the canvas
+
+    def __init__(self, history: DrawingHistory | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.history = history if history is not None else DrawingHistory()
+        self.history.changed.connect(self._on_history)
+        self._renderer = Renderer()
+        self._raster = self._renderer.render(self.history, CANVAS_SIZE,
+                                             QImage.Format.Format_Grayscale8)
+        self._live: QImage | None = None  # raster plus the stroke being drawn
+        self._display: QImage | None = None
+        self._points: list[Point] = []
+        self._stroke_erase = False
+        self._stroke_width = DEFAULT_PEN_WIDTH
+        self._pen_width = DEFAULT_PEN_WIDTH
+        self._eraser = False
+        self._mnist_pen = True
+        self._hover: QPointF | None = None
+        self._overlay: tuple[QImage, QRectF] | None = None
+        self._guides: Guides | None = None
+        self.show_overlay = True
+        self.show_guides = False
+        self.setMouseTracking(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, False)
+        self.setAcceptDrops(True)
+        self.setCursor(Qt.CursorShape.CrossCursor)
+        self.setMinimumSize(240, 240)
+        policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+        follow_language(self)
+
+    def retranslate(self) -> None:
+        self.setToolTip(tr(
+            "Draw a digit with the mouse, a tablet pen (pressure sets the width; its eraser end "
+            "erases) or a finger.\nRight-click, Delete, Backspace or Esc clears; Ctrl+Z undoes "
+            "a stroke and Ctrl+Shift+Z redoes it; [ and ] change the pen width; E switches the "
+            "eraser.\nDrop a PNG or JPEG file here to classify it instead."))
+        self.setAccessibleName(tr("Drawing canvas"))
+        self.update()
+
+    # ------------------------------------------------------------------------------ tools
+    @property
+    def pen_width(self) -> float:
+        return self._pen_width
+
+    def set_pen_width(self, width: float) -> None:
+        width = float(min(max(width, MIN_PEN_WIDTH), MAX_PEN_WIDTH))
+        if width != self._pen_width:
+            self._pen_width = width
+            self.toolChanged.emit()
+            self.update()
+
+    @property
+    def eraser(self) -> bool:
+        return self._eraser
+
+    def set_eraser(self, on: bool) -> None:
+        if bool(on) != self._eraser:
+            self._eraser = bool(on)
+            self.toolChanged.emit()
+
+    # ------------------------------------------------------------------------ what is drawn
+    @property
+    def is_drawing(self) -> bool:
+        """A stroke is in progress (the pen is down)."""
+        return bool(self._points)
+
+    @property
+    def is_blank(self) -> bool:
+        return self.history.is_blank and not self._points
+
+    def current_stroke(self) -> Stroke | None:
+        if not self._points:
+            return None
+        return Stroke(tuple(self._points), self._stroke_width, self._stroke_erase)
+
+    @property
+    def mnist_pen(self) -> bool:
+        """Whether :meth:`ink` redraws the strokes with MNIST's pen width for their size
+        (:func:`~workbench.pages.draw.strokes.mnist_pen`); the screen keeps the user's pen."""
+        return self._mnist_pen
+
+    def set_mnist_pen(self, on: bool) -> None:
+        if bool(on) != self._mnist_pen:
+            self._mnist_pen = bool(on)
+            self._live = None
+            self.inkChanged.emit()
+            self.strokeFinished.emit()
+
+    def ink(self) -> NDArray[np.float32]:
+        """The drawing as the network's preprocessing reads it, including the stroke in
+        progress: ``(CANVAS_SIZE, CANVAS_SIZE)`` float32, ink high in ``[0, 1]``.
+
+        With :attr:`mnist_pen` the strokes are redrawn with MNIST's pen width, unless they
+        are drawn over a loaded image (whose own strokes cannot be rescaled)."""
+        stroke = self.current_stroke()
+        reset = self.history.last_reset()
+        rescale = self._mnist_pen and (reset is None or reset.base is None)
+        if stroke is None and not rescale:
+            return qimage_to_ink(self._raster)
+        if self._live is None:
+            if rescale:
+                strokes = self.history.strokes() + ([stroke] if stroke is not None else [])
+                blank = QImage(CANVAS_SIZE, CANVAS_SIZE, QImage.Format.Format_Grayscale8)
+                blank.fill(0)
+                self._live = self._renderer.render(self.history, CANVAS_SIZE, blank.format(),
+                                                   strokes=mnist_pen(strokes), onto=blank)
+            else:
+                self._live = self._renderer.render(self.history, CANVAS_SIZE,
+                                                   self._raster.format(), strokes=[stroke],
+                                                   onto=self._raster.copy())
+        return qimage_to_ink(self._live)
+
+    def direct_input(self) -> NDArray[np.float32] | None:
+        """The loaded image's exact 28×28 network input while nothing is drawn over it."""
+        return None if self._points else self.history.direct_input()
+
+    def set_overlay(self, image: QImage | None, rect: QRectF | None = None) -> None:
+        """Show ``image`` (e.g. a saliency map) over the drawing at ``rect`` (canvas units)."""
+        self._overlay = None if image is None or rect is None else (image, QRectF(rect))
+        self.update()
+
+    def set_guides(self, guides: Guides | None) -> None:
+        self._guides = guides
+        if self.show_guides:
+            self.update()
+
+    # -------------------------------------------------------------------------- geometry
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 — Qt override
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802
+        return width
+
+    def canvas_rect(self) -> QRectF:
+        """The square the canvas occupies in widget coordinates."""
+        side = float(max(1, min(self.width(), self.height()) - 2))
+        return QRectF((self.width() - side) / 2.0, (self.height() - side) / 2.0, side, side)
+
+    def to_canvas(self, pos: QPointF) -> QPointF:
+        """Widget coordinates to canvas units."""
+        rect = self.canvas_rect()
+        return (pos - rect.topLeft()) * (CANVAS_SIZE / rect.width())
+
+    # ---------------------------------------------------------------------------- strokes
+    def begin_stroke(self, pos: QPointF, pressure: float = 1.0, erase: bool | None = None) -> None:
+        """Pen down at ``pos`` (widget coordinates)."""
+        if self._points:
+            self.end_stroke()
+        p = self.to_canvas(pos)
+        self._stroke_erase = self._eraser if erase is None else erase
+        self._stroke_width = self._pen_width
+        self._points = [(p.x(), p.y(), float(pressure))]
+        self._live = None
+        self.strokeStarted.emit()
+        self.update()
+        self.inkChanged.emit()
+
+    def extend_stroke(self, pos: QPointF, pressure: float = 1.0) -> None:
+        """Pen moved to ``pos`` (widget coordinates) while down."""
+        if not self._points:
+            return
+        p = self.to_canvas(pos)
+        x0, y0, _ = self._points[-1]
+        if math.hypot(p.x() - x0, p.y() - y0) < _MIN_STEP:
+            return
+        self._points.append((p.x(), p.y(), float(pressure)))
+        self._live = None
+        self.update()
+        self.inkChanged.emit()
+
+    def end_stroke(self) -> None:
+        """Pen up: the stroke joins the history (one undo step)."""
+        stroke = self.current_stroke()
+        self._points = []
+        self._live = None
+        if stroke is not None:
+            self.history.add_stroke(stroke)  # → _on_history → strokeFinished
+
+    def _on_history(self, kind: str) -> None:
+        self._live = None
+        if kind == "stroke":  # paint only the new stroke onto both images
+            last = self.history.actions[-1]
+            self._renderer.render(self.history, CANVAS_SIZE, self._raster.format(),
+                                  strokes=[last], onto=self._raster)
+            if self._display is not None:
+                self._renderer.render(self.history, 0, self._display.format(),
+                                      strokes=[last], onto=self._display)
+        else:
+            self._raster = self._renderer.render(self.history, CANVAS_SIZE,
+                                                 QImage.Format.Format_Grayscale8)
+            self._display = None
+        self.update()
+        self.inkChanged.emit()
+        self.strokeFinished.emit()
+
+    # ----------------------------------------------------------------------------- input
+    def mousePressEvent(self, event) -> None:  # noqa: N802 — Qt override
+        self.setFocus(Qt.FocusReason.MouseFocusReason)
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.begin_stroke(event.position())
+        elif event.button() == Qt.MouseButton.RightButton and not self._points:
+            self.history.clear()
+        event.accept()
+
+    def mouseMoveEvent(self, event) -> None:  # noqa: N802
+        self._set_hover(event.position())
+        if self._points and event.buttons() & Qt.MouseButton.LeftButton:
+            self.extend_stroke(event.position())
+        event.accept()
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802
+        if event.button() == Qt.MouseButton.LeftButton:
+            if self._points:
+                self.extend_stroke(event.position())
+            self.end_stroke()
+        event.accept()
+
+    def tabletEvent(self, event: QTabletEvent) -> None:  # noqa: N802
+        kind = event.type()
+        pressure = float(event.pressure())
+        if kind == QEvent.Type.TabletPress:
+            self.setFocus(Qt.FocusReason.MouseFocusReason)
+            erase = (event.pointerType() == QPointingDevice.PointerType.Eraser) or None
+            self.begin_stroke(event.position(), pressure, erase)
+        elif kind == QEvent.Type.TabletMove:
+            self._set_hover(event.position())
+            self.extend_stroke(event.position(), pressure)
+        elif kind == QEvent.Type.TabletRelease:
+            self.end_stroke()
+        event.accept()  # no synthesised mouse events on top
+
+    def event(self, event: QEvent) -> bool:
+        kind = event.type()
+        if kind in (QEvent.Type.TouchBegin, QEvent.Type.TouchUpdate, QEvent.Type.TouchEnd,
+                    QEvent.Type.TouchCancel):
+            points = event.points()
+            if kind == QEvent.Type.TouchBegin and points:
+                self.begin_stroke(points[0].position(), 1.0)
+            elif kind == QEvent.Type.TouchUpdate and points:
+                self.extend_stroke(points[0].position(), 1.0)
+            elif kind == QEvent.Type.TouchEnd:
+                self.end_stroke()
+            else:  # cancelled: the stroke never happened
+                self._points, self._live = [], None
+                self.update()
+                self.inkChanged.emit()
+            event.accept()
+            return True
+        if kind == QEvent.Type.ShortcutOverride and self._handles(event):
+            event.accept()  # our keys win over window-wide shortcuts while the canvas has focus
+            return True
+        return super().event(event)
+
+    def _handles(self, event: QKeyEvent) -> bool:
+        if event.matches(QKeySequence.StandardKey.Undo) or event.matches(
+                QKeySequence.StandardKey.Redo):
+            return True
+        plain = event.modifiers() in (Qt.KeyboardModifier.NoModifier,
+                                      Qt.KeyboardModifier.KeypadModifier)
+        return plain and (event.key() in _CLEAR_KEYS or event.key() in (
+            Qt.Key.Key_BracketLeft, Qt.Key.Key_BracketRight, Qt.Key.Key_E))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if not self._handles(event):
+            super().keyPressEvent(event)
+            return
+        if self._points:
+            self.end_stroke()
+        if event.matches(QKeySequence.StandardKey.Undo):
+            self.history.undo()
+        elif event.matches(QKeySequence.StandardKey.Redo):
+            self.history.redo()
+        elif event.key() in _CLEAR_KEYS:
+            self.history.clear()
+        elif event.key() == Qt.Key.Key_BracketLeft:
+            self.set_pen_width(self._pen_width - 2.0)
+        elif event.key() == Qt.Key.Key_BracketRight:
+            self.set_pen_width(self._pen_width + 2.0)
+        elif event.key() == Qt.Key.Key_E:
+            self.set_eraser(not self._eraser)
+        event.accept()
+
+    def leaveEvent(self, event) -> None:  # noqa: N802
+        self._set_hover(None)
+        super().leaveEvent(event)
+
+    def _set_hover(self, pos: QPointF | None) -> None:
+        self._hover = pos
+        self.update()
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802
+        if _dropped_image(event.mimeData()) is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802
+        path = _dropped_image(event.mimeData())
+        if path is not None:
+            event.acceptProposedAction()
+            self.imageDropped.emit(path)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        self._display = None
+        super().resizeEvent(event)
+
+    # ----------------------------------------------------------------------------- paint
+    def _display_image(self, rect: QRectF) -> QImage:
+        pixels = max(1, round(rect.width() * self.devicePixelRatioF()))
+        if self._display is None or self._display.width() != pixels:
+            self._display = self._renderer.render(self.history, pixels,
+                                                  QImage.Format.Format_RGB32)
+        return self._display
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        rect = self.canvas_rect()
+        painter = QPainter(self)
+        painter.drawImage(rect, self._display_image(rect))
+        painter.save()
+        painter.translate(rect.topLeft())
+        painter.scale(rect.width() / CANVAS_SIZE, rect.width() / CANVAS_SIZE)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        stroke = self.current_stroke()
+        if stroke is not None:
+            paint_stroke(painter, stroke)
+        elif self._overlay is not None and self.show_overlay:
+            painter.setOpacity(_OVERLAY_OPACITY)
+            painter.drawImage(self._overlay[1], self._overlay[0])
+            painter.setOpacity(1.0)
+        if self.show_guides and self._guides is not None and stroke is None:
+            self._paint_guides(painter, self._guides)
+        painter.restore()
+        painter.setClipRect(rect)
+        if self.is_blank:
+            painter.setPen(QColor(150, 150, 150))
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter,
+                             tr("Draw a digit here\nor drop an image file"))
+        if self._hover is not None and not self._points and rect.contains(self._hover):
+            radius = self._pen_width * rect.width() / CANVAS_SIZE / 2.0
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            style = Qt.PenStyle.DashLine if self._eraser else Qt.PenStyle.SolidLine
+            color = QColor(255, 120, 80) if self._eraser else QColor(120, 170, 255)
+            painter.setPen(QPen(color, 1.2, style))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawEllipse(self._hover, radius, radius)
+        painter.end()
+
+    def _paint_guides(self, painter: QPainter, guides: Guides) -> None:
+        unit = CANVAS_SIZE / max(self.canvas_rect().width(), 1.0)  # one screen pixel
+        frame_pen = QPen(QColor(86, 180, 233), 1.5 * unit, Qt.PenStyle.DashLine)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(frame_pen)
+        painter.drawRect(guides.frame)
+        painter.setPen(QPen(QColor(230, 159, 0), 1.2 * unit, Qt.PenStyle.DotLine))
+        painter.drawRect(guides.box)
+        painter.setPen(QPen(QColor(230, 159, 0), 1.5 * unit))
+        arm = 8.0 * unit
+        c = guides.com
+        painter.drawLine(QPointF(c.x() - arm, c.y()), QPointF(c.x() + arm, c.y()))
+        painter.drawLine(QPointF(c.x(), c.y() - arm), QPointF(c.x(), c.y() + arm))
+
+
+def _dropped_image(mime) -> str | None:
+    """The first local image file among dropped URLs, if any."""
+    if not mime.hasUrls():
+        return None
+    for url in mime.urls():
+        if url.isLocalFile() and Path(url.toLocalFile()).suffix.lower() in IMAGE_SUFFIXES:
+            return url.toLocalFile()
+    return None
