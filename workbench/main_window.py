@@ -23,6 +23,7 @@ import nn
 from workbench import dialogs, file_actions
 from workbench.context import AppContext
 from workbench.i18n import LANGUAGES, current_language, language_changed, set_language, tr
+from workbench.pages.inspect import InspectPage
 from workbench.pages.train_page import TrainPage
 from workbench.session import SUFFIX, Session
 from workbench.state import BuilderState, TrainingSetup
@@ -46,6 +47,7 @@ class MainWindow(QMainWindow):
         self.pages: list[tuple[str, QWidget]] = []
         self._build_ui()
         self.add_page("train", self.train_page, "train.svg")
+        self.add_page("inspect", InspectPage(self.context), "inspect.svg")
         self._build_actions()
         self._build_menus()
         self.train_page.statusChanged.connect(self._update_status)
