@@ -33,9 +33,9 @@ def plot_colors() -> dict[str, str]:
     pal = palette()
     face = pal.color(QPalette.ColorRole.Base)
     text = pal.color(QPalette.ColorRole.Text)
-    grid = QColor(text)
-    grid.setAlphaF(0.15)
-    return {"face": face.name(), "text": text.name(), "grid": grid.name(QColor.NameFormat.HexArgb),
+    # Matplotlib reads "#RRGGBBAA" (Qt's HexArgb is "#AARRGGBB"): build it by hand.
+    grid = f"{text.name()}{round(0.15 * 255):02x}"
+    return {"face": face.name(), "text": text.name(), "grid": grid,
             "window": pal.color(QPalette.ColorRole.Window).name()}
 
 
