@@ -89,8 +89,10 @@ def test_deeper_conv_layer_offers_each_channel_and_their_mean(qtbot):
         view.channel_combo.setCurrentIndex(view.channel_combo.findData(3))
         view.draw_now()
         np.testing.assert_array_equal(view.plot.panels[-1].images, w[:, 3])
-        text = view.plot.readout(view.plot.axes[1], 1.0, 1.0)
-        assert text.startswith("filter 0, row 1, column 1")
+        z = view.plot._zoom  # 3×3 kernels are drawn enlarged
+        assert z > 1
+        text = view.plot.readout(view.plot.axes[1], 2.0 * z, 1.0 * z)
+        assert text.startswith(f"filter 0, row 1, column 2: weight {w[0, 3, 1, 2]:.4g}")
     finally:
         page.shutdown()
 

@@ -55,7 +55,7 @@ def test_activation_histograms_count_every_activation_of_the_batch(page, qtbot):
     x = page.context.data.train[0][fixed_batch(len(page.context.data.train[0]), PROBE_BATCH)]
     outputs = model.capture(x)
     panels = view.plot.panels
-    assert [p.title.split(" ")[0] for p in panels] == ["1.ReLU", "4.ReLU"]
+    assert [p.title.split("\n")[0] for p in panels] == ["1.ReLU", "4.ReLU"]
     stats = view.result.stats
     for panel, (name, h) in zip(panels, stats.activations.items(), strict=True):
         total = outputs[name].size
@@ -79,7 +79,7 @@ def test_weight_and_gradient_histograms_overlay_the_start_on_the_same_bins(page,
     model = page.context.model
     set_mode(view, hv.WEIGHTS)
     panels = view.plot.panels
-    assert [p.title.split(" ")[0] for p in panels] == ["0.W", "3.W", "5.W"]
+    assert [p.title.split("\n")[0] for p in panels] == ["0.W", "3.W", "5.W"]
     fresh = nn.Sequential.from_config(model.to_config()).named_parameters()
     for panel, name in zip(panels, ["0.W", "3.W", "5.W"], strict=True):
         w = model.named_parameters()[name]

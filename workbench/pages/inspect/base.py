@@ -94,6 +94,10 @@ class InspectView(QWidget):
     training refresh as fast as their computation allows, never faster than snapshots arrive).
     """
 
+    #: While training, recompute at most this often (seconds): redrawing a figure costs the
+    #: GUI thread time that the training thread, sharing the interpreter, also wants.
+    live_interval = 1.0
+
     def __init__(self, source: InspectSource, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.source = source
@@ -104,7 +108,7 @@ class InspectView(QWidget):
         self._stop = threading.Event()
         self._dirty = False
         self._scheduled = False
-        self._job_start = self._job_end = -1e9
+        self._job_start = self._job_end = self._last_compute = self._last_redraw = -1e9
         self._job_seconds = 0.0
         self.timer = QTimer(self)
         self.timer.setInterval(REFRESH_MS)
@@ -120,13 +124,16 @@ class InspectView(QWidget):
 
     def refresh(self) -> None:
         """Recompute now (even when hidden), or once the running job ends. While training,
-        background work is spaced out so it takes at most about :data:`TRAINING_SHARE` of
-        the time (the training thread needs the cores)."""
+        updates come at most every :attr:`live_interval` seconds, and background work is
+        spaced out so it takes at most about :data:`TRAINING_SHARE` of the time (the
+        training thread needs the cores)."""
         if self.jobs.running:
             self._rerun = True
             return
         if self.source.training:
-            wait = self._job_end + self._job_seconds / TRAINING_SHARE - time.perf_counter()
+            now = time.perf_counter()
+            wait = max(self._job_end + self._job_seconds / TRAINING_SHARE,
+                       self._last_compute + self.live_interval) - now
             if wait > 0:
                 self._stale = True
                 if not self._scheduled:
@@ -134,6 +141,7 @@ class InspectView(QWidget):
                     QTimer.singleShot(int(wait * 1000) + 1, self._scheduled_refresh)
                 return
         self._stale = False
+        self._last_compute = time.perf_counter()
         self.compute()
 
     def _scheduled_refresh(self) -> None:
@@ -184,19 +192,36 @@ class InspectView(QWidget):
         self._dirty = True
 
     def _redraw_if_dirty(self) -> None:
-        if self._dirty and self.isVisible():
-            self._dirty = False
-            self.redraw()
+        if not (self._dirty and self.isVisible()):
+            return
+        now = time.perf_counter()
+        if self.source.training and now - self._last_redraw < self.live_interval:
+            return  # stay dirty: a later tick draws the latest state
+        self._dirty = False
+        self._last_redraw = now
+        self.redraw()
 
     def redraw(self) -> None:
         """Update the figure from the view's current results (GUI thread)."""
 
 
 # ----------------------------------------------------------------------------- helpers
+def grid_rgba(colors: dict[str, str]) -> tuple[float, float, float, float]:
+    """The grid colour as RGBA: the text colour at 15 % opacity.
+
+    (``theme.plot_colors()["grid"]`` is Qt's ``#AARRGGBB``, which Matplotlib reads as
+    ``#RRGGBBAA``: invisible on light themes, cyan on dark ones.)
+    """
+    r, g, b = matplotlib.colors.to_rgb(colors["text"])
+    return (r, g, b, 0.15)
+
+
 def prepare_axes(ax: Axes, colors: dict[str, str], grid: bool = True) -> None:
     """Theme colours on ``ax``; optionally without the grid (for images)."""
     style_axes(ax, colors)
-    if not grid:
+    if grid:
+        ax.grid(True, color=grid_rgba(colors), linewidth=0.6)
+    else:
         ax.grid(False)
 
 

@@ -85,10 +85,16 @@ class ConfusionFigure:
         acc_ax.set_xlabel(tr("accuracy"))
         acc_ax.set_title(tr("Per-class accuracy\n(dashed: overall {a:.1%})").format(a=overall),
                          fontsize=9)
+        left, right = acc_ax.get_xlim()
         for i, value in enumerate(acc):
-            if np.isfinite(value):
-                acc_ax.text(acc_ax.get_xlim()[0] + 0.005, i, f" {value:.1%}", va="center",
+            if not np.isfinite(value):
+                continue
+            if value - left > 0.45 * (right - left):  # inside a long bar, white
+                acc_ax.text(left + 0.01 * (right - left), i, f" {value:.1%}", va="center",
                             fontsize=7, color="white")
+            else:  # beyond a short one, in the text colour
+                acc_ax.text(max(value, left), i, f" {value:.1%}", va="center", fontsize=7,
+                            color=colors["text"])
 
     def cell_at(self, ax, x: float | None, y: float | None) -> tuple[int | None, int] | None:
         """(true, predicted) under a click on the matrix; (true, None) on a class's bar."""

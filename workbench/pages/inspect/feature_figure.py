@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
 from nn.inspect import mosaic, tile_at
 from workbench.i18n import tr
@@ -65,6 +66,10 @@ class FeatureFigure:
         self.cols: list[int] = []
         self._layout: tuple | None = None
         self._artists: list = []
+
+    def retranslate(self) -> None:
+        """Labels are set when the axes are built: rebuild at the next :meth:`show`."""
+        self._layout = None
 
     # ------------------------------------------------------------------------------ layout
     def plan(self, rows: list[LayerOutput], width_px: int) -> tuple[list[int], list[int]]:
@@ -199,50 +204,77 @@ class FeatureFigure:
 
 
 class InputFigure:
-    """The input (an image, or bars for a feature vector) above the class probabilities."""
+    """The input (an image, or bars for a feature vector) above the class probabilities.
+
+    Artists are reused while the input's shape and the class count stay the same, so live
+    updates during training only change values.
+    """
 
     def __init__(self, fig: Figure, colors: dict[str, str]) -> None:
         self.fig, self.colors = fig, colors
         fig.set_facecolor(colors["window"])
         self.ax_input, self.ax_proba = fig.subplots(2, 1, height_ratios=[1, 1.15])
         fig.subplots_adjust(left=0.2, right=0.95, top=0.93, bottom=0.09, hspace=0.45)
-        for ax in (self.ax_input, self.ax_proba):
-            prepare_axes(ax, colors)
+        self._layout: tuple | None = None
+        self._image = None
+        self._bars = None
 
-    def show(self, image: np.ndarray, proba: np.ndarray, class_names: list[str],
-             true_class: int | None, title: str) -> None:
+    def retranslate(self) -> None:
+        self._layout = None
+
+    def _build(self, image: np.ndarray, names: list[str], k: int) -> None:
         ax = self.ax_input
         ax.clear()
-        prepare_axes(ax, self.colors, grid=False)
+        prepare_axes(ax, self.colors, grid=image.ndim != 3)
         if image.ndim == 3:
-            shown = image[0] if image.shape[0] == 1 else image.mean(axis=0)
-            ax.imshow(shown, cmap="gray", interpolation="nearest")
+            shown = image.mean(axis=0)
+            self._image = ax.imshow(shown, cmap="gray", vmin=0, vmax=max(1.0, shown.max()),
+                                    interpolation="nearest")
             ax.set_xticks([])
             ax.set_yticks([])
             ax.set_xlabel(tr("{h}×{w} pixels").format(h=shown.shape[0], w=shown.shape[1]),
                           fontsize=7)
         else:
-            flat = image.reshape(-1)
-            ax.bar(np.arange(flat.size), flat, color=SERIES[0])
+            self._image = ax.bar(np.arange(image.size), image.reshape(-1), color=SERIES[0])
             ax.set_xlabel(tr("input feature"), fontsize=7)
             ax.set_ylabel(tr("value"), fontsize=7)
-        ax.set_title(title, fontsize=8)
         ax = self.ax_proba
         ax.clear()
         prepare_axes(ax, self.colors)
-        k = proba.size
-        predicted = int(np.argmax(proba))
-        colors = [SERIES[2] if i == predicted else SERIES[7] for i in range(k)]
-        if true_class is not None and true_class != predicted:
-            colors[true_class] = SERIES[5]
-        ax.barh(np.arange(k), proba, color=colors)
-        ax.set_yticks(np.arange(k), labels=[str(n) for n in class_names[:k]], fontsize=7)
+        self._bars = ax.barh(np.arange(k), np.zeros(k), color=SERIES[7])
+        ax.set_yticks(np.arange(k), labels=[str(n) for n in names[:k]], fontsize=7)
         ax.invert_yaxis()
         ax.set_xlim(0, 1)
         ax.set_xlabel(tr("probability (softmax)"), fontsize=7)
-        ax.set_title(tr("Prediction: {name} ({p:.1%})").format(
-            name=class_names[predicted] if predicted < len(class_names) else predicted,
-            p=float(proba[predicted])), fontsize=8)
-        if true_class is not None and true_class != predicted:
-            ax.text(0.98, 0.02, tr("red: the true class"), transform=ax.transAxes,
-                    ha="right", va="bottom", fontsize=7, color=self.colors["text"])
+        handles = [Patch(color=SERIES[2], label=tr("prediction")),
+                   Patch(color=SERIES[5], label=tr("true class"))]
+        legend = ax.legend(handles=handles, fontsize=7, loc="lower right", framealpha=0.7)
+        legend.get_frame().set_facecolor(self.colors["face"])
+        for text in legend.get_texts():
+            text.set_color(self.colors["text"])
+
+    def show(self, image: np.ndarray, proba: np.ndarray, class_names: list[str],
+             true_class: int | None, title: str) -> None:
+        k = proba.size
+        layout = (image.shape, k, tuple(class_names[:k]))
+        if layout != self._layout:
+            self._build(image, class_names, k)
+            self._layout = layout
+        if image.ndim == 3:
+            shown = image.mean(axis=0)
+            self._image.set_data(shown)
+            self._image.set_clim(0, max(1.0, float(shown.max())))
+        else:
+            for bar, v in zip(self._image, image.reshape(-1), strict=True):
+                bar.set_height(float(v))
+            self.ax_input.relim()
+            self.ax_input.autoscale_view()
+        self.ax_input.set_title(title, fontsize=8)
+        predicted = int(np.argmax(proba))
+        for i, bar in enumerate(self._bars):
+            bar.set_width(float(proba[i]))
+            bar.set_color(SERIES[2] if i == predicted else
+                          SERIES[5] if i == true_class else SERIES[7])
+        name = class_names[predicted] if predicted < len(class_names) else str(predicted)
+        self.ax_proba.set_title(tr("Prediction: {name} ({p:.1%})").format(
+            name=name, p=float(proba[predicted])), fontsize=8)

@@ -57,6 +57,8 @@ def feature_job(model: nn.Sequential, x: np.ndarray) -> Iterator[FeatureResult]:
 
 
 class FeatureMapsView(InspectView):
+    live_interval = 2.0
+
     def __init__(self, source: InspectSource, parent: QWidget | None = None) -> None:
         super().__init__(source, parent)
         self.result: FeatureResult | None = None
@@ -157,7 +159,9 @@ class FeatureMapsView(InspectView):
                                       "values (convolution, pooling, dense); activations "
                                       "only clip or squash the row above them."))
         self.readout.setToolTip(tr("The value under the mouse pointer."))
-        self.invalidate()
+        self.plot.retranslate()
+        self.input_plot.retranslate()
+        self.mark_dirty()
 
     # ------------------------------------------------------------------------------- input
     def _split(self) -> str:

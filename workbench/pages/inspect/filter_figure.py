@@ -16,6 +16,7 @@ from workbench.pages.inspect.base import (
     prepare_axes,
     style_colorbar,
 )
+from workbench.theme import SERIES
 
 SIGNED, STRETCHED = "signed", "stretched"
 PAD = 1
@@ -47,9 +48,20 @@ class FilterFigure:
         self.mode = SIGNED
         self._layout: tuple | None = None
         self._cols = 1
+        self._zoom = 1  # small kernels are enlarged so the 1-pixel gaps stay thin
+
+    def retranslate(self) -> None:
+        """Labels are set when the axes are built: rebuild at the next :meth:`show`."""
+        self._layout = None
+
+    def _mosaic(self, images: np.ndarray) -> np.ndarray:
+        big = images.repeat(self._zoom, axis=1).repeat(self._zoom, axis=2)
+        return mosaic(big, self._cols, PAD, normalize=self.mode == STRETCHED)
 
     def _cmap(self, name: str):
-        return matplotlib.colormaps[name].with_extremes(bad=gap_color(self.colors))
+        # Gaps: neutral grey between coloured tiles; a light accent between grey ones.
+        gap = gap_color(self.colors) if name != "gray_r" else SERIES[4]
+        return matplotlib.colormaps[name].with_extremes(bad=gap)
 
     def show(self, panels: list[FilterPanel], mode: str) -> None:
         """Draw ``panels``; reuses the artists when only the values changed (live updates)."""
@@ -60,7 +72,7 @@ class FilterFigure:
             self._build()
             self._layout = layout
         for panel, ax, im in zip(panels, self.axes, self.images, strict=True):
-            data = mosaic(panel.images, self._cols, PAD, normalize=mode == STRETCHED)
+            data = self._mosaic(panel.images)
             im.set_data(data)
             if mode == SIGNED:
                 lim = float(np.nanmax(np.abs(data))) if np.isfinite(data).any() else 1.0
@@ -75,6 +87,7 @@ class FilterFigure:
         if not n:
             return
         count, h, w = self.panels[0].images.shape
+        self._zoom = max(1, 32 // max(h, w))
         # Tiles arranged to fill each panel's share of the figure.
         fw, fh = self.fig.get_size_inches()
         aspect = max(0.3, (fw / n) / max(fh, 1e-3)) * h / w
@@ -84,7 +97,7 @@ class FilterFigure:
             prepare_axes(ax, self.colors, grid=False)
             ax.set_xticks([])
             ax.set_yticks([])
-            data = mosaic(panel.images, self._cols, PAD, normalize=self.mode == STRETCHED)
+            data = self._mosaic(panel.images)
             if self.mode == SIGNED:
                 im = ax.imshow(data, cmap=self._cmap("RdBu_r"), interpolation="nearest")
                 label = tr("weight (blue < 0 < red; white = 0)")
@@ -96,7 +109,8 @@ class FilterFigure:
             style_colorbar(cbar, self.colors, label)
             if self.mode == STRETCHED:
                 cbar.set_ticks([0, 1], labels=[tr("min"), tr("max")])
-            cover_empty_slots(ax, count, self._cols, (h, w), PAD, self.colors["window"])
+            cover_empty_slots(ax, count, self._cols, (h * self._zoom, w * self._zoom), PAD,
+                              self.colors["window"])
             self.axes.append(ax)
             self.images.append(im)
         self.fig.subplots_adjust(left=0.02, right=0.92, bottom=0.1, top=0.9, wspace=0.3)
@@ -105,6 +119,7 @@ class FilterFigure:
         """Number of filter images drawn in ``panel`` (non-empty tiles of its mosaic)."""
         data = self.images[panel].get_array()
         count, h, w = self.panels[panel].images.shape
+        h, w = h * self._zoom, w * self._zoom
         hits = 0
         for i in range(count):
             r, c = divmod(i, self._cols)
@@ -119,9 +134,10 @@ class FilterFigure:
             return ""
         panel = self.panels[self.axes.index(ax)]
         count, h, w = panel.images.shape
-        hit = tile_at(y, x, (h, w), self._cols, count, PAD)
+        z = self._zoom
+        hit = tile_at(y, x, (h * z, w * z), self._cols, count, PAD)
         if hit is None:
             return ""
-        index, row, col = hit
+        index, row, col = hit[0], hit[1] // z, hit[2] // z
         return tr("filter {i}, row {r}, column {c}: weight {v:.4g}").format(
             i=index, r=row, c=col, v=float(panel.images[index, row, col]))

@@ -45,6 +45,8 @@ class FiltersView(InspectView):
         self.layer_label, self.layer_combo = QLabel(), QComboBox()
         self.channel_label, self.channel_combo = QLabel(), QComboBox()
         self.scale_label, self.scale_combo = QLabel(), QComboBox()
+        for combo in (self.layer_combo, self.channel_combo, self.scale_combo):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.compare_check = QCheckBox()
         self.compare_check.setChecked(True)
         self.note = muted_label()
@@ -104,6 +106,7 @@ class FiltersView(InspectView):
             "Show the weights before training beside the current ones (ch. 7.6.1): random "
             "noise at first, edge and blob detectors after learning."))
         self._fill_channels()
+        self.plot.retranslate()
         self.invalidate()
 
     # ----------------------------------------------------------------------------- choices

@@ -125,8 +125,9 @@ class GradCheckView(InspectView):
     # ----------------------------------------------------------------------------- running
     def _on_model(self, _model) -> None:
         self.cancel()
-        self.result = None
-        self._show_result()
+        if self.result is not None:
+            self.result = None
+            self._show_result()
 
     def _on_data(self) -> None:
         if self._requested:

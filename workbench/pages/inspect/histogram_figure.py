@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, NullFormatter, PercentFormatter
 
 from workbench.i18n import tr
 from workbench.pages.inspect.base import prepare_axes, series_color, style_legend
@@ -40,6 +41,10 @@ class HistogramFigure:
         self.outlines: list = []
         self._layout: tuple | None = None
         self._cols = 1
+
+    def retranslate(self) -> None:
+        """Labels are set when the axes are built: rebuild at the next :meth:`show`."""
+        self._layout = None
 
     def show(self, panels: list[HistPanel], *, log: bool, sharex: bool, now_label: str,
              reference_label: str) -> None:
@@ -82,8 +87,8 @@ class HistogramFigure:
         n = len(self.panels)
         if not n:
             return
-        self._cols = min(n, MAX_COLS)
-        rows = math.ceil(n / self._cols)
+        rows = math.ceil(n / MAX_COLS)
+        self._cols = math.ceil(n / rows)  # balanced: 7 panels → 4 + 3
         first = None
         for i, panel in enumerate(self.panels):
             ax = self.fig.add_subplot(rows, self._cols, i + 1,
@@ -105,9 +110,9 @@ class HistogramFigure:
             self.axes.append(ax)
         if any(o is not None for o in self.outlines):
             style_legend(self.axes[0], self.colors, loc="upper right")
-        self.fig.subplots_adjust(left=0.07, right=0.98, top=0.9 if rows == 1 else 0.93,
-                                 bottom=0.14 if rows == 1 else 0.09, wspace=0.3,
-                                 hspace=0.6)
+        self.fig.subplots_adjust(left=0.07, right=0.98, top=0.88 if rows == 1 else 0.91,
+                                 bottom=0.12 if rows == 1 else 0.08, wspace=0.3,
+                                 hspace=0.65)
 
     def readout(self, ax, x: float | None, y: float | None) -> str:
         if ax not in self.axes or x is None:
@@ -131,12 +136,15 @@ class DynamicsFigure:
         self.fig, self.colors = fig, colors
         fig.set_facecolor(colors["window"])
         self.ax_norm, self.ax_dead = fig.subplots(1, 2)
-        fig.subplots_adjust(left=0.07, right=0.98, top=0.9, bottom=0.14, wspace=0.22)
+        fig.subplots_adjust(left=0.08, right=0.98, top=0.9, bottom=0.12, wspace=0.25)
         self.lines: dict[tuple[str, str], object] = {}
         for ax in (self.ax_norm, self.ax_dead):
             prepare_axes(ax, colors)
         self.ax_norm.set_yscale("log")
+        self.ax_norm.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:g}"))
+        self.ax_norm.yaxis.set_minor_formatter(NullFormatter())
         self.ax_dead.set_ylim(-0.02, 1.02)
+        self.ax_dead.yaxis.set_major_formatter(PercentFormatter(1.0))
         self.retranslate()
 
     def retranslate(self) -> None:

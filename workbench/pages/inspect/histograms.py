@@ -68,6 +68,8 @@ def zero_bin(edges: np.ndarray) -> int | None:
 
 
 class HistogramsView(InspectView):
+    live_interval = 1.5
+
     def __init__(self, source: InspectSource, parent: QWidget | None = None) -> None:
         super().__init__(source, parent)
         self.result: StatsResult | None = None
@@ -148,6 +150,7 @@ class HistogramsView(InspectView):
         self.sharex_check.setToolTip(tr("Use one horizontal range for every layer, to see how "
                                         "the spread grows or shrinks with depth (ch. 6.2)."))
         self.dynamics.retranslate()
+        self.plot.retranslate()
         self.mark_dirty()
 
     # --------------------------------------------------------------------------- inputs
@@ -228,15 +231,16 @@ class HistogramsView(InspectView):
         if mode == ACTIVATIONS:
             for name, h in stats.activations.items():
                 counts = h.counts.copy()
-                title = name
+                notes = []
                 k = zero_bin(h.edges)
                 if self.zeros_check.isChecked() and h.zeros and k is not None:
                     counts[k] -= h.zeros
-                    title += tr(" · {z:.0%} zeros (not drawn)").format(z=h.zero_fraction)
+                    notes.append(tr("{z:.0%} zeros (not drawn)").format(z=h.zero_fraction))
                 elif h.zeros:
-                    title += tr(" · {z:.0%} zeros").format(z=h.zero_fraction)
+                    notes.append(tr("{z:.0%} zeros").format(z=h.zero_fraction))
                 if name in stats.dead:
-                    title += tr(" · {d:.0%} dead").format(d=stats.dead[name])
+                    notes.append(tr("{d:.0%} dead").format(d=stats.dead[name]))
+                title = name + ("\n" + " · ".join(notes) if notes else "")
                 panels.append(HistPanel(title, tr("activation value"), h.edges, counts))
         elif mode in (WEIGHTS, GRADIENTS):
             now = stats.weights if mode == WEIGHTS else stats.grads
@@ -250,7 +254,7 @@ class HistogramsView(InspectView):
                 layer = arch.layers[int(name.split(".")[0])]
                 ref = then.get(name) if self.compare_check.isChecked() else None
                 xlabel = tr("weight") if mode == WEIGHTS else tr("gradient ∂L/∂W")
-                title = tr("{name} · {layer}").format(name=name, layer=layer.describe())
+                title = tr("{name}\n{layer}").format(name=name, layer=layer.describe())
                 panels.append(HistPanel(title, xlabel, h.edges, h.counts,
                                         None if ref is None else ref.counts))
         return panels, ref_label

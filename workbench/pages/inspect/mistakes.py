@@ -64,6 +64,7 @@ class MistakesView(InspectView):
     """Signals: ``openExample(index, split)`` — show that image's feature maps."""
 
     openExample = Signal(int, str)
+    live_interval = 5.0
 
     def __init__(self, source: InspectSource, parent: QWidget | None = None) -> None:
         super().__init__(source, parent)
