@@ -232,7 +232,10 @@ def test_current_model_from_build_and_train_is_offered_and_followed(
     assert page.picker.model is not model  # a private copy
     assert page.picker.combo.model().item(current).isEnabled()
     # during training the page follows the snapshots, never the live model
+    first_copy = page.picker.model
     context.set_model(model, training=True)
+    qtbot.wait(20)
+    assert page.picker.model is first_copy  # the live model in training is never read
     snapshot = model.copy()
     snapshot.named_parameters()["5.b"][...] += 5.0  # a visibly different network
     context.receive_probe("snapshot", snapshot)
@@ -327,3 +330,58 @@ def test_random_test_digit_shows_its_true_label(qtbot, page):
     assert f"true label {reset.label}" in page.source_label.text()
     assert page.bars.true_label == reset.label
     assert page.summary.truth.text().startswith(f"True label {reset.label}")
+
+
+# -------------------------------------------------------------------------------- polish
+def test_every_control_explains_itself(page):
+    from PySide6.QtWidgets import QAbstractButton, QAbstractSlider, QAbstractSpinBox, QComboBox
+
+    controls = [w for kind in (QAbstractButton, QComboBox, QAbstractSpinBox, QAbstractSlider)
+                for w in page.findChildren(kind)
+                if not w.inherits("QScrollBar") and w.isVisible()]
+    assert len(controls) > 25
+    missing = [(type(w).__name__, getattr(w, "text", lambda: "")()) for w in controls
+               if not w.toolTip()]
+    assert missing == []
+
+
+def test_language_switch_relabels_the_page(qtbot, page):
+    from workbench import i18n
+
+    draw(page.canvas, digit_strokes(7, 60, 50, 160, 180))
+    settle(qtbot, page)
+    try:
+        i18n._state["catalog"] = {"Eraser": "橡皮擦", "Class probabilities (softmax, ch. 3.5)":
+                                  "各类别的概率（softmax，第 3.5 节）"}
+        i18n._state["code"] = "zh_CN"
+        i18n.language_changed.emit()
+        assert page.tools.eraser_button.text() == "橡皮擦"
+        assert page.bars.title.startswith("各类别")
+        assert page.summary.answer.text() == str(page.prediction.top)  # the answer stays
+    finally:
+        i18n._state["catalog"], i18n._state["code"] = {}, "en"
+        i18n.language_changed.emit()
+    assert page.tools.eraser_button.text() == "Eraser"
+
+
+def test_shutdown_stops_the_background_threads(qtbot, context, settings, model_file, tmp_path):
+    page = make_page(qtbot, context, settings, model_file, tmp_path)
+    draw(page.canvas, digit_strokes(7, 60, 50, 160, 180))
+    page.shutdown()
+    assert not page.service._thread.isRunning()
+    assert not page.loader.running and not page.collection.runner.running
+
+
+def test_latency_benchmark_runs(qtbot, capsys):
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_draw_latency.py"
+    spec = importlib.util.spec_from_file_location("bench_draw_latency", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    assert bench.main(["--models", "two_layer_net", "--strokes", "1", "--points", "8",
+                       "--rate", "500"]) == 0
+    row = capsys.readouterr().out.splitlines()[-1].split()
+    assert row[0] == "two_layer_net" and int(row[1]) == 9  # press, 7 moves, release
+    assert all(value.endswith("ms") for value in row[2:])

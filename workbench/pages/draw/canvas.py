@@ -30,7 +30,8 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from workbench.i18n import tr
 from workbench.pages.draw._support import follow_language
-from workbench.pages.draw.render import Renderer, paint_stroke, qimage_to_ink
+from workbench.pages.draw.images import CanvasImages
+from workbench.pages.draw.render import paint_stroke
 from workbench.pages.draw.strokes import (
     CANVAS_SIZE,
     DEFAULT_PEN_WIDTH,
@@ -39,7 +40,6 @@ from workbench.pages.draw.strokes import (
     DrawingHistory,
     Point,
     Stroke,
-    mnist_pen,
 )
 
 _MIN_STEP = 0.75  # canvas units between kept pointer samples
@@ -75,11 +75,7 @@ class DrawingCanvas(QWidget):
         super().__init__(parent)
         self.history = history if history is not None else DrawingHistory()
         self.history.changed.connect(self._on_history)
-        self._renderer = Renderer()
-        self._raster = self._renderer.render(self.history, CANVAS_SIZE,
-                                             QImage.Format.Format_Grayscale8)
-        self._live: QImage | None = None  # raster plus the stroke being drawn
-        self._display: QImage | None = None
+        self.images = CanvasImages(self.history)
         self._points: list[Point] = []
         self._stroke_erase = False
         self._stroke_width = DEFAULT_PEN_WIDTH
@@ -157,33 +153,15 @@ class DrawingCanvas(QWidget):
     def set_mnist_pen(self, on: bool) -> None:
         if bool(on) != self._mnist_pen:
             self._mnist_pen = bool(on)
-            self._live = None
+            self.images.invalidate()
             self.inkChanged.emit()
             self.strokeFinished.emit()
 
     def ink(self) -> NDArray[np.float32]:
         """The drawing as the network's preprocessing reads it, including the stroke in
-        progress: ``(CANVAS_SIZE, CANVAS_SIZE)`` float32, ink high in ``[0, 1]``.
-
-        With :attr:`mnist_pen` the strokes are redrawn with MNIST's pen width, unless they
-        are drawn over a loaded image (whose own strokes cannot be rescaled)."""
-        stroke = self.current_stroke()
-        reset = self.history.last_reset()
-        rescale = self._mnist_pen and (reset is None or reset.base is None)
-        if stroke is None and not rescale:
-            return qimage_to_ink(self._raster)
-        if self._live is None:
-            if rescale:
-                strokes = self.history.strokes() + ([stroke] if stroke is not None else [])
-                blank = QImage(CANVAS_SIZE, CANVAS_SIZE, QImage.Format.Format_Grayscale8)
-                blank.fill(0)
-                self._live = self._renderer.render(self.history, CANVAS_SIZE, blank.format(),
-                                                   strokes=mnist_pen(strokes), onto=blank)
-            else:
-                self._live = self._renderer.render(self.history, CANVAS_SIZE,
-                                                   self._raster.format(), strokes=[stroke],
-                                                   onto=self._raster.copy())
-        return qimage_to_ink(self._live)
+        progress: ``(CANVAS_SIZE, CANVAS_SIZE)`` float32, ink high in ``[0, 1]`` (with
+        :attr:`mnist_pen`, redrawn with MNIST's pen width)."""
+        return self.images.ink(self.current_stroke(), self._mnist_pen)
 
     def direct_input(self) -> NDArray[np.float32] | None:
         """The loaded image's exact 28×28 network input while nothing is drawn over it."""
@@ -225,7 +203,7 @@ class DrawingCanvas(QWidget):
         self._stroke_erase = self._eraser if erase is None else erase
         self._stroke_width = self._pen_width
         self._points = [(p.x(), p.y(), float(pressure))]
-        self._live = None
+        self.images.invalidate()
         self.strokeStarted.emit()
         self.update()
         self.inkChanged.emit()
@@ -239,7 +217,7 @@ class DrawingCanvas(QWidget):
         if math.hypot(p.x() - x0, p.y() - y0) < _MIN_STEP:
             return
         self._points.append((p.x(), p.y(), float(pressure)))
-        self._live = None
+        self.images.invalidate()
         self.update()
         self.inkChanged.emit()
 
@@ -247,23 +225,12 @@ class DrawingCanvas(QWidget):
         """Pen up: the stroke joins the history (one undo step)."""
         stroke = self.current_stroke()
         self._points = []
-        self._live = None
+        self.images.invalidate()
         if stroke is not None:
             self.history.add_stroke(stroke)  # → _on_history → strokeFinished
 
     def _on_history(self, kind: str) -> None:
-        self._live = None
-        if kind == "stroke":  # paint only the new stroke onto both images
-            last = self.history.actions[-1]
-            self._renderer.render(self.history, CANVAS_SIZE, self._raster.format(),
-                                  strokes=[last], onto=self._raster)
-            if self._display is not None:
-                self._renderer.render(self.history, 0, self._display.format(),
-                                      strokes=[last], onto=self._display)
-        else:
-            self._raster = self._renderer.render(self.history, CANVAS_SIZE,
-                                                 QImage.Format.Format_Grayscale8)
-            self._display = None
+        self.images.history_changed(kind)
         self.update()
         self.inkChanged.emit()
         self.strokeFinished.emit()
@@ -316,7 +283,8 @@ class DrawingCanvas(QWidget):
             elif kind == QEvent.Type.TouchEnd:
                 self.end_stroke()
             else:  # cancelled: the stroke never happened
-                self._points, self._live = [], None
+                self._points = []
+                self.images.invalidate()
                 self.update()
                 self.inkChanged.emit()
             event.accept()
@@ -373,22 +341,12 @@ class DrawingCanvas(QWidget):
             event.acceptProposedAction()
             self.imageDropped.emit(path)
 
-    def resizeEvent(self, event) -> None:  # noqa: N802
-        self._display = None
-        super().resizeEvent(event)
-
     # ----------------------------------------------------------------------------- paint
-    def _display_image(self, rect: QRectF) -> QImage:
-        pixels = max(1, round(rect.width() * self.devicePixelRatioF()))
-        if self._display is None or self._display.width() != pixels:
-            self._display = self._renderer.render(self.history, pixels,
-                                                  QImage.Format.Format_RGB32)
-        return self._display
-
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         rect = self.canvas_rect()
         painter = QPainter(self)
-        painter.drawImage(rect, self._display_image(rect))
+        painter.drawImage(rect, self.images.display(max(1, round(rect.width() *
+                                                                 self.devicePixelRatioF()))))
         painter.save()
         painter.translate(rect.topLeft())
         painter.scale(rect.width() / CANVAS_SIZE, rect.width() / CANVAS_SIZE)
@@ -398,6 +356,10 @@ class DrawingCanvas(QWidget):
         if stroke is not None:
             paint_stroke(painter, stroke)
         elif self._overlay is not None and self.show_overlay:
+            reset = self.history.last_reset()
+            base = None if reset is None else reset.base
+            crisp = base is not None and max(base.shape) * 4 <= CANVAS_SIZE  # square pixels
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, not crisp)
             painter.setOpacity(_OVERLAY_OPACITY)
             painter.drawImage(self._overlay[1], self._overlay[0])
             painter.setOpacity(1.0)

@@ -121,7 +121,7 @@ class EvaluationDialog(QDialog):
             ax.text(i, min(h, 100) + 2, text, ha="center", va="bottom", fontsize=8,
                     color=colors["text"])
         ax.set_xticks(x, self.names[:len(x)])
-        ax.set_ylim(0, 118)
+        ax.set_ylim(0, 112)
         ax.set_yticks([0, 25, 50, 75, 100])
         ax.set_title(tr("Accuracy per true label on your drawings"), color=colors["text"])
         ax.set_xlabel(tr("true label"), color=colors["text"])
@@ -131,7 +131,8 @@ class EvaluationDialog(QDialog):
             spine.set_color(colors["grid"])
         ax.grid(axis="y", color=colors["grid"])
         ax.set_axisbelow(True)
-        legend = ax.legend(loc="upper right", fontsize=8, framealpha=0.8, ncols=2)
+        legend = ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), fontsize=8,
+                           framealpha=0.8, ncols=2)
         legend.get_frame().set_facecolor(colors["face"])
         for t in legend.get_texts():
             t.set_color(colors["text"])

@@ -215,8 +215,10 @@ class ModelPicker(QWidget):
     def _current_copy(self) -> tuple[nn.Sequential | None, str | None]:
         ctx = self.context
         source = ctx.snapshot if ctx.training else ctx.model
+        if ctx.training and source is ctx.model:
+            source = None  # the live model in training: never read it, wait for a snapshot
         if source is None:
-            if ctx.model is not None:  # training has just started: the first snapshot follows
+            if ctx.model is not None:
                 return None, tr("Waiting for the first snapshot of the model in training…")
             return None, tr("There is no model on Build & Train yet: build and train one there, "
                             "or choose another model here.")
@@ -274,13 +276,20 @@ class ModelPicker(QWidget):
 
     def _current_changed(self) -> None:
         self._update_items()
-        if self.source == CURRENT or (self.model is None and self.context.model is not None
-                                      and model_problem(self.context.model) is None):
-            self.source = CURRENT
-            self._select(CURRENT)
-            self._adopt(*self._current_copy())
-        else:
+        follow = self.source == CURRENT or (
+            self.model is None and self.context.model is not None
+            and model_problem(self.context.model) is None)
+        if not follow:
             self._describe()
+            return
+        model, problem = self._current_copy()
+        if model is None and self.source == CURRENT and self.model is not None \
+                and self.context.training:
+            self._describe()  # keep answering with the last copy until a snapshot arrives
+            return
+        self.source = CURRENT
+        self._select(CURRENT)
+        self._adopt(model, problem)
 
     def _describe(self) -> None:
         model = self.model

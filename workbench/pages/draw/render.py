@@ -129,7 +129,11 @@ class Renderer:
             reset = history.last_reset()
             base = self._base(reset) if reset is not None else None
             if base is not None:
+                # small images (a 28×28 test digit) keep square pixels, like the input view
+                crisp = max(base.width(), base.height()) * 4 <= CANVAS_SIZE
+                painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, not crisp)
                 painter.drawImage(fit_rect(base.width(), base.height()), base)
+                painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
             strokes = history.strokes()
         for stroke in strokes:
             paint_stroke(painter, stroke)
