@@ -108,3 +108,30 @@ def test_shutdown_stops_jobs_and_removes_the_probe(qtbot):
     page.shutdown()
     assert not any(view.jobs.running for view in page.views)
     assert all(p.name != PROBE_NAME for p in context.probes())
+
+
+def test_figures_follow_a_light_dark_palette_change(qtbot):
+    from matplotlib.colors import to_hex
+    from PySide6.QtGui import QColor, QPalette
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    original = QPalette(app.palette())
+    page = make_page(qtbot, make_context(trained_convnet()), FILTERS)
+    try:
+        page.filters.draw_now()
+        dark = QPalette(original)
+        for role, color in ((QPalette.ColorRole.Window, "#202124"),
+                            (QPalette.ColorRole.Base, "#17181a"),
+                            (QPalette.ColorRole.Text, "#e8e8e8"),
+                            (QPalette.ColorRole.WindowText, "#e8e8e8")):
+            dark.setColor(role, QColor(color))
+        app.setPalette(dark)
+        qtbot.waitUntil(lambda: page.filters.plot.colors["window"] == "#202124", timeout=3000)
+        page.filters.draw_now()
+        assert to_hex(page.filters.plot.fig.get_facecolor()) == "#202124"
+        assert to_hex(page.filters.plot.axes[0].title.get_color()) == "#e8e8e8"
+        assert page.histograms.dynamics.colors["text"] == "#e8e8e8"
+    finally:
+        app.setPalette(original)
+        page.shutdown()

@@ -12,9 +12,10 @@ from typing import Any
 import matplotlib.colors
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtGui import QImage, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -52,8 +53,7 @@ class JobStatus(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.label = QLabel()
-        self.label.setStyleSheet(f"color: {theme.muted_color()};")
+        self.label = muted_label()
         self.bar = QProgressBar()
         self.bar.setMaximumWidth(220)
         self.bar.setTextVisible(True)
@@ -204,24 +204,45 @@ class InspectView(QWidget):
     def redraw(self) -> None:
         """Update the figure from the view's current results (GUI thread)."""
 
+    def plots(self) -> list[FigurePlot]:
+        """The view's plotters, restyled when the palette changes."""
+        return []
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        """Follow a light/dark palette change: recolour the figures and redraw."""
+        if event.type() == QEvent.Type.PaletteChange:
+            colors = theme.plot_colors()
+            for plot in self.plots():
+                plot.restyle(colors)
+            self.mark_dirty()
+        super().changeEvent(event)
+
 
 # ----------------------------------------------------------------------------- helpers
-def grid_rgba(colors: dict[str, str]) -> tuple[float, float, float, float]:
-    """The grid colour as RGBA: the text colour at 15 % opacity.
+class FigurePlot:
+    """Base of the page's plotters: a Matplotlib ``Figure``, the theme's colours, and the
+    layout key that decides whether artists can be reused (reset it to rebuild)."""
 
-    (``theme.plot_colors()["grid"]`` is Qt's ``#AARRGGBB``, which Matplotlib reads as
-    ``#RRGGBBAA``: invisible on light themes, cyan on dark ones.)
-    """
-    r, g, b = matplotlib.colors.to_rgb(colors["text"])
-    return (r, g, b, 0.15)
+    def __init__(self, fig: Figure, colors: dict[str, str]) -> None:
+        self.fig, self.colors = fig, colors
+        fig.set_facecolor(colors["window"])
+        self._layout: tuple | None = None
+
+    def retranslate(self) -> None:
+        """Labels are set when the axes are built: rebuild at the next ``show``."""
+        self._layout = None
+
+    def restyle(self, colors: dict[str, str]) -> None:
+        """New light/dark colours: recolour what is drawn and rebuild at the next ``show``."""
+        self.colors = colors
+        theme.restyle_figure(self.fig, colors)
+        self._layout = None
 
 
 def prepare_axes(ax: Axes, colors: dict[str, str], grid: bool = True) -> None:
     """Theme colours on ``ax``; optionally without the grid (for images)."""
     style_axes(ax, colors)
-    if grid:
-        ax.grid(True, color=grid_rgba(colors), linewidth=0.6)
-    else:
+    if not grid:
         ax.grid(False)
 
 
@@ -281,7 +302,7 @@ def image_pixmap(image: np.ndarray, scale: int = 2, dark: bool | None = None) ->
 def muted_label(text: str = "") -> QLabel:
     label = QLabel(text)
     label.setWordWrap(True)
-    label.setStyleSheet(f"color: {theme.muted_color()};")
+    label.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # follows theme changes
     return label
 
 

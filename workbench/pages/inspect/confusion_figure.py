@@ -10,18 +10,17 @@ from matplotlib.patches import Rectangle
 
 from nn.inspect import per_class_accuracy
 from workbench.i18n import tr
-from workbench.pages.inspect.base import prepare_axes, series_color, style_colorbar
+from workbench.pages.inspect.base import FigurePlot, prepare_axes, series_color, style_colorbar
 
 
-class ConfusionFigure:
+class ConfusionFigure(FigurePlot):
     """Rows are true classes, columns predictions. Cells are coloured by the fraction of their
     row on a power scale (so the rare mistakes stand out next to the large diagonal) and
     labelled with counts or percentages. The bars on the right share the rows: each class's
     accuracy (recall), with the overall accuracy as a dashed line."""
 
     def __init__(self, fig: Figure, colors: dict[str, str]) -> None:
-        self.fig, self.colors = fig, colors
-        fig.set_facecolor(colors["window"])
+        super().__init__(fig, colors)
         self.cm: np.ndarray | None = None
         self.names: list[str] = []
         self.selection: tuple[int | None, int | None] | None = None

@@ -13,6 +13,7 @@ from matplotlib.patches import Patch
 from nn.inspect import mosaic, tile_at
 from workbench.i18n import tr
 from workbench.pages.inspect.base import (
+    FigurePlot,
     cover_empty_slots,
     gap_color,
     prepare_axes,
@@ -50,7 +51,7 @@ def tile_px(h: int) -> int:
     return int(np.clip(2 * h, 32, 56))
 
 
-class FeatureFigure:
+class FeatureFigure(FigurePlot):
     """A tall figure: one row per layer, sized in pixels so it scrolls rather than shrinks.
 
     Feature maps are tiled into one image per layer (one artist per row keeps deep networks
@@ -59,17 +60,11 @@ class FeatureFigure:
     """
 
     def __init__(self, fig: Figure, colors: dict[str, str]) -> None:
-        self.fig, self.colors = fig, colors
-        fig.set_facecolor(colors["window"])
+        super().__init__(fig, colors)
         self.rows: list[LayerOutput] = []
         self.axes: list = []
         self.cols: list[int] = []
-        self._layout: tuple | None = None
         self._artists: list = []
-
-    def retranslate(self) -> None:
-        """Labels are set when the axes are built: rebuild at the next :meth:`show`."""
-        self._layout = None
 
     # ------------------------------------------------------------------------------ layout
     def plan(self, rows: list[LayerOutput], width_px: int) -> tuple[list[int], list[int]]:
@@ -203,7 +198,7 @@ class FeatureFigure:
                                                         v=float(row.values[unit]))
 
 
-class InputFigure:
+class InputFigure(FigurePlot):
     """The input (an image, or bars for a feature vector) above the class probabilities.
 
     Artists are reused while the input's shape and the class count stay the same, so live
@@ -211,16 +206,11 @@ class InputFigure:
     """
 
     def __init__(self, fig: Figure, colors: dict[str, str]) -> None:
-        self.fig, self.colors = fig, colors
-        fig.set_facecolor(colors["window"])
+        super().__init__(fig, colors)
         self.ax_input, self.ax_proba = fig.subplots(2, 1, height_ratios=[1, 1.15])
         fig.subplots_adjust(left=0.2, right=0.95, top=0.93, bottom=0.09, hspace=0.45)
-        self._layout: tuple | None = None
         self._image = None
         self._bars = None
-
-    def retranslate(self) -> None:
-        self._layout = None
 
     def _build(self, image: np.ndarray, names: list[str], k: int) -> None:
         ax = self.ax_input

@@ -11,6 +11,7 @@ from matplotlib.figure import Figure
 from nn.inspect import grid_shape, mosaic, tile_at
 from workbench.i18n import tr
 from workbench.pages.inspect.base import (
+    FigurePlot,
     cover_empty_slots,
     gap_color,
     prepare_axes,
@@ -31,7 +32,7 @@ class FilterPanel:
     images: np.ndarray
 
 
-class FilterFigure:
+class FilterFigure(FigurePlot):
     """One or two filter mosaics, each with its own colour bar.
 
     ``SIGNED``: a diverging map symmetric around 0 (white), shared by all filters of the
@@ -40,19 +41,13 @@ class FilterFigure:
     """
 
     def __init__(self, fig: Figure, colors: dict[str, str]) -> None:
-        self.fig, self.colors = fig, colors
-        fig.set_facecolor(colors["window"])
+        super().__init__(fig, colors)
         self.panels: list[FilterPanel] = []
         self.axes: list = []
         self.images: list = []
         self.mode = SIGNED
-        self._layout: tuple | None = None
         self._cols = 1
         self._zoom = 1  # small kernels are enlarged so the 1-pixel gaps stay thin
-
-    def retranslate(self) -> None:
-        """Labels are set when the axes are built: rebuild at the next :meth:`show`."""
-        self._layout = None
 
     def _mosaic(self, images: np.ndarray) -> np.ndarray:
         big = images.repeat(self._zoom, axis=1).repeat(self._zoom, axis=2)

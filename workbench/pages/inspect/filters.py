@@ -223,6 +223,9 @@ class FiltersView(InspectView):
             self.plot.show(panels, self.scale_combo.currentData() or SIGNED)
             self.canvas.redraw()
 
+    def plots(self) -> list:
+        return [self.plot]
+
     def draw_now(self) -> None:
         """Compute and draw immediately (tests, screenshots)."""
         self.refresh()

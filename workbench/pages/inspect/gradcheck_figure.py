@@ -8,7 +8,7 @@ from matplotlib.figure import Figure
 
 from nn.gradcheck import GradCheckResult
 from workbench.i18n import tr
-from workbench.pages.inspect.base import prepare_axes, series_color, style_legend
+from workbench.pages.inspect.base import FigurePlot, prepare_axes, series_color, style_legend
 
 GOOD, FAIR = 1e-7, 1e-4  # float64 relative errors: excellent below GOOD, suspicious above FAIR
 
@@ -33,10 +33,9 @@ def duration(seconds: float) -> str:
     return tr("{v:.1f} days").format(v=seconds / 86400)
 
 
-class GradCheckFigure:
+class GradCheckFigure(FigurePlot):
     def __init__(self, fig: Figure, colors: dict[str, str]) -> None:
-        self.fig, self.colors = fig, colors
-        fig.set_facecolor(colors["window"])
+        super().__init__(fig, colors)
         self.result: GradCheckResult | None = None
         self.ax_err = self.ax_time = None
 

@@ -175,6 +175,12 @@ class GradCheckView(InspectView):
                 self.summary.setText(tr("Cancelled."))
 
     # ----------------------------------------------------------------------------- results
+    def plots(self) -> list:
+        return [self.plot]
+
+    def redraw(self) -> None:
+        self._show_result()
+
     def _show_result(self) -> None:
         r = self.result
         self.plot.show(r)

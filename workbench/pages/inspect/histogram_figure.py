@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, NullFormatter, PercentFormatter
 
 from workbench.i18n import tr
-from workbench.pages.inspect.base import prepare_axes, series_color, style_legend
+from workbench.pages.inspect.base import FigurePlot, prepare_axes, series_color, style_legend
 from workbench.pages.inspect.records import StatsHistory
 
 MAX_COLS = 5  # the book shows five layers side by side
@@ -29,22 +29,16 @@ class HistPanel:
     reference: np.ndarray | None = None
 
 
-class HistogramFigure:
+class HistogramFigure(FigurePlot):
     """Panels in a grid of at most :data:`MAX_COLS` columns; bars are counts per bin."""
 
     def __init__(self, fig: Figure, colors: dict[str, str]) -> None:
-        self.fig, self.colors = fig, colors
-        fig.set_facecolor(colors["window"])
+        super().__init__(fig, colors)
         self.panels: list[HistPanel] = []
         self.axes: list = []
         self.bars: list = []
         self.outlines: list = []
-        self._layout: tuple | None = None
         self._cols = 1
-
-    def retranslate(self) -> None:
-        """Labels are set when the axes are built: rebuild at the next :meth:`show`."""
-        self._layout = None
 
     def show(self, panels: list[HistPanel], *, log: bool, sharex: bool, now_label: str,
              reference_label: str) -> None:
@@ -128,13 +122,12 @@ class HistogramFigure:
         return text
 
 
-class DynamicsFigure:
+class DynamicsFigure(FigurePlot):
     """Gradient L2 norm per layer (log scale) and dead-ReLU fraction per layer, over
     training iterations, as recorded by the probe."""
 
     def __init__(self, fig: Figure, colors: dict[str, str]) -> None:
-        self.fig, self.colors = fig, colors
-        fig.set_facecolor(colors["window"])
+        super().__init__(fig, colors)
         self.ax_norm, self.ax_dead = fig.subplots(1, 2)
         fig.subplots_adjust(left=0.08, right=0.98, top=0.9, bottom=0.12, wspace=0.25)
         self.lines: dict[tuple[str, str], object] = {}

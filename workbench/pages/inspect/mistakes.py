@@ -270,5 +270,8 @@ class MistakesView(InspectView):
                     t=names[true], p=names[pred], n=count)
         return text + more
 
+    def plots(self) -> list:
+        return [self.plot]
+
     def draw_now(self) -> None:
         self.redraw()
