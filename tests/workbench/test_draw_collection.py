@@ -77,7 +77,7 @@ def test_evaluate_shows_accuracy_and_opens_a_mistake(qtbot, page):
         folder.save(np.kron(data.x_test[i, 0], np.ones((10, 10), np.float32)),
                     int(data.y_test[i]))
     folder.save(np.kron(data.x_test[1, 0], np.ones((10, 10), np.float32)), 9)  # mislabelled
-    page.collection.refresh()
+    page.collection.refresh(rescan=True)
     assert page.collection.evaluate_button.isEnabled()
     with qtbot.waitSignal(page.collection.runner.done, timeout=20000):
         assert page.collection.evaluate()
@@ -110,7 +110,7 @@ def test_evaluation_can_be_cancelled(qtbot, page):
     ink[60:220, 130:150] = 1.0
     for _ in range(3):
         folder.save(ink, 1)
-    page.collection.refresh()
+    page.collection.refresh(rescan=True)
     page.collection.evaluate()
     assert page.collection.evaluate_button.text() == "Cancel evaluation"
     page.collection.evaluate_button.click()  # cancel

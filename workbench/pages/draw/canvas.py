@@ -9,12 +9,11 @@ screen image at the widget's physical resolution, and a :data:`CANVAS_SIZE`-pixe
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QImage,
@@ -31,7 +30,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from workbench.i18n import tr
 from workbench.pages.draw._support import follow_language
 from workbench.pages.draw.images import CanvasImages
-from workbench.pages.draw.render import paint_stroke
+from workbench.pages.draw.render import Guides, paint_guides, paint_stroke
 from workbench.pages.draw.strokes import (
     CANVAS_SIZE,
     DEFAULT_PEN_WIDTH,
@@ -46,19 +45,6 @@ _MIN_STEP = 0.75  # canvas units between kept pointer samples
 _OVERLAY_OPACITY = 0.8
 _CLEAR_KEYS = (Qt.Key.Key_Delete, Qt.Key.Key_Backspace, Qt.Key.Key_Escape)
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp")
-
-
-@dataclass(frozen=True)
-class Guides:
-    """How the preprocessing frames the drawing, in canvas units.
-
-    ``frame`` is the region that becomes the 28×28 input, ``box`` the ink's bounding box (scaled
-    to 20 px) and ``com`` its centre of mass (moved to pixel 14).
-    """
-
-    frame: QRectF
-    box: QRectF
-    com: QPointF
 
 
 class DrawingCanvas(QWidget):
@@ -218,7 +204,7 @@ class DrawingCanvas(QWidget):
             return
         self._points.append((p.x(), p.y(), float(pressure)))
         self.images.invalidate()
-        self.update()
+        self.update(self._dirty_rect(self._points[-3:], self._stroke_width))
         self.inkChanged.emit()
 
     def end_stroke(self) -> None:
@@ -328,8 +314,23 @@ class DrawingCanvas(QWidget):
         super().leaveEvent(event)
 
     def _set_hover(self, pos: QPointF | None) -> None:
+        """Move the brush outline: repaint only where it was and where it goes."""
+        for old_or_new in (self._hover, pos):
+            if old_or_new is not None:
+                c = self.to_canvas(old_or_new)
+                self.update(self._dirty_rect([(c.x(), c.y(), 1.0)], self._pen_width))
         self._hover = pos
-        self.update()
+
+    def _dirty_rect(self, points: list[Point], width: float) -> QRect:
+        """Widget rectangle covering ``points`` (canvas units) and a pen of ``width``."""
+        rect = self.canvas_rect()
+        scale = rect.width() / CANVAS_SIZE
+        xs = [p[0] for p in points]
+        ys = [p[1] for p in points]
+        pad = width * scale / 2.0 + 3.0
+        return QRectF(rect.left() + min(xs) * scale - pad, rect.top() + min(ys) * scale - pad,
+                      (max(xs) - min(xs)) * scale + 2 * pad,
+                      (max(ys) - min(ys)) * scale + 2 * pad).toAlignedRect()
 
     def dragEnterEvent(self, event) -> None:  # noqa: N802
         if _dropped_image(event.mimeData()) is not None:
@@ -364,7 +365,7 @@ class DrawingCanvas(QWidget):
             painter.drawImage(self._overlay[1], self._overlay[0])
             painter.setOpacity(1.0)
         if self.show_guides and self._guides is not None and stroke is None:
-            self._paint_guides(painter, self._guides)
+            paint_guides(painter, self._guides, CANVAS_SIZE / max(rect.width(), 1.0))
         painter.restore()
         painter.setClipRect(rect)
         if self.is_blank:
@@ -380,21 +381,6 @@ class DrawingCanvas(QWidget):
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawEllipse(self._hover, radius, radius)
         painter.end()
-
-    def _paint_guides(self, painter: QPainter, guides: Guides) -> None:
-        unit = CANVAS_SIZE / max(self.canvas_rect().width(), 1.0)  # one screen pixel
-        frame_pen = QPen(QColor(86, 180, 233), 1.5 * unit, Qt.PenStyle.DashLine)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.setPen(frame_pen)
-        painter.drawRect(guides.frame)
-        painter.setPen(QPen(QColor(230, 159, 0), 1.2 * unit, Qt.PenStyle.DotLine))
-        painter.drawRect(guides.box)
-        painter.setPen(QPen(QColor(230, 159, 0), 1.5 * unit))
-        arm = 8.0 * unit
-        c = guides.com
-        painter.drawLine(QPointF(c.x() - arm, c.y()), QPointF(c.x() + arm, c.y()))
-        painter.drawLine(QPointF(c.x(), c.y() - arm), QPointF(c.x(), c.y() + arm))
-
 
 def _dropped_image(mime) -> str | None:
     """The first local image file among dropped URLs, if any."""

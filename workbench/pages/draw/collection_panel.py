@@ -65,6 +65,7 @@ class CollectionPanel(QWidget):
         self._cancel = threading.Event()
         self._evaluating: tuple[str, list[str]] = ("", [])
         self.dialog: EvaluationDialog | None = None
+        self._counts: list[int] | None = None
 
         self.heading = QLabel()
         bold = QFont(self.heading.font())
@@ -79,6 +80,7 @@ class CollectionPanel(QWidget):
             button = QPushButton(str(digit))
             button.setMinimumWidth(26)
             button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # the canvas keeps its keys
             button.clicked.connect(lambda _=False, d=digit: self.save(d))
             self.save_buttons.append(button)
             save_row.addWidget(button)
@@ -127,10 +129,17 @@ class CollectionPanel(QWidget):
                                               "(to delete or rename a drawing, for instance)."))
         self.refresh()
 
+    def showEvent(self, event) -> None:  # noqa: N802 — Qt override
+        super().showEvent(event)
+        self.refresh(rescan=True)  # files may have been added or deleted meanwhile
+
     # ------------------------------------------------------------------------------ state
-    def refresh(self) -> None:
-        """Update the count, the buttons and the evaluate action."""
-        counts = self.folder.counts()
+    def refresh(self, rescan: bool = False) -> None:
+        """Update the buttons and the evaluate action; with ``rescan``, count the drawings in
+        the folder again (only after a save or a folder change: the folder may be large)."""
+        if rescan or self._counts is None:
+            self._counts = self.folder.counts()
+        counts = self._counts
         total = sum(counts)
         detail = ", ".join(f"{d}: {n}" for d, n in enumerate(counts) if n)
         if total == 0:
@@ -154,7 +163,7 @@ class CollectionPanel(QWidget):
     def set_folder(self, path: str | Path) -> None:
         self.folder = DrawingsFolder(path)
         self.settings.setValue(FOLDER_KEY, str(path))
-        self.refresh()
+        self.refresh(rescan=True)
 
     def choose_folder(self) -> None:
         path = QFileDialog.getExistingDirectory(self, tr("Drawings folder"), str(self.folder.path))
@@ -182,7 +191,7 @@ class CollectionPanel(QWidget):
             self.message.show_error(tr("Could not save the drawing: {error}").format(error=exc))
             return None
         self.message.show_error(None)
-        self.refresh()
+        self.refresh(rescan=True)
         self.saved.emit(path)
         return path
 
@@ -197,6 +206,7 @@ class CollectionPanel(QWidget):
         """Start evaluating the chosen model on the drawings in a worker thread."""
         chosen = self._model()
         drawings = self.folder.drawings()
+        self._counts = None
         if chosen is None or not drawings:
             return False
         model, names = chosen
@@ -217,7 +227,7 @@ class CollectionPanel(QWidget):
         self.dialog.show_result(result, names, name)
         self.dialog.show()
         self.dialog.raise_()
-        self.refresh()
+        self.refresh(rescan=True)
 
     def _failed(self, message: str) -> None:
         self.message.show_error(tr("Evaluation failed: {error}").format(error=message))

@@ -33,13 +33,13 @@ from workbench import theme
 from workbench.context import AppContext
 from workbench.i18n import tr
 from workbench.pages.draw._support import follow_language
-from workbench.pages.draw.canvas import DrawingCanvas, Guides
+from workbench.pages.draw.canvas import DrawingCanvas
 from workbench.pages.draw.collection_panel import CollectionPanel
 from workbench.pages.draw.explain import ExplainPanel
 from workbench.pages.draw.inference import DEFAULT_THRESHOLD, InputFrame, Prediction, input_frame
 from workbench.pages.draw.models import DEMO_MODEL, ModelPicker
 from workbench.pages.draw.prediction import PredictionSummary, ProbabilityBars
-from workbench.pages.draw.render import rgba_to_qimage
+from workbench.pages.draw.render import Guides, rgba_to_qimage
 from workbench.pages.draw.saliency import to_rgba
 from workbench.pages.draw.sources import LoadedImage, load_image_file, random_test_digit
 from workbench.pages.draw.strokes import DrawingHistory
@@ -370,6 +370,7 @@ class DrawPage(QWidget):
     def _saved(self, _path) -> None:
         if self.collection.clear_after.isChecked():
             self.history.clear()
+        self.canvas.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # -------------------------------------------------------------------------- the rest
     def show_feature_maps(self) -> None:

@@ -7,6 +7,8 @@ midpoints of successive pointer samples, so a fast mouse gives round curves, not
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from numpy.typing import NDArray
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -102,6 +104,35 @@ def fit_rect(width: int, height: int, side: float = CANVAS_SIZE) -> QRectF:
     scale = side / max(width, height)
     w, h = width * scale, height * scale
     return QRectF((side - w) / 2.0, (side - h) / 2.0, w, h)
+
+
+@dataclass(frozen=True)
+class Guides:
+    """How the preprocessing frames the drawing, in canvas units.
+
+    ``frame`` is the region that becomes the 28×28 input, ``box`` the ink's bounding box (scaled
+    to 20 px) and ``com`` its centre of mass (moved to pixel 14).
+    """
+
+    frame: QRectF
+    box: QRectF
+    com: QPointF
+
+
+def paint_guides(painter: QPainter, guides: Guides, unit: float) -> None:
+    """Outline the input frame (blue, dashed), the ink box and its centre of mass (orange),
+    in canvas units; ``unit`` is one screen pixel in canvas units."""
+    frame_pen = QPen(QColor(86, 180, 233), 1.5 * unit, Qt.PenStyle.DashLine)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.setPen(frame_pen)
+    painter.drawRect(guides.frame)
+    painter.setPen(QPen(QColor(230, 159, 0), 1.2 * unit, Qt.PenStyle.DotLine))
+    painter.drawRect(guides.box)
+    painter.setPen(QPen(QColor(230, 159, 0), 1.5 * unit))
+    arm = 8.0 * unit
+    c = guides.com
+    painter.drawLine(QPointF(c.x() - arm, c.y()), QPointF(c.x() + arm, c.y()))
+    painter.drawLine(QPointF(c.x(), c.y() - arm), QPointF(c.x(), c.y() + arm))
 
 
 class Renderer:
