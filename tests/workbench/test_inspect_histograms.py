@@ -55,6 +55,18 @@ def test_activation_histograms_count_every_activation_of_the_batch(page, qtbot):
     x = page.context.data.train[0][fixed_batch(len(page.context.data.train[0]), PROBE_BATCH)]
     outputs = model.capture(x)
     panels = view.plot.panels
+    assert [p.title.split("\n")[0] for p in panels] == [
+        "1.ReLU — now", "4.ReLU — now", "1.ReLU — fresh initialisation",
+        "4.ReLU — fresh initialisation"]
+    assert view.plot._cols == 2  # one row now, one row at the start
+    fresh = nn.Sequential.from_config(model.to_config())
+    start_outputs = fresh.capture(x)
+    for panel, name in zip(panels[2:], ["1.ReLU", "4.ReLU"], strict=True):
+        zeros = int(np.count_nonzero(start_outputs[name] == 0))
+        assert panel.counts.sum() == start_outputs[name].size - zeros
+    view.compare_check.setChecked(False)
+    view.draw_now()
+    panels = view.plot.panels
     assert [p.title.split("\n")[0] for p in panels] == ["1.ReLU", "4.ReLU"]
     stats = view.result.stats
     for panel, (name, h) in zip(panels, stats.activations.items(), strict=True):
@@ -159,6 +171,7 @@ def test_live_statistics_during_training_and_the_dynamics_plot(page, qtbot):
         payloads.append(ProbePayload(weakref.ref(model), it, initial, stats))
         context.receive_probe("inspect", payloads[-1])
     view.draw_now()
+    assert view.plot.panels[2].title.startswith("1.ReLU — at initialization")
     assert view.status.text().startswith("Outputs of each activation layer")
     assert "Live at iteration 10" in view.status.text()
     assert view.plot.panels[0].counts.sum() + payloads[-1].stats.activations["1.ReLU"].zeros \

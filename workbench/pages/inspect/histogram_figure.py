@@ -27,6 +27,7 @@ class HistPanel:
     edges: np.ndarray
     counts: np.ndarray
     reference: np.ndarray | None = None
+    color: int = 0  # index into the series colours
 
 
 class HistogramFigure(FigurePlot):
@@ -41,13 +42,14 @@ class HistogramFigure(FigurePlot):
         self._cols = 1
 
     def show(self, panels: list[HistPanel], *, log: bool, sharex: bool, now_label: str,
-             reference_label: str) -> None:
-        """Draw ``panels``; values update in place when the layout is unchanged."""
+             reference_label: str, cols: int | None = None) -> None:
+        """Draw ``panels`` (``cols`` per row, or a balanced grid of at most
+        :data:`MAX_COLS`); values update in place when the layout is unchanged."""
         self.panels = panels
-        layout = (len(panels), tuple(p.reference is not None for p in panels), log, sharex,
-                  now_label, reference_label)
+        layout = (len(panels), tuple((p.reference is not None, p.color) for p in panels), log,
+                  sharex, now_label, reference_label, cols)
         if layout != self._layout:
-            self._build(log, sharex, now_label, reference_label)
+            self._build(log, sharex, now_label, reference_label, cols)
             self._layout = layout
         for i, (panel, ax) in enumerate(zip(panels, self.axes, strict=True)):
             counts = panel.counts.astype(float)
@@ -75,14 +77,18 @@ class HistogramFigure(FigurePlot):
             hi = max(float(p.edges[-1]) for p in panels)
             self.axes[0].set_xlim(lo - 0.02 * (hi - lo), hi + 0.02 * (hi - lo))
 
-    def _build(self, log: bool, sharex: bool, now_label: str, reference_label: str) -> None:
+    def _build(self, log: bool, sharex: bool, now_label: str, reference_label: str,
+               cols: int | None) -> None:
         self.fig.clear()
         self.axes, self.bars, self.outlines = [], [], []
         n = len(self.panels)
         if not n:
             return
-        rows = math.ceil(n / MAX_COLS)
-        self._cols = math.ceil(n / rows)  # balanced: 7 panels → 4 + 3
+        if cols:
+            self._cols, rows = cols, math.ceil(n / cols)
+        else:
+            rows = math.ceil(n / MAX_COLS)
+            self._cols = math.ceil(n / rows)  # balanced: 7 panels → 4 + 3
         first = None
         for i, panel in enumerate(self.panels):
             ax = self.fig.add_subplot(rows, self._cols, i + 1,
@@ -90,7 +96,8 @@ class HistogramFigure(FigurePlot):
             first = first or ax
             prepare_axes(ax, self.colors)
             self.bars.append(ax.stairs(panel.counts.astype(float), panel.edges, fill=True,
-                                       color=series_color(0), alpha=0.75, label=now_label))
+                                       color=series_color(panel.color), alpha=0.75,
+                                       label=now_label))
             outline = None
             if panel.reference is not None:
                 outline = ax.stairs(panel.reference.astype(float), panel.edges,

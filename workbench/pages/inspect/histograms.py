@@ -31,24 +31,29 @@ from workbench.widgets.common import ErrorLabel
 from workbench.widgets.plot_canvas import PlotCanvas
 
 ACTIVATIONS, WEIGHTS, GRADIENTS, DYNAMICS = "activations", "weights", "gradients", "dynamics"
+MAX_PAIRED = 8  # more activation layers than this: no second row "at initialization"
 
 
 @dataclass(frozen=True)
 class StatsResult:
-    """Statistics computed in a worker for an idle model; ``grads_error`` says why there are
-    no gradients (a model with a Step activation has none)."""
+    """Statistics computed in a worker for an idle model, and the activations with the start
+    weights; ``grads_error`` says why there are no gradients (a model with a Step activation
+    has none)."""
 
     stats: LayerStats
+    start: LayerStats
     grads_error: str | None = None
 
 
 def stats_job(model: nn.Sequential, start: dict, x, t) -> Iterator[StatsResult]:
-    """Worker-thread job on a private copy: gradients at the start weights and now on the
-    batch ``(x, t)``, then :func:`~nn.inspect.layer_stats` with the start as reference."""
+    """Worker-thread job on a private copy: activations and gradients at the start weights,
+    then :func:`~nn.inspect.layer_stats` now, on the batch ``(x, t)``, with the start as
+    reference."""
     state = model.state_dict()  # current weights and BatchNorm running statistics
     start_grads, error = None, None
+    model.load_state_dict(start, strict=False)
+    start_stats = layer_stats(model, x, grads=False)
     try:
-        model.load_state_dict(start, strict=False)
         model.loss_and_grads(x, t)
         start_grads = {k: g.copy() for k, g in model.named_grads().items()}
         model.load_state_dict(state)  # gradients stay; training-mode statistics are undone
@@ -57,7 +62,7 @@ def stats_job(model: nn.Sequential, start: dict, x, t) -> Iterator[StatsResult]:
         error = str(exc)
     model.load_state_dict(state)
     yield StatsResult(layer_stats(model, x, grads=error is None, start_weights=start,
-                                  start_grads=start_grads), error)
+                                  start_grads=start_grads), start_stats, error)
 
 
 def zero_bin(edges: np.ndarray) -> int | None:
@@ -136,8 +141,10 @@ class HistogramsView(InspectView):
             "how gradient norms and dead ReLU units evolve while training."))
         self.compare_check.setText(tr("Compare with initialization"))
         self.compare_check.setToolTip(tr(
-            "Weights and gradients: overlay their distribution at initialization (gradients "
-            "during training: at the first step) as an outline, on the same bins."))
+            "Activations: add a second row with the activations at initialization (ch. 6.2 "
+            "compares initializations this way). Weights and gradients: overlay their "
+            "distribution at initialization (gradients during training: at the first step) "
+            "as an outline, on the same bins."))
         self.zeros_check.setText(tr("Leave out exact zeros"))
         self.zeros_check.setToolTip(tr(
             "ReLU outputs exactly 0 for every negative input, often for half the values; "
@@ -161,7 +168,7 @@ class HistogramsView(InspectView):
         dynamics = self._mode() == DYNAMICS
         self.stack.setCurrentWidget(self.dyn_canvas if dynamics else self.hist_canvas)
         mode = self._mode()
-        self.compare_check.setEnabled(mode in (WEIGHTS, GRADIENTS))
+        self.compare_check.setEnabled(mode != DYNAMICS)
         self.zeros_check.setEnabled(mode == ACTIVATIONS)
         for check in (self.log_check, self.sharex_check):
             check.setEnabled(not dynamics)
@@ -219,6 +226,15 @@ class HistogramsView(InspectView):
             return record.latest
         return None if self.result is None else self.result.stats
 
+    def start(self) -> LayerStats | None:
+        """Statistics with the start weights (for the activations at initialization)."""
+        record = self.source.record()
+        if record is None:
+            return None
+        if self.source.training:
+            return record.initial_stats
+        return None if self.result is None else self.result.start
+
     def panels(self) -> tuple[list[HistPanel], str]:
         """The panels of the current mode and the reference's legend label."""
         stats, arch = self.current(), self.source.architecture
@@ -229,19 +245,17 @@ class HistogramsView(InspectView):
         mode = self._mode()
         panels = []
         if mode == ACTIVATIONS:
-            for name, h in stats.activations.items():
-                counts = h.counts.copy()
-                notes = []
-                k = zero_bin(h.edges)
-                if self.zeros_check.isChecked() and h.zeros and k is not None:
-                    counts[k] -= h.zeros
-                    notes.append(tr("{z:.0%} zeros (not drawn)").format(z=h.zero_fraction))
-                elif h.zeros:
-                    notes.append(tr("{z:.0%} zeros").format(z=h.zero_fraction))
-                if name in stats.dead:
-                    notes.append(tr("{d:.0%} dead").format(d=stats.dead[name]))
-                title = name + ("\n" + " · ".join(notes) if notes else "")
-                panels.append(HistPanel(title, tr("activation value"), h.edges, counts))
+            start = self.start() if self.compare_check.isChecked() else None
+            if start is not None and len(stats.activations) > MAX_PAIRED:
+                start = None
+            rows = [(stats, 0, tr("now"))]
+            if start is not None:
+                rows.append((start, 1, ref_label))
+            for row_stats, color, when in rows:
+                for name, h in row_stats.activations.items():
+                    panels.append(self._activation_panel(
+                        name, h, row_stats.dead.get(name), color,
+                        when if start is not None else None))
         elif mode in (WEIGHTS, GRADIENTS):
             now = stats.weights if mode == WEIGHTS else stats.grads
             then = stats.weights_start if mode == WEIGHTS else stats.grads_start
@@ -259,6 +273,22 @@ class HistogramsView(InspectView):
                                         None if ref is None else ref.counts))
         return panels, ref_label
 
+    def _activation_panel(self, name: str, h, dead: float | None, color: int,
+                          when: str | None) -> HistPanel:
+        counts = h.counts.copy()
+        notes = []
+        k = zero_bin(h.edges)
+        if self.zeros_check.isChecked() and h.zeros and k is not None:
+            counts[k] -= h.zeros
+            notes.append(tr("{z:.0%} zeros (not drawn)").format(z=h.zero_fraction))
+        elif h.zeros:
+            notes.append(tr("{z:.0%} zeros").format(z=h.zero_fraction))
+        if dead is not None:
+            notes.append(tr("{d:.0%} dead").format(d=dead))
+        title = name if when is None else tr("{name} — {when}").format(name=name, when=when)
+        title += "\n" + " · ".join(notes) if notes else ""
+        return HistPanel(title, tr("activation value"), h.edges, counts, color=color)
+
     def redraw(self) -> None:
         record = self.source.record()
         mode = self._mode()
@@ -275,9 +305,12 @@ class HistogramsView(InspectView):
                 self.status.setText(tr("Gradients appear after the first training step."))
             elif self.result is not None and self.result.grads_error:
                 self.message.show_error(self.result.grads_error)
+        paired = (mode == ACTIVATIONS and panels
+                  and len(panels) == 2 * len(self.current().activations))
         self.plot.show(panels, log=self.log_check.isChecked(),
                        sharex=self.sharex_check.isChecked(), now_label=tr("now"),
-                       reference_label=ref_label)
+                       reference_label=ref_label,
+                       cols=len(panels) // 2 if paired else None)
         self.hist_canvas.redraw()
 
     def _update_status(self) -> None:

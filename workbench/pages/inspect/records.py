@@ -144,6 +144,8 @@ class ModelRecord:
     reference: dict[str, NDArray] | None = None
     #: The most recent live statistics from the probe.
     latest: LayerStats | None = None
+    #: Statistics measured before the first step (activations at initialization).
+    initial_stats: LayerStats | None = None
     history: StatsHistory = field(default_factory=StatsHistory)
     error: str | None = None
 
@@ -156,6 +158,8 @@ class ModelRecord:
         if stats is None:
             return
         self.latest = stats
+        if payload.initial is not None and self.initial_stats is None:
+            self.initial_stats = stats
         if stats.grad_norms or stats.dead:
             self.history.add(stats)
 
