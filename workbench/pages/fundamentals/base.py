@@ -1,0 +1,169 @@
+"""What every demo of the Fundamentals page shares: the panel layout (title, book section,
+explanation and controls in a side column, the figure beside them), language following that
+survives deleted widgets, and legend styling."""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable
+
+import shiboken6
+from matplotlib.axes import Axes
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench import theme
+from workbench.i18n import language_changed, tr
+from workbench.widgets.plot_canvas import PlotCanvas
+
+SIDE_WIDTH = 335
+
+
+def follow_language(widget: QWidget, slot: Callable[[QWidget], None]) -> None:
+    """Call ``slot(widget)`` on every language change while ``widget`` exists, without keeping
+    it alive or calling it after Qt deleted it."""
+    ref = weakref.ref(widget)
+
+    def relabel() -> None:
+        target = ref()
+        if target is None or not shiboken6.isValid(target):
+            language_changed.disconnect(relabel)
+            return
+        slot(target)
+
+    language_changed.connect(relabel)
+
+
+# ------------------------------------------------------------------------------ figures
+def style_legend(ax: Axes, colors: dict[str, str], **kwargs) -> None:
+    """A legend in the window's colours (light or dark theme)."""
+    if "handles" not in kwargs and not ax.get_legend_handles_labels()[0]:
+        return
+    kwargs.setdefault("fontsize", 8)
+    kwargs.setdefault("framealpha", 0.8)
+    legend = ax.legend(**kwargs)
+    legend.get_frame().set_facecolor(colors["face"])
+    legend.get_frame().set_edgecolor(colors["grid"])
+    for text in legend.get_texts():
+        text.set_color(colors["text"])
+
+
+class DemoPanel(QWidget):
+    """One demo: title, book section and explanation above its controls on the left, the
+    figure on the right. Subclasses fill :attr:`controls`, draw on :attr:`figure` and override
+    :meth:`retranslate` (calling the base) and, if they run jobs, :meth:`shutdown`."""
+
+    #: Stable identifier ("perceptron", "softmax", …), used for screenshots and selection.
+    key = ""
+
+    def __init__(self, parent: QWidget | None = None,
+                 figsize: tuple[float, float] = (6.0, 6.0)) -> None:
+        super().__init__(parent)
+        self.colors = theme.plot_colors()
+        self.title_label = QLabel()
+        font = QFont(self.title_label.font())
+        font.setPointSizeF(font.pointSizeF() * 1.35)
+        font.setBold(True)
+        self.title_label.setFont(font)
+        self.title_label.setWordWrap(True)
+        self.section_label = QLabel()
+        self.section_label.setStyleSheet(f"color: {theme.muted_color()};")
+        self.explanation = QLabel()
+        self.explanation.setWordWrap(True)
+        self.explanation.setTextFormat(Qt.TextFormat.RichText)
+        self.explanation.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.explanation.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        rule = QFrame()
+        rule.setFrameShape(QFrame.Shape.HLine)
+        rule.setFrameShadow(QFrame.Shadow.Sunken)
+
+        side = QWidget()
+        self.controls = QVBoxLayout()
+        self.controls.setSpacing(8)
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(4, 4, 10, 4)
+        side_layout.setSpacing(6)
+        side_layout.addWidget(self.title_label)
+        side_layout.addWidget(self.section_label)
+        side_layout.addWidget(self.explanation)
+        side_layout.addWidget(rule)
+        side_layout.addLayout(self.controls)
+        side_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidget(side)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setFixedWidth(SIDE_WIDTH)
+        self.side_scroll = scroll
+
+        self.canvas = PlotCanvas(self, figsize=figsize)
+        # PlotCanvas connects its bound method strongly, so a deleted canvas would be called
+        # on the next language change: follow the language weakly instead.
+        language_changed.disconnect(self.canvas.retranslate)
+        follow_language(self.canvas, PlotCanvas.retranslate)
+        self.figure = self.canvas.figure
+        self.figure.set_facecolor(self.colors["window"])
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(8)
+        layout.addWidget(scroll)
+        layout.addWidget(self.canvas, 1)
+        self._compacted = False
+        self._stale = False  # the figure needs a refresh when next shown
+        follow_language(self, DemoPanel.retranslate_all)
+
+    def showEvent(self, event) -> None:  # noqa: N802 — Qt override
+        if not self._compacted:  # long item texts must not widen the fixed side column
+            self._compacted = True
+            for combo in self.side_scroll.widget().findChildren(QComboBox):
+                combo.setSizeAdjustPolicy(
+                    QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+                combo.setMinimumContentsLength(8)
+                combo.setMinimumWidth(90)
+        if self._stale:
+            self._stale = False
+            self.refresh()
+        super().showEvent(event)
+
+    # ----------------------------------------------------------------------- texts
+    def title(self) -> str:
+        """The demo's name in the current language."""
+        raise NotImplementedError
+
+    def section(self) -> str:
+        """The book section(s) it follows, e.g. ``ch. 2.3``."""
+        raise NotImplementedError
+
+    def explanation_html(self) -> str:
+        raise NotImplementedError
+
+    def retranslate(self) -> None:
+        self.title_label.setText(self.title())
+        self.section_label.setText(tr("Deep Learning from Scratch, {section}").format(
+            section=self.section()))
+        self.explanation.setText(self.explanation_html())
+
+    def retranslate_all(self) -> None:
+        """Re-label everything; redraw the figure (whose texts are translated too) now if the
+        demo is on screen, else when it is next shown."""
+        self.retranslate()
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True
+
+    def refresh(self) -> None:
+        """Recompute from the controls and redraw; subclasses override."""
+
+    def shutdown(self) -> None:
+        """Stop background work; the page calls it when the window closes."""
