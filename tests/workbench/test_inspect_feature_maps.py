@@ -36,11 +36,13 @@ def test_every_layer_is_drawn_with_one_map_per_channel(page, qtbot):
     assert [r.name for r in result.rows] == [layer.name for layer in model.layers]
     for row in result.rows:
         np.testing.assert_allclose(row.values, outputs[row.name][0], rtol=1e-5, atol=1e-6)
-    # input row + 6 layer rows; conv/pool rows are mosaics with one tile per channel
-    assert len(view.plot.axes) == 7
+    # input row + 6 layer rows; conv/pool rows are mosaics with one tile per channel, all in
+    # one pixel-coordinate axes; the three dense rows have axes of their own
+    assert len(view.plot.rows) == len(view.plot.layout) == 7
+    assert len(view.plot.fig.axes) == 4
     conv_row = view.plot.rows[1]
     assert conv_row.values.shape == (8, 24, 24)
-    data = np.ma.getdata(view.plot._artists[1].get_array())
+    data = np.ma.getdata(view.plot.layout[1].image.get_array())
     cols = view.plot.cols[1]
     tiles = [data[r * 25:r * 25 + 24, c * 25:c * 25 + 24]
              for r, c in (divmod(i, cols) for i in range(8))]
@@ -62,8 +64,10 @@ def test_navigation_hiding_activations_and_readout(page, qtbot):
     view.draw_now()
     assert [r.name for r in view.plot.rows] == ["input", "0.Conv2D", "2.MaxPool2D", "3.Dense",
                                                "5.Dense"]
-    text = view.plot.readout(view.plot.axes[1], 26.0, 1.0)  # second tile, row 1, column 1
+    x, y = view.plot.to_data(1, 1.0, 26.0)  # second tile, row 1, column 1
+    text = view.plot.readout(view.plot.axes[1], x, y)
     assert text.startswith("0.Conv2D: map 1, row 1, column 1 = ")
+    assert view.plot.readout(view.plot.axes[1], 1.0, 1.0) == ""  # left of every row
     assert view.plot.readout(view.plot.axes[3], 4.2, 0.0).startswith("3.Dense: unit 4 = ")
 
 

@@ -7,18 +7,13 @@ from dataclasses import dataclass
 
 import matplotlib
 import numpy as np
+from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
-from matplotlib.patches import Patch
+from matplotlib.patches import Patch, Rectangle
 
 from nn.inspect import mosaic, tile_at
 from workbench.i18n import tr
-from workbench.pages.inspect.base import (
-    FigurePlot,
-    cover_empty_slots,
-    gap_color,
-    prepare_axes,
-    style_colorbar,
-)
+from workbench.pages.inspect.base import FigurePlot, gap_color, prepare_axes
 from workbench.theme import SERIES
 
 PAD = 1
@@ -51,20 +46,54 @@ def tile_px(h: int) -> int:
     return int(np.clip(2 * h, 32, 56))
 
 
+def bar_verts(values: np.ndarray, width: float = 0.8) -> np.ndarray:
+    """Rectangles (D, 4, 2) for a bar chart of ``values`` at x = 0 … D − 1."""
+    x = np.arange(values.size, dtype=float)
+    v = values.astype(float)
+    zeros = np.zeros_like(v)
+    half = width / 2
+    return np.stack([np.stack([x - half, zeros], 1), np.stack([x - half, v], 1),
+                     np.stack([x + half, v], 1), np.stack([x + half, zeros], 1)], axis=1)
+
+
+@dataclass
+class _Row:
+    """Where a row is drawn: ``box`` = (left, top, width, height) in figure pixels."""
+
+    box: tuple[float, float, float, float]
+    cols: int = 1
+    image: object = None  # the mosaic (maps) or the strip / bars (vectors)
+    bar: object = None  # the colour bar's gradient (maps)
+    labels: tuple = ()  # the colour bar's max / 0 / min texts (maps)
+    ax: object = None  # own axes (vectors)
+
+
 class FeatureFigure(FigurePlot):
     """A tall figure: one row per layer, sized in pixels so it scrolls rather than shrinks.
 
-    Feature maps are tiled into one image per layer (one artist per row keeps deep networks
-    fast to draw) with a colour bar; non-negative outputs use *viridis* from 0, signed ones a
-    diverging map centred on 0. Dense outputs are bars (or a strip when very wide).
+    Feature-map rows are tiled into one image per layer, each with its own colour bar;
+    non-negative outputs use *viridis* from 0, signed ones a diverging map centred on 0. They
+    all live in one full-figure axes in pixel coordinates: a deep network's twenty rows then
+    cost twenty images, not forty axes with their ticks, and draw several times faster.
+    Dense outputs get their own small axes: bars (or a colour strip when very wide).
     """
+
+    LEFT = 60  # pixels left of every row
 
     def __init__(self, fig: Figure, colors: dict[str, str]) -> None:
         super().__init__(fig, colors)
         self.rows: list[LayerOutput] = []
-        self.axes: list = []
-        self.cols: list[int] = []
-        self._artists: list = []
+        self.layout: list[_Row] = []
+        self.canvas_ax = None
+
+    @property
+    def cols(self) -> list[int]:
+        return [r.cols for r in self.layout]
+
+    @property
+    def axes(self) -> list:
+        """The axes each row is drawn in (map rows share one)."""
+        return [r.ax if r.ax is not None else self.canvas_ax for r in self.layout]
 
     # ------------------------------------------------------------------------------ layout
     def plan(self, rows: list[LayerOutput], width_px: int) -> tuple[list[int], list[int]]:
@@ -91,111 +120,153 @@ class FeatureFigure(FigurePlot):
         if layout != self._layout:
             self._build(width_px)
             self._layout = layout
-        for row, ax, artist, cols in zip(rows, self.axes, self._artists, self.cols, strict=True):
-            self._update_row(row, ax, artist, cols)
+        for row, place in zip(rows, self.layout, strict=True):
+            self._update_row(row, place)
         return int(round(self.fig.get_size_inches()[1] * DPI))
+
+    def _cmap(self, name: str):
+        return matplotlib.colormaps[name].with_extremes(bad=gap_color(self.colors))
 
     def _build(self, width_px: int) -> None:
         self.fig.clear()
-        self.axes, self._artists = [], []
-        self.cols, heights = self.plan(self.rows, width_px)
+        self.layout = []
+        cols, heights = self.plan(self.rows, width_px)
         total = sum(heights) + 10
         self.fig.set_size_inches(width_px / DPI, total / DPI, forward=False)
-        top = total - 5
-        for row, cols, height in zip(self.rows, self.cols, heights, strict=True):
+        ax = self.canvas_ax = self.fig.add_axes((0, 0, 1, 1))
+        ax.set_axis_off()
+        ax.set_xlim(0, width_px)
+        ax.set_ylim(total, 0)  # y grows downwards, like the widget
+        text = self.colors["text"]
+        top = 5
+        for row, n, height in zip(self.rows, cols, heights, strict=True):
+            ax.text(self.LEFT, top + TITLE_PX - 6,
+                    f"{row.name}  {row.description}  →  {row.shape_text}",
+                    fontsize=8, color=text, va="baseline")
+            top += TITLE_PX
             body = height - TITLE_PX
-            top -= TITLE_PX
             if row.is_maps:
-                c, h, w = row.values.shape
-                size = tile_px(h)
-                rows_n = int(np.ceil(c / cols))
-                ax_w, ax_h = cols * (size + 2), rows_n * (size + 2)
+                self.layout.append(self._build_maps(row, n, top, width_px))
             else:
-                ax_w, ax_h = width_px - 150, body - 18
-            rect = [60 / width_px, (top - ax_h) / total, ax_w / width_px, ax_h / total]
-            ax = self.fig.add_axes(rect)
-            prepare_axes(ax, self.colors, grid=not row.is_maps)
-            ax.set_title(f"{row.name}  {row.description}  →  {row.shape_text}", fontsize=8,
-                         loc="left")
-            if row.is_maps:
-                ax.set_xticks([])
-                ax.set_yticks([])
-                cmap = matplotlib.colormaps["viridis"].with_extremes(bad=gap_color(self.colors))
-                artist = ax.imshow(mosaic(row.values, cols, PAD), cmap=cmap,
-                                   interpolation="nearest", aspect="equal")
-                cover_empty_slots(ax, c, cols, (h, w), PAD, self.colors["window"])
-                cax = self.fig.add_axes([(60 + ax_w + 8) / width_px, (top - ax_h) / total,
-                                         10 / width_px, ax_h / total])
-                cbar = self.fig.colorbar(artist, cax=cax)
-                style_colorbar(cbar, self.colors, row.unit or tr("output"))
-                artist.colorbar_ = cbar
-            else:
-                artist = self._build_vector(ax, row)
-            self.axes.append(ax)
-            self._artists.append(artist)
-            top -= body
+                self.layout.append(self._build_vector(row, top, body, width_px, total))
+            top += body
 
-    def _build_vector(self, ax, row: LayerOutput):
+    def _build_maps(self, row: LayerOutput, cols: int, top: float, width_px: int) -> _Row:
+        ax, text = self.canvas_ax, self.colors["text"]
+        c, h, w = row.values.shape
+        size = tile_px(h)
+        rows_n = int(np.ceil(c / cols))
+        box = (self.LEFT, top, cols * (size + 2), rows_n * (size + 2))
+        left, y0, bw, bh = box
+        image = ax.imshow(mosaic(row.values, cols, PAD), cmap=self._cmap("viridis"),
+                          interpolation="nearest", extent=(left, left + bw, y0 + bh, y0),
+                          aspect="auto")
+        # Hide the unused slots of the last row of tiles.
+        empty = rows_n * cols - c
+        if empty:
+            tile_w, tile_h = bw / cols, bh / rows_n
+            ax.add_patch(Rectangle((left + (cols - empty) * tile_w - 1, y0 + bh - tile_h - 1),
+                                   empty * tile_w + 1, tile_h + 1,
+                                   facecolor=self.colors["window"], edgecolor="none"))
+        ax.add_patch(Rectangle((left, y0), bw, bh, fill=False, edgecolor=text, alpha=0.4,
+                               linewidth=0.8))
+        cx = left + bw + 8
+        bar = ax.imshow(np.linspace(1, 0, 64)[:, None], cmap=self._cmap("viridis"),
+                        vmin=0, vmax=1, extent=(cx, cx + 10, y0 + bh, y0), aspect="auto",
+                        interpolation="bilinear")
+        ax.add_patch(Rectangle((cx, y0), 10, bh, fill=False, edgecolor=text, alpha=0.4,
+                               linewidth=0.8))
+        labels = tuple(ax.text(cx + 14, y, "", fontsize=7, color=text, va=va)
+                       for y, va in ((y0, "top"), (y0 + bh / 2, "center"), (y0 + bh, "bottom")))
+        ax.text(cx + 58, y0 + bh / 2, row.unit or tr("output"), fontsize=7, color=text,
+                rotation=90, va="center", ha="center")
+        return _Row(box, cols, image, bar, labels)
+
+    def _build_vector(self, row: LayerOutput, top: float, body: float, width_px: int,
+                      total: float) -> _Row:
+        box = (self.LEFT, top, width_px - 150, body - 18)
+        left, y0, bw, bh = box
+        ax = self.fig.add_axes((left / width_px, 1 - (y0 + bh) / total, bw / width_px,
+                                bh / total))
+        prepare_axes(ax, self.colors)
         d = row.values.size
+        ax.set_xlabel(tr("unit"), fontsize=7, labelpad=1)
         if d > STRIP_LIMIT:
             ax.set_yticks([])
-            ax.set_xlabel(tr("unit"), fontsize=7, labelpad=1)
+            ax.grid(False)
             artist = ax.imshow(row.values[None, :], cmap="viridis", aspect="auto",
                                interpolation="nearest")
-            ax.grid(False)
-            return artist
-        bars = ax.bar(np.arange(d), row.values, color=SERIES[0], width=0.8)
-        ax.set_xlim(-0.6, d - 0.4)
-        ax.axhline(0, color=self.colors["text"], linewidth=0.6, alpha=0.5)
-        ax.set_ylabel(tr("output"), fontsize=7)
-        ax.set_xlabel(tr("unit"), fontsize=7, labelpad=1)
-        if d <= 20:
-            ax.set_xticks(np.arange(d))
-        return bars
+        else:  # one collection of rectangles: far cheaper than ``ax.bar``'s patch per unit
+            artist = PolyCollection(bar_verts(row.values), facecolors=SERIES[0],
+                                    edgecolors="none")
+            ax.add_collection(artist)
+            ax.set_xlim(-0.6, d - 0.4)
+            ax.axhline(0, color=self.colors["text"], linewidth=0.6, alpha=0.5)
+            ax.set_ylabel(tr("output"), fontsize=7)
+            if d <= 20:
+                ax.set_xticks(np.arange(d))
+        return _Row(box, 1, artist, ax=ax)
 
-    def _update_row(self, row: LayerOutput, ax, artist, cols: int) -> None:
+    def _update_row(self, row: LayerOutput, place: _Row) -> None:
         values = row.values
         if row.is_maps:
-            data = mosaic(values, cols, PAD)
-            artist.set_data(data)
+            data = mosaic(values, place.cols, PAD)
+            place.image.set_data(data)
             lo, hi = float(np.nanmin(data)), float(np.nanmax(data))
             if lo < 0:  # signed outputs (before an activation): diverging, centred on 0
                 lim = max(abs(lo), abs(hi), 1e-12)
-                artist.set_cmap(matplotlib.colormaps["RdBu_r"].with_extremes(
-                    bad=gap_color(self.colors)))
-                artist.set_clim(-lim, lim)
+                vmin, vmax, cmap = -lim, lim, self._cmap("RdBu_r")
             else:
-                artist.set_cmap(matplotlib.colormaps["viridis"].with_extremes(
-                    bad=gap_color(self.colors)))
-                artist.set_clim(0, max(hi, 1e-12))
+                vmin, vmax, cmap = 0.0, max(hi, 1e-12), self._cmap("viridis")
+            place.image.set_cmap(cmap)
+            place.image.set_clim(vmin, vmax)
+            place.bar.set_cmap(cmap)  # a 1 → 0 gradient: the colour scale from top to bottom
+            top, mid, bottom = place.labels
+            top.set_text(f"{vmax:.3g}")
+            mid.set_text("0" if vmin < 0 else f"{vmax / 2:.3g}")
+            bottom.set_text(f"{vmin:.3g}")
         elif values.size > STRIP_LIMIT:
-            artist.set_data(values[None, :])
-            artist.set_clim(float(values.min()), float(max(values.max(), values.min() + 1e-12)))
+            place.image.set_data(values[None, :])
+            place.image.set_clim(float(values.min()),
+                                 float(max(values.max(), values.min() + 1e-12)))
         else:
-            for bar, v in zip(artist, values, strict=True):
-                bar.set_height(float(v))
+            place.image.set_verts(bar_verts(values))
             lo, hi = float(min(values.min(), 0)), float(max(values.max(), 0))
             span = (hi - lo) or 1.0
-            ax.set_ylim(lo - 0.05 * span, hi + 0.08 * span)
+            place.ax.set_ylim(lo - 0.05 * span, hi + 0.08 * span)
+
+    # ----------------------------------------------------------------------------- readout
+    def to_data(self, index: int, row: float, col: float) -> tuple[float, float]:
+        """Figure-pixel coordinates of mosaic pixel (``row``, ``col``) of map row ``index``."""
+        place = self.layout[index]
+        left, top, bw, bh = place.box
+        mh, mw = place.image.get_array().shape
+        return left + (col + 0.5) / mw * bw, top + (row + 0.5) / mh * bh
 
     def readout(self, ax, x: float | None, y: float | None) -> str:
-        if ax not in self.axes or x is None or y is None:
+        if x is None or y is None:
             return ""
-        i = self.axes.index(ax)
-        row = self.rows[i]
-        if row.is_maps:
-            c, h, w = row.values.shape
-            hit = tile_at(y, x, (h, w), self.cols[i], c, PAD)
-            if hit is None:
-                return ""
-            m, r, col = hit
-            return tr("{layer}: map {m}, row {r}, column {c} = {v:.4g}").format(
-                layer=row.name, m=m, r=r, c=col, v=float(row.values[m, r, col]))
-        unit = int(round(x))
-        if not 0 <= unit < row.values.size:
-            return ""
-        return tr("{layer}: unit {u} = {v:.4g}").format(layer=row.name, u=unit,
-                                                        v=float(row.values[unit]))
+        for place, row in zip(self.layout, self.rows, strict=True):
+            if row.is_maps and ax is self.canvas_ax:
+                left, top, bw, bh = place.box
+                if not (left <= x < left + bw and top <= y < top + bh):
+                    continue
+                c, h, w = row.values.shape
+                mh, mw = place.image.get_array().shape
+                hit = tile_at((y - top) / bh * mh - 0.5, (x - left) / bw * mw - 0.5, (h, w),
+                              place.cols, c, PAD)
+                if hit is None:
+                    return ""
+                m, r, col = hit
+                return tr("{layer}: map {m}, row {r}, column {c} = {v:.4g}").format(
+                    layer=row.name, m=m, r=r, c=col, v=float(row.values[m, r, col]))
+            if not row.is_maps and ax is place.ax:
+                unit = int(round(x))
+                if not 0 <= unit < row.values.size:
+                    return ""
+                return tr("{layer}: unit {u} = {v:.4g}").format(layer=row.name, u=unit,
+                                                                v=float(row.values[unit]))
+        return ""
 
 
 class InputFigure(FigurePlot):
