@@ -22,7 +22,15 @@ from PySide6.QtWidgets import (
 import nn
 from workbench import dialogs, file_actions
 from workbench.context import AppContext
-from workbench.i18n import LANGUAGES, current_language, language_changed, set_language, tr
+from workbench.i18n import (
+    LANGUAGES,
+    current_language,
+    language_changed,
+    set_language,
+    tr,
+    tr_noop,
+)
+from workbench.pages.fundamentals import FundamentalsPage
 from workbench.pages.inspect import InspectPage
 from workbench.pages.train_page import TrainPage
 from workbench.session import SUFFIX, Session
@@ -48,6 +56,7 @@ class MainWindow(QMainWindow):
         self._build_ui()
         self.add_page("train", self.train_page, "train.svg")
         self.add_page("inspect", InspectPage(self.context), "inspect.svg")
+        self.add_page("fundamentals", FundamentalsPage(self.context), "fundamentals.svg")
         self._build_actions()
         self._build_menus()
         self.train_page.statusChanged.connect(self._update_status)
@@ -214,8 +223,9 @@ class MainWindow(QMainWindow):
             action.setToolTip(tip)
         for code, action in self.language_actions.items():
             action.setText(LANGUAGES[code])
-            action.setToolTip({"en": "Show the interface in English",
-                               "zh_CN": "以简体中文显示界面（术语依照《深度学习入门》）"}[code])
+            action.setToolTip({"en": tr("Show the interface in English"),
+                               "zh_CN": tr("Show the interface in Simplified Chinese, with the "
+                                           "terms of the book's Chinese edition")}[code])
             action.setChecked(code == current_language())
         self.m_file.setTitle(tr("&File"))
         self.m_recent.setTitle(tr("Open &recent"))
@@ -248,9 +258,9 @@ class MainWindow(QMainWindow):
         self.a_undo.setEnabled(b.can_undo and not self.train_page.controller.running)
         self.a_redo.setEnabled(b.can_redo and not self.train_page.controller.running)
         if b.can_undo:
-            self.a_undo.setText(tr("&Undo") + f" — {tr(b.undo_label)}")
+            self.a_undo.setText(tr("&Undo — {edit}").format(edit=b.undo_text))
         if b.can_redo:
-            self.a_redo.setText(tr("&Redo") + f" — {tr(b.redo_label)}")
+            self.a_redo.setText(tr("&Redo — {edit}").format(edit=b.redo_text))
 
     def _update_status(self) -> None:
         page = self.train_page
@@ -304,7 +314,7 @@ class MainWindow(QMainWindow):
         b = session.builder
         self.builder.load_config({"layers": b["layers"], "input_shape": b["input_shape"],
                                   "init": b.get("init", "he"), "name": b.get("preset")},
-                                 label="Open session")
+                                 label=tr_noop("Open session"))
         self.setup_widget_sync()
         self.train_page.restore(session.history, session.model, session.status, session.message)
         self.session_path = path
@@ -432,7 +442,7 @@ class MainWindow(QMainWindow):
                 self.setup.load_dict(json.loads(saved))
             builder = self.settings.value("builder")
             if builder:
-                self.builder.load_config(json.loads(builder), label="Restore")
+                self.builder.load_config(json.loads(builder), label=tr_noop("Restore"))
                 self.builder._undo.clear()
         except (ValueError, TypeError, KeyError):
             pass  # stale or foreign settings: start from the defaults

