@@ -62,8 +62,8 @@ class BatchNormGridFigure:
             plain, = ax.plot([], [], "--", color=SERIES[5], linewidth=1.5)
             self.lines.append((bn, plain))
             self.bands.append([None, None])
-            self.notes.append(ax.text(0.97, 0.5, "", transform=ax.transAxes, ha="right",
-                                      va="center", fontsize=7.5, color=SERIES[5]))
+            self.notes.append(ax.text(0.5, 0.9, "", transform=ax.transAxes, ha="center",
+                                      va="top", fontsize=7.5, color=SERIES[5]))
             _epoch_limits(ax, epochs)
         for r in range(rows):
             for c in range(cols):
