@@ -33,6 +33,7 @@ from workbench.workers import JobRunner
 
 REFRESH_MS = 100  # redraw timer (≤ 10 Hz)
 TRAINING_SHARE = 0.2  # while training, a view's jobs take at most about this share of time
+GUI_SHARE = 0.15  # while training, a view's redraws take at most about this share of time
 
 
 class Cancelled:
@@ -109,7 +110,7 @@ class InspectView(QWidget):
         self._dirty = False
         self._scheduled = False
         self._job_start = self._job_end = self._last_compute = self._last_redraw = -1e9
-        self._job_seconds = 0.0
+        self._job_seconds = self._redraw_seconds = 0.0
         self.timer = QTimer(self)
         self.timer.setInterval(REFRESH_MS)
         self.timer.timeout.connect(self._redraw_if_dirty)
@@ -133,7 +134,7 @@ class InspectView(QWidget):
         if self.source.training:
             now = time.perf_counter()
             wait = max(self._job_end + self._job_seconds / TRAINING_SHARE,
-                       self._last_compute + self.live_interval) - now
+                       self._last_compute + self._spacing()) - now
             if wait > 0:
                 self._stale = True
                 if not self._scheduled:
@@ -195,14 +196,25 @@ class InspectView(QWidget):
         if not (self._dirty and self.isVisible()):
             return
         now = time.perf_counter()
-        if self.source.training and now - self._last_redraw < self.live_interval:
+        if self.source.training and now - self._last_redraw < self._spacing():
             return  # stay dirty: a later tick draws the latest state
         self._dirty = False
         self._last_redraw = now
         self.redraw()
+        self._redraw_seconds = time.perf_counter() - now
+
+    def _spacing(self) -> float:
+        """Seconds between live redraws: :attr:`live_interval`, or longer when drawing is
+        slow (a deep network, a busy machine), so redrawing takes at most about
+        :data:`GUI_SHARE` of the GUI thread's time."""
+        return max(self.live_interval, self._redraw_seconds / GUI_SHARE)
 
     def redraw(self) -> None:
-        """Update the figure from the view's current results (GUI thread)."""
+        """Update the figure from the view's current results (GUI thread).
+
+        Called from the redraw timer only, at most every :meth:`_spacing` seconds while
+        training; views render synchronously here (``canvas.draw()``) so the cost is measured.
+        """
 
     def plots(self) -> list[FigurePlot]:
         """The view's plotters, restyled when the palette changes."""

@@ -266,7 +266,7 @@ class FeatureMapsView(InspectView):
         width = max(self.scroll.viewport().width() - 4, 400)
         height = self.plot.show(rows, width)
         self.canvas.setFixedSize(width, height)
-        self.canvas.draw_idle()
+        self.canvas.draw()  # timed by the base class (see InspectView.redraw)
         data = self.source.data()
         names = list(data.class_names) if data is not None else []
         names += [str(i) for i in range(len(names), result.proba.size)]
@@ -277,7 +277,7 @@ class FeatureMapsView(InspectView):
                 set=self.source_combo.currentText(), i=self.index_spin.value(),
                 name=names[self._true] if self._true is not None else "?")
         self.input_plot.show(result.image, result.proba, names, self._true, title)
-        self.input_canvas.redraw()
+        self.input_canvas.canvas.draw()
         state = tr("live during training") if self.source.training else tr("current weights")
         self.info.setText(tr("{n} layers, {state}. Hover over a map to read its values.")
                           .format(n=len(result.rows), state=state))

@@ -221,7 +221,7 @@ class FiltersView(InspectView):
         panels = self._pending
         if panels:
             self.plot.show(panels, self.scale_combo.currentData() or SIGNED)
-            self.canvas.redraw()
+            self.canvas.canvas.draw()
 
     def plots(self) -> list:
         return [self.plot]

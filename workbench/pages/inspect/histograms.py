@@ -31,7 +31,7 @@ from workbench.widgets.common import ErrorLabel
 from workbench.widgets.plot_canvas import PlotCanvas
 
 ACTIVATIONS, WEIGHTS, GRADIENTS, DYNAMICS = "activations", "weights", "gradients", "dynamics"
-MAX_PAIRED = 8  # more activation layers than this: no second row "at initialization"
+MAX_PAIRED = 5  # more activation layers than this: no second row "at initialization"
 
 
 @dataclass(frozen=True)
@@ -142,7 +142,8 @@ class HistogramsView(InspectView):
         self.compare_check.setText(tr("Compare with initialization"))
         self.compare_check.setToolTip(tr(
             "Activations: add a second row with the activations at initialization (ch. 6.2 "
-            "compares initializations this way). Weights and gradients: overlay their "
+            "compares initializations this way; for networks with up to five activation "
+            "layers). Weights and gradients: overlay their "
             "distribution at initialization (gradients during training: at the first step) "
             "as an outline, on the same bins."))
         self.zeros_check.setText(tr("Leave out exact zeros"))
@@ -297,7 +298,7 @@ class HistogramsView(InspectView):
             history = record.history if record is not None else None
             if history is not None:
                 self.dynamics.show(history)
-            self.dyn_canvas.redraw()
+            self.dyn_canvas.canvas.draw()
             return
         panels, ref_label = self.panels()
         if not panels and mode == GRADIENTS and self.current() is not None:
@@ -311,7 +312,7 @@ class HistogramsView(InspectView):
                        sharex=self.sharex_check.isChecked(), now_label=tr("now"),
                        reference_label=ref_label,
                        cols=len(panels) // 2 if paired else None)
-        self.hist_canvas.redraw()
+        self.hist_canvas.canvas.draw()
 
     def _update_status(self) -> None:
         record = self.source.record()

@@ -248,7 +248,7 @@ class MistakesView(InspectView):
                                 "misclassified.").format(a=r.accuracy, live=live, w=wrong,
                                                          n=int(r.cm.sum()), set=set_name))
         self.plot.show(r.cm, names, self.percent_check.isChecked(), self.selection)
-        self.canvas.redraw()
+        self.canvas.canvas.draw()
         indices = self.shown_indices()
         self.gallery.show_examples(indices, pair[0], pair[1], r.proba, names, set_name)
         self.gallery_title.setText(self._gallery_title(len(indices), names))
