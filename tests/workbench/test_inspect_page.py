@@ -135,3 +135,39 @@ def test_figures_follow_a_light_dark_palette_change(qtbot):
     finally:
         app.setPalette(original)
         page.shutdown()
+
+
+def test_deep_convnet_work_runs_off_the_gui_thread_which_keeps_ticking(qtbot, monkeypatch):
+    import threading
+    import time
+
+    from PySide6.QtCore import QTimer
+
+    from workbench.pages.inspect import mistakes
+
+    threads = []
+    real = mistakes.evaluate_job
+
+    def spy(*args):
+        threads.append(threading.get_ident())
+        yield from real(*args)
+
+    monkeypatch.setattr(mistakes, "evaluate_job", spy)
+    ticks = []
+    timer = QTimer()
+    timer.setInterval(20)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start()
+    page = make_page(qtbot, make_context(nn.presets.build("deep_convnet", seed=0)), MISTAKES)
+    try:
+        view = page.mistakes
+        qtbot.waitUntil(lambda: view.jobs.running, timeout=5000)
+        started = time.perf_counter()
+        qtbot.waitUntil(lambda: view.result is not None, timeout=60000)
+        during = [t for t in ticks if t > started]
+        assert threads and threads[0] != threading.get_ident()
+        assert len(during) >= 3  # the event loop kept running while the network worked
+        assert view.result.cm.sum() == 500
+    finally:
+        timer.stop()
+        page.shutdown()
