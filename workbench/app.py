@@ -10,7 +10,7 @@ from PySide6.QtCore import QLocale, QSettings, Qt
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from workbench import i18n, theme
+from workbench import fonts, i18n, theme
 
 APP_NAME = "Neural Network Workbench"
 ORG_NAME = "nn-workbench"
@@ -26,6 +26,8 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setWindowIcon(QIcon(str(ICON)))
     app.setAttribute(Qt.ApplicationAttribute.AA_DontShowIconsInMenus, False)
     settings = QSettings()
+    fonts.configure()  # a CJK fallback font for Matplotlib, whatever the language
+    i18n.language_changed.connect(fonts.configure)
     language = settings.value("language") or i18n.system_language(QLocale.system().name())
     i18n.set_language(str(language))
     theme.apply_theme(str(settings.value("theme") or "system"))

@@ -16,40 +16,52 @@ from PySide6.QtWidgets import (
 )
 
 import nn
-from workbench.i18n import tr
+from workbench.i18n import tr, tr_dynamic, tr_noop
 
 #: (concept, chapter) pairs shown by Help → Book chapters; both columns are translated.
 CHAPTERS = [
-    ("Perceptron, logic gates, XOR", "ch. 2"),
-    ("Activation functions: step, sigmoid, ReLU", "ch. 3.2"),
-    ("Softmax and its overflow", "ch. 3.5"),
-    ("MNIST and batch processing", "ch. 3.6"),
-    ("Loss functions: mean squared error, cross-entropy", "ch. 4.2"),
-    ("Numerical differentiation and gradients", "ch. 4.3–4.4"),
-    ("Mini-batch training loop", "ch. 4.5"),
-    ("Computational graphs", "ch. 5.1–5.3"),
-    ("Backpropagation through layers (Affine, ReLU, Sigmoid, Softmax-with-loss)", "ch. 5.4–5.6"),
-    ("Gradient check", "ch. 5.7.3"),
-    ("Optimizers: SGD, Momentum, AdaGrad, Adam", "ch. 6.1"),
-    ("Weight initialization: std 0.01, Xavier, He", "ch. 6.2"),
-    ("Batch Normalization", "ch. 6.3"),
-    ("Overfitting, weight decay, Dropout", "ch. 6.4"),
-    ("Hyperparameter search", "ch. 6.5"),
-    ("Convolution, padding, stride, im2col", "ch. 7.2–7.4"),
-    ("Pooling", "ch. 7.3"),
-    ("A simple CNN and its filters", "ch. 7.5–7.6"),
-    ("Deeper networks and data augmentation", "ch. 8.1"),
+    (tr_noop("Perceptron, logic gates, XOR"), tr_noop("ch. 2")),
+    (tr_noop("Activation functions: step, sigmoid, ReLU"), tr_noop("ch. 3.2")),
+    (tr_noop("Softmax and its overflow"), tr_noop("ch. 3.5")),
+    (tr_noop("MNIST and batch processing"), tr_noop("ch. 3.6")),
+    (tr_noop("Loss functions: mean squared error, cross-entropy"), tr_noop("ch. 4.2")),
+    (tr_noop("Numerical differentiation and gradients"), tr_noop("ch. 4.3–4.4")),
+    (tr_noop("Mini-batch training loop"), tr_noop("ch. 4.5")),
+    (tr_noop("Computational graphs"), tr_noop("ch. 5.1–5.3")),
+    (tr_noop("Backpropagation through layers (Affine, ReLU, Sigmoid, "
+             "Softmax-with-loss)"), tr_noop("ch. 5.4–5.6")),
+    (tr_noop("Gradient check"), tr_noop("ch. 5.7.3")),
+    (tr_noop("Optimizers: SGD, Momentum, AdaGrad, Adam"), tr_noop("ch. 6.1")),
+    (tr_noop("Weight initialization: std 0.01, Xavier, He"), tr_noop("ch. 6.2")),
+    (tr_noop("Batch Normalization"), tr_noop("ch. 6.3")),
+    (tr_noop("Overfitting, weight decay, Dropout"), tr_noop("ch. 6.4")),
+    (tr_noop("Hyperparameter search"), tr_noop("ch. 6.5")),
+    (tr_noop("Convolution, padding, stride, im2col"), tr_noop("ch. 7.2–7.4")),
+    (tr_noop("Pooling"), tr_noop("ch. 7.3")),
+    (tr_noop("A simple CNN and its filters"), tr_noop("ch. 7.5–7.6")),
+    (tr_noop("Deeper networks and data augmentation"), tr_noop("ch. 8.1")),
 ]
 
 SHORTCUTS = [
-    ("Ctrl+N", "New session"), ("Ctrl+O", "Open session…"), ("Ctrl+S", "Save session"),
-    ("Ctrl+Shift+S", "Save session as…"), ("Ctrl+Shift+O", "Open model…"),
-    ("Ctrl+Shift+M", "Save model as…"), ("Ctrl+Shift+E", "Export figure…"),
-    ("Ctrl+Z", "Undo a model edit"), ("Ctrl+Shift+Z", "Redo a model edit"),
-    ("Ctrl+Return", "Train"), ("Ctrl+P", "Pause / resume"), ("Ctrl+.", "Stop"),
-    ("Ctrl+E", "+1 epoch"), ("Ctrl+1 … Ctrl+5", "Switch page"),
-    ("Delete", "Remove the selected layer"), ("Ctrl+Up / Ctrl+Down", "Move the selected layer"),
-    ("Ctrl+D", "Duplicate the selected layer"), ("F1", "This list"), ("Ctrl+Q", "Quit"),
+    ("Ctrl+N", tr_noop("New session")),
+    ("Ctrl+O", tr_noop("Open session…")),
+    ("Ctrl+S", tr_noop("Save session")),
+    ("Ctrl+Shift+S", tr_noop("Save session as…")),
+    ("Ctrl+Shift+O", tr_noop("Open model…")),
+    ("Ctrl+Shift+M", tr_noop("Save model as…")),
+    ("Ctrl+Shift+E", tr_noop("Export figure…")),
+    ("Ctrl+Z", tr_noop("Undo a model edit")),
+    ("Ctrl+Shift+Z", tr_noop("Redo a model edit")),
+    ("Ctrl+Return", tr_noop("Train")),
+    ("Ctrl+P", tr_noop("Pause / resume")),
+    ("Ctrl+.", tr_noop("Stop")),
+    ("Ctrl+E", tr_noop("+1 epoch")),
+    ("Ctrl+1 … Ctrl+5", tr_noop("Switch page")),
+    ("Delete", tr_noop("Remove the selected layer")),
+    ("Ctrl+Up / Ctrl+Down", tr_noop("Move the selected layer")),
+    ("Ctrl+D", tr_noop("Duplicate the selected layer")),
+    ("F1", tr_noop("This list")),
+    ("Ctrl+Q", tr_noop("Quit")),
 ]
 
 
@@ -80,7 +92,7 @@ def _table_dialog(parent: QWidget, title: str, headers: tuple[str, str],
 
 def shortcuts(parent: QWidget) -> QDialog:
     dialog = _table_dialog(parent, tr("Keyboard shortcuts"), (tr("Keys"), tr("Action")),
-                           [(k, tr(a)) for k, a in SHORTCUTS],
+                           [(k, tr_dynamic(a)) for k, a in SHORTCUTS],
                            tr("On macOS, Ctrl is the Command key."))
     dialog.open()
     return dialog
@@ -89,7 +101,7 @@ def shortcuts(parent: QWidget) -> QDialog:
 def chapters(parent: QWidget) -> QDialog:
     dialog = _table_dialog(
         parent, tr("Book chapters"), (tr("Concept"), tr("Chapter")),
-        [(tr(c), tr(ch)) for c, ch in CHAPTERS],
+        [(tr_dynamic(c), tr_dynamic(ch)) for c, ch in CHAPTERS],
         tr("Where each idea is explained in Deep Learning from Scratch (Koki Saitoh; Chinese "
            "edition 《深度学习入门：基于Python的理论与实现》). Tooltips throughout the workbench "
            "cite the same chapters."))

@@ -4,6 +4,12 @@ Every visible string goes through :func:`tr`. Widgets set their texts in a ``ret
 method, call it once when built, and connect it to :data:`language_changed`, so switching the
 language at runtime re-labels the whole window. Catalogs live in ``resources/i18n/<code>.json``
 (``{"English text": "翻译"}``); a missing entry falls back to English.
+
+``python scripts/i18n_extract.py`` collects every literal passed to :func:`tr` or :func:`tr_noop`
+into the catalogs (``--check`` fails when one is missing or untranslated). A string kept in data
+(a table, a layer catalog) is marked where it is written with :func:`tr_noop` and translated where
+it is shown with :func:`tr_dynamic`; :func:`tr` itself takes only literals, so the extractor can
+see every one.
 """
 
 from __future__ import annotations
@@ -22,6 +28,17 @@ _state = {"code": "en", "catalog": {}}
 
 def tr(text: str) -> str:
     """``text`` in the current language (English when no translation exists)."""
+    return _state["catalog"].get(text, text)
+
+
+def tr_noop(text: str) -> str:
+    """Mark ``text`` for the catalog without translating it yet (Qt's ``QT_TR_NOOP``)."""
+    return text
+
+
+def tr_dynamic(text: str) -> str:
+    """Translate a string held in a variable: one marked with :func:`tr_noop` where it was
+    written, or an engine string the extractor lists (``nn.presets.INFO``)."""
     return _state["catalog"].get(text, text)
 
 

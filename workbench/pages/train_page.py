@@ -23,7 +23,7 @@ import nn
 from nn.experiment import ModelSpec, PreparedData, make_trainer, prepare_data
 from nn.training import Diverged, Finished, Paused, Resumed, Stopped, Trainer
 from workbench.context import AppContext
-from workbench.i18n import language_changed, tr
+from workbench.i18n import language_changed, tr, tr_dynamic, tr_noop
 from workbench.plots.boundary import boundary_grid, data_extent
 from workbench.state import BuilderState, TrainingSetup
 from workbench.state.run import RunState
@@ -332,7 +332,8 @@ class TrainPage(QWidget):
         """Why Train is unavailable (an invalid stack, or a Step layer), or None."""
         validation = self.builder.validation()
         if not validation.ok:
-            return tr("Fix the model first: ") + (validation.error or "")
+            return tr("Fix the model first: {error}").format(
+                error=tr_dynamic(validation.error or ""))
         if any(spec["type"] == "Step" for spec in self.builder.layers):
             return tr("The model contains a Step activation, which has no useful gradient "
                       "(book ch. 3.2): replace it with Sigmoid or ReLU to train.")
@@ -415,7 +416,7 @@ class TrainPage(QWidget):
     def adopt_model(self, model: nn.Sequential) -> None:
         """Make an opened model the current one; its architecture goes into the builder."""
         self.reset()
-        self.builder.load_config(model.to_config(), label="Open model")
+        self.builder.load_config(model.to_config(), label=tr_noop("Open model"))
         self.setup_widget.set_model_init(model.init)
         self.model = model
         expected = self._expected_shape()

@@ -13,6 +13,7 @@ from typing import Any
 
 import nn
 from nn.errors import ModelBuildError
+from workbench.i18n import tr, tr_dynamic, tr_noop
 from workbench.observable import Signal
 
 LayerDict = dict[str, Any]  # {"type": "Conv2D", "config": {...}}
@@ -43,14 +44,17 @@ class Validation:
         return self.error is None
 
     def summary(self) -> str:
-        """One line for the builder's footer."""
+        """One line for the builder's footer, in the interface language (the engine's own
+        message stays as the engine wrote it)."""
         if not self.ok:
             named = self.error_index is None or self.error.startswith("Layer ")
-            where = "" if named else f"layer {self.error_index}: "
-            return f"Invalid model — {where}{self.error}"
+            if named:
+                return tr("Invalid model — {error}").format(error=tr_dynamic(self.error))
+            return tr("Invalid model — layer {index}: {error}").format(
+                index=self.error_index, error=tr_dynamic(self.error))
         shape = "×".join(map(str, self.output_shape or ()))
-        return (f"{len(self.rows)} layers, {self.total_parameters:,} trainable parameters, "
-                f"output {shape}")
+        return tr("{layers} layers, {params} trainable parameters, output {shape}").format(
+            layers=len(self.rows), params=f"{self.total_parameters:,}", shape=shape)
 
 
 @dataclass
@@ -58,8 +62,12 @@ class _Snapshot:
     layers: list[LayerDict]
     input_shape: tuple[int, ...]
     init: str
-    label: str = ""
+    label: str = ""  # an English template marked with tr_noop, e.g. "Edit {layer}"
     preset: str | None = None
+    label_args: dict[str, Any] = field(default_factory=dict)
+
+    def text(self, translate: Any = str) -> str:
+        return translate(self.label).format(**self.label_args)
 
 
 @dataclass
@@ -104,11 +112,20 @@ class BuilderState:
 
     @property
     def undo_label(self) -> str:
-        return self._undo[-1].label if self._undo else ""
+        """What undo would revert, in English (``"Edit Conv2D"``); :attr:`undo_text` translated."""
+        return self._undo[-1].text() if self._undo else ""
 
     @property
     def redo_label(self) -> str:
-        return self._redo[-1].label if self._redo else ""
+        return self._redo[-1].text() if self._redo else ""
+
+    @property
+    def undo_text(self) -> str:
+        return self._undo[-1].text(tr_dynamic) if self._undo else ""
+
+    @property
+    def redo_text(self) -> str:
+        return self._redo[-1].text(tr_dynamic) if self._redo else ""
 
     # -------------------------------------------------------------------------------- edits
     def load_preset(self, name: str, input_shape: tuple[int, ...] | None = None,
@@ -119,11 +136,13 @@ class BuilderState:
         if "classes" not in options:
             options.update(_classes_option(self, name))
         model = nn.presets.build(name, input_shape=shape, **options)
-        self._edit(f"Load preset {name}", [nn.layers.to_config(layer) for layer in model.layers],
-                   input_shape=shape, init=model.init, preset=name)
+        self._edit(tr_noop("Load preset {name}"),
+                   [nn.layers.to_config(layer) for layer in model.layers],
+                   input_shape=shape, init=model.init, preset=name, args={"name": name})
 
-    def load_config(self, config: dict[str, Any], label: str = "Open model") -> None:
-        """Replace the stack with a model config (e.g. from a model file)."""
+    def load_config(self, config: dict[str, Any], label: str = tr_noop("Open model")) -> None:
+        """Replace the stack with a model config (e.g. from a model file); ``label`` names the
+        edit in the undo menu (an English text marked with ``tr_noop``)."""
         self._edit(label, [copy.deepcopy(spec) for spec in config["layers"]],
                    input_shape=tuple(config["input_shape"]), init=config.get("init", "he"),
                    preset=config.get("name"))
@@ -133,13 +152,13 @@ class BuilderState:
         layers = copy.deepcopy(self.layers)
         index = len(layers) if index is None else max(0, min(index, len(layers)))
         layers.insert(index, _normalise(layer))
-        self._edit(f"Add {layer['type']}", layers)
+        self._edit(tr_noop("Add {layer}"), layers, args={"layer": layer["type"]})
         return index
 
     def remove(self, index: int) -> None:
         layers = copy.deepcopy(self.layers)
         removed = layers.pop(index)
-        self._edit(f"Remove {removed['type']}", layers)
+        self._edit(tr_noop("Remove {layer}"), layers, args={"layer": removed["type"]})
 
     def move(self, index: int, to: int) -> None:
         """Move the layer at ``index`` so that it ends up at position ``to``."""
@@ -147,12 +166,12 @@ class BuilderState:
             return
         layers = copy.deepcopy(self.layers)
         layers.insert(to, layers.pop(index))
-        self._edit(f"Move {layers[to]['type']}", layers)
+        self._edit(tr_noop("Move {layer}"), layers, args={"layer": layers[to]["type"]})
 
     def duplicate(self, index: int) -> int:
         layers = copy.deepcopy(self.layers)
         layers.insert(index + 1, copy.deepcopy(layers[index]))
-        self._edit(f"Duplicate {layers[index]['type']}", layers)
+        self._edit(tr_noop("Duplicate {layer}"), layers, args={"layer": layers[index]["type"]})
         return index + 1
 
     def update(self, index: int, **config: Any) -> None:
@@ -166,37 +185,38 @@ class BuilderState:
                 cfg[key] = value
         if layers == self.layers:
             return
-        self._edit(f"Edit {layers[index]['type']}", layers)
+        self._edit(tr_noop("Edit {layer}"), layers, args={"layer": layers[index]["type"]})
 
     def set_input_shape(self, shape: tuple[int, ...]) -> None:
         if tuple(shape) != self.input_shape:
-            self._edit("Change input", copy.deepcopy(self.layers), input_shape=tuple(shape))
+            self._edit(tr_noop("Change input"), copy.deepcopy(self.layers),
+                       input_shape=tuple(shape))
 
     def set_init(self, init: str) -> None:
         init = nn.initializers.get(init).name
         if init != self.init:
-            self._edit("Change initializer", copy.deepcopy(self.layers), init=init,
+            self._edit(tr_noop("Change initializer"), copy.deepcopy(self.layers), init=init,
                        preset=self.preset)
 
     def clear(self) -> None:
-        self._edit("Clear", [])
+        self._edit(tr_noop("Clear"), [])
 
     # ------------------------------------------------------------------------------- history
     def undo(self) -> None:
         if self._undo:
             snap = self._undo.pop()
-            self._redo.append(self._snapshot(snap.label))
+            self._redo.append(self._snapshot(snap.label, snap.label_args))
             self._restore(snap)
 
     def redo(self) -> None:
         if self._redo:
             snap = self._redo.pop()
-            self._undo.append(self._snapshot(snap.label))
+            self._undo.append(self._snapshot(snap.label, snap.label_args))
             self._restore(snap)
 
-    def _snapshot(self, label: str) -> _Snapshot:
+    def _snapshot(self, label: str, args: dict[str, Any] | None = None) -> _Snapshot:
         return _Snapshot(copy.deepcopy(self.layers), self.input_shape, self.init, label,
-                         self.preset)
+                         self.preset, dict(args or {}))
 
     def _restore(self, snap: _Snapshot) -> None:
         self.layers, self.input_shape, self.init = snap.layers, snap.input_shape, snap.init
@@ -205,8 +225,9 @@ class BuilderState:
         self.changed.emit()
 
     def _edit(self, label: str, layers: list[LayerDict], *, input_shape: tuple[int, ...] | None
-              = None, init: str | None = None, preset: str | None = None) -> None:
-        self._undo.append(self._snapshot(label))
+              = None, init: str | None = None, preset: str | None = None,
+              args: dict[str, Any] | None = None) -> None:
+        self._undo.append(self._snapshot(label, args))
         self._redo.clear()
         self.layers = layers
         if input_shape is not None:
@@ -233,7 +254,7 @@ def _classes_option(state: BuilderState, preset: str) -> dict[str, Any]:
 def validate(layers: list[LayerDict], input_shape: tuple[int, ...], init: str) -> Validation:
     """Build ``layers`` and describe each; never raises."""
     if not layers:
-        return Validation([], None, "the model has no layers; add one or pick a preset")
+        return Validation([], None, tr_noop("the model has no layers; add one or pick a preset"))
     objects = []
     for index, spec in enumerate(layers):
         try:

@@ -7,9 +7,19 @@ from collections.abc import Callable
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg, NavigationToolbar2QT
 from matplotlib.figure import Figure
 from PySide6.QtCore import QEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
-from workbench import theme
+from workbench import fonts, theme
 from workbench.i18n import language_changed, tr
 
 
@@ -22,13 +32,14 @@ class PlotCanvas(QWidget):
     def __init__(self, parent: QWidget | None = None, figsize: tuple[float, float] = (6, 3),
                  readout: Callable | None = None, toolbar: bool = True) -> None:
         super().__init__(parent)
+        fonts.configure()  # before the figure's first text: texts keep the fonts they start with
         self.figure = Figure(figsize=figsize, dpi=100, layout=None)
         self.canvas = FigureCanvasQTAgg(self.figure)
         self.canvas.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.canvas.setMinimumHeight(160)
         self.readout_fn = readout
         self.blit = None  # a BlitManager, when the figure is updated by blitting
-        self.toolbar = (NavigationToolbar2QT(self.canvas, self, coordinates=False)
+        self.toolbar = (NavigationToolbar(self.canvas, self, coordinates=False)
                         if toolbar else None)
         self.readout_label = QLabel()
         self.readout_label.setStyleSheet(f"color: {theme.muted_color()};")
@@ -54,6 +65,7 @@ class PlotCanvas(QWidget):
         if self.toolbar is not None:
             self.toolbar.setToolTip(tr("Matplotlib navigation: reset view, back/forward, pan, "
                                        "zoom to rectangle, subplot spacing, save the figure."))
+            self.toolbar.retranslate()
 
     def changeEvent(self, event) -> None:  # noqa: N802 — Qt override
         """Follow a light/dark palette change: recolour the figure and redraw it fully."""
@@ -81,3 +93,75 @@ class PlotCanvas(QWidget):
 
     def redraw(self) -> None:
         self.canvas.draw_idle()
+
+
+class NavigationToolbar(NavigationToolbar2QT):
+    """Matplotlib's toolbar with translated buttons and dialogs.
+
+    Matplotlib's figure editor ("Customize") is left out: its dialog exists only in English and
+    its style edits would be undone by the theme and the live redraws.
+    """
+
+    toolitems = [item for item in NavigationToolbar2QT.toolitems
+                 if item[-1] != "edit_parameters"]
+
+    def retranslate(self) -> None:
+        texts = {
+            "home": (tr("Home"), tr("Reset the original view")),
+            "back": (tr("Back"), tr("Back to the previous view")),
+            "forward": (tr("Forward"), tr("Forward to the next view")),
+            "pan": (tr("Pan"), tr("Left button pans, right button zooms\n"
+                                  "x/y fixes the axis, Ctrl fixes the aspect")),
+            "zoom": (tr("Zoom"), tr("Zoom to a rectangle\nx/y fixes the axis")),
+            "configure_subplots": (tr("Subplots"), tr("Adjust the margins and the spacing "
+                                                      "between subplots")),
+            "save_figure": (tr("Save"), tr("Save the figure as PNG, SVG or PDF")),
+        }
+        for callback, (text, tip) in texts.items():
+            action = self._actions.get(callback)
+            if action is not None:
+                action.setText(text)
+                action.setToolTip(tip)
+        if self._subplot_dialog is not None:
+            _translate_subplot_tool(self._subplot_dialog)
+
+    def configure_subplots(self):
+        dialog = super().configure_subplots()
+        _translate_subplot_tool(dialog)
+        return dialog
+
+    def save_figure(self, *args) -> str:
+        """Save through :meth:`PlotCanvas.export` (which includes blitted artists)."""
+        parent = self.parent()
+        path, _ = QFileDialog.getSaveFileName(
+            self.canvas.parent(), tr("Export figure"), "",
+            tr("PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"))
+        if not path:
+            return ""
+        try:
+            if isinstance(parent, PlotCanvas):
+                parent.export(path)
+            else:
+                self.canvas.figure.savefig(path)
+        except (OSError, ValueError) as exc:
+            QMessageBox.critical(self, tr("Could not export the figure"), f"{path}\n\n{exc}")
+        return path
+
+
+def _translate_subplot_tool(dialog: QWidget) -> None:
+    """Re-label Matplotlib's subplot-parameters dialog (its texts are fixed English literals,
+    remembered in a property on first use)."""
+    names = {"Borders": tr("Borders"), "Spacings": tr("Spacings"), "top": tr("top"),
+             "bottom": tr("bottom"), "left": tr("left"), "right": tr("right"),
+             "hspace": tr("vertical spacing"), "wspace": tr("horizontal spacing"),
+             "Export values": tr("Export values"), "Tight layout": tr("Tight layout"),
+             "Reset": tr("Reset"), "Close": tr("Close")}
+    dialog.setWindowTitle(tr("Subplot spacing"))
+    for box in dialog.findChildren(QGroupBox):
+        if box.property("english") is None:
+            box.setProperty("english", box.title())
+        box.setTitle(names.get(box.property("english"), box.title()))
+    for widget in dialog.findChildren(QLabel) + dialog.findChildren(QAbstractButton):
+        if widget.property("english") is None:
+            widget.setProperty("english", widget.text())
+        widget.setText(names.get(widget.property("english"), widget.text()))

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench import i18n, theme
-from workbench.i18n import tr
+from workbench.i18n import tr, tr_dynamic
 from workbench.state.builder import BuilderState, Validation
 from workbench.widgets.builder import catalog
 from workbench.widgets.builder._support import dot_icon, line_icon, listen
@@ -226,11 +226,12 @@ class BuilderWidget(QWidget):
     def _fill_add_menu(self) -> None:
         self.add_menu.clear()
         for category in catalog.CATEGORIES:
-            self.add_menu.addSection(tr(category))
+            self.add_menu.addSection(tr_dynamic(category))
             for entry in catalog.by_category(category):
                 act = self.add_menu.addAction(dot_icon(CATEGORY_COLORS[category]),
-                                              tr(entry.title))
-                act.setToolTip(f"{tr(entry.summary)} ({tr('book')} {entry.chapter})")
+                                              tr_dynamic(entry.title))
+                act.setToolTip(tr("{summary} (book {chapter})").format(
+                    summary=tr_dynamic(entry.summary), chapter=tr_dynamic(entry.chapter)))
                 act.setData(entry.type)
                 act.triggered.connect(lambda _=False, t=entry.type: self.add_layer(t))
 
@@ -326,7 +327,9 @@ class BuilderWidget(QWidget):
             error = catalog.short_error(row.index, row.description, row.error) if row else None
             rows.append(RowData(str(i), catalog.describe(spec), shape, params, entry.category,
                                 error, muted=not known and not error))
-            tip = [f"{tr(entry.title)} — {tr(entry.summary)} ({tr('book')} {entry.chapter})",
+            tip = [tr("{title} — {summary} (book {chapter})").format(
+                       title=tr_dynamic(entry.title), summary=tr_dynamic(entry.summary),
+                       chapter=tr_dynamic(entry.chapter)),
                    tr("Output {shape} · {params} parameters").format(shape=shape, params=params)]
             if error:
                 tip.append(error)
@@ -376,10 +379,10 @@ class BuilderWidget(QWidget):
             return
         entry = catalog.entry(str(self._state.layers[sel].get("type")))
         self.explanation.setText(
-            f"<b>{html.escape(tr(entry.title))}</b> "
-            f"<span style='color:{muted}'>· {html.escape(tr(entry.category))} · "
-            f"{html.escape(tr('book'))} {html.escape(entry.chapter)}</span><br>"
-            f"{html.escape(tr(entry.explanation))}")
+            f"<b>{html.escape(tr_dynamic(entry.title))}</b> "
+            f"<span style='color:{muted}'>· {html.escape(tr_dynamic(entry.category))} · "
+            f"{html.escape(tr('book {chapter}').format(chapter=tr_dynamic(entry.chapter)))}"
+            f"</span><br>{html.escape(tr_dynamic(entry.explanation))}")
 
 
 def _heading() -> QLabel:

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 import nn
 from nn.errors import NNError
 from workbench import theme
-from workbench.i18n import tr
+from workbench.i18n import tr, tr_dynamic
 from workbench.state.builder import BuilderState
 from workbench.widgets.common import ErrorLabel
 
@@ -86,10 +86,10 @@ class PresetPicker(QWidget):
             "(the picker then shows “Custom”)."))
         for i, name in enumerate(nn.presets.NAMES):
             info = nn.presets.INFO[name]
-            self.combo.setItemText(i, tr(info.title))
-            self.combo.setItemData(
-                i, f"{tr(info.title)} — {tr('book')} {info.chapter}\n{tr(info.description)}",
-                Qt.ItemDataRole.ToolTipRole)
+            self.combo.setItemText(i, tr_dynamic(info.title))
+            self.combo.setItemData(i, tr("{title} — book {chapter}\n{description}").format(
+                title=tr_dynamic(info.title), chapter=tr_dynamic(info.chapter),
+                description=tr_dynamic(info.description)), Qt.ItemDataRole.ToolTipRole)
         last = self.combo.count() - 1
         self.combo.setItemText(last, tr("Custom"))
         self.combo.setItemData(last, tr("Your own stack of layers."),
@@ -116,7 +116,8 @@ class PresetPicker(QWidget):
         self.info.setStyleSheet(f"color: {theme.muted_color()};")
         if preset:
             info = nn.presets.INFO[preset]
-            self.info.setText(f"{tr('Book')} {info.chapter} · {tr(info.description)}")
+            self.info.setText(tr("Book {chapter} · {description}").format(
+                chapter=tr_dynamic(info.chapter), description=tr_dynamic(info.description)))
         else:
             self.info.setText(tr("Custom stack: your own layers, built or edited here."))
         self.extend_box.setVisible(preset == EXTEND)

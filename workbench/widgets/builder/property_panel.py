@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench import theme
-from workbench.i18n import tr
+from workbench.i18n import tr, tr_dynamic
 from workbench.state.builder import BuilderState
 from workbench.widgets.builder import catalog
 from workbench.widgets.common import ErrorLabel
@@ -148,7 +148,7 @@ class PropertyPanel(QWidget):
             self._build_form(entry)
         self._load_values(spec, entry)
         self.title.setText(tr("Layer {index} · {title}").format(index=index,
-                                                                title=tr(entry.title)))
+                                                                title=tr_dynamic(entry.title)))
         rows = self._state.validation().rows
         row = rows[index] if index < len(rows) else None
         if row is not None and row.output_shape is not None:
@@ -170,9 +170,9 @@ class PropertyPanel(QWidget):
         self._clear_form()
         for fld in entry.fields:
             editor = self._make_editor(fld)
-            editor.setToolTip(tr(fld.tooltip))
-            label = QLabel(tr(fld.label))
-            label.setToolTip(tr(fld.tooltip))
+            editor.setToolTip(tr_dynamic(fld.tooltip))
+            label = QLabel(tr_dynamic(fld.label))
+            label.setToolTip(tr_dynamic(fld.tooltip))
             label.setBuddy(editor)
             self.form.addRow(label, editor)
             self.editors[fld.name] = editor
@@ -244,7 +244,7 @@ class PropertyPanel(QWidget):
             combo.addItem(text, choice)
             tip = catalog.INIT_TIPS.get(str(choice)) if fld.kind == "init" else None
             if tip:
-                combo.setItemData(combo.count() - 1, tr(tip), Qt.ItemDataRole.ToolTipRole)
+                combo.setItemData(combo.count() - 1, tr_dynamic(tip), Qt.ItemDataRole.ToolTipRole)
         found = combo.findData(value) if value is not None else 0
         combo.setCurrentIndex(max(found, 0))
 
