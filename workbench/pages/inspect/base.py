@@ -17,10 +17,12 @@ from matplotlib.patches import Rectangle
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QImage, QPalette, QPixmap
 from PySide6.QtWidgets import (
+    QComboBox,
     QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QWidget,
 )
 
@@ -309,6 +311,15 @@ def image_pixmap(image: np.ndarray, scale: int = 2, dark: bool | None = None) ->
     return QPixmap.fromImage(qimage).scaled(w * scale, h * scale,
                                             Qt.AspectRatioMode.KeepAspectRatio,
                                             Qt.TransformationMode.FastTransformation)
+
+
+def compact(combo: QComboBox, chars: int = 14) -> QComboBox:
+    """Let ``combo`` shrink to about ``chars`` characters (its list still shows full texts),
+    so a row of controls never forces the window wider than the screen."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(chars)
+    combo.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+    return combo
 
 
 def muted_label(text: str = "") -> QLabel:

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QSignalBlocker
+from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 import nn
 from nn.inspect import filter_images
 from workbench import theme
 from workbench.i18n import language_changed, tr
-from workbench.pages.inspect.base import InspectView, muted_label
+from workbench.pages.inspect.base import InspectView, compact, muted_label
 from workbench.pages.inspect.filter_figure import SIGNED, STRETCHED, FilterFigure, FilterPanel
 from workbench.pages.inspect.source import InspectSource
 from workbench.widgets.plot_canvas import PlotCanvas
@@ -45,8 +45,9 @@ class FiltersView(InspectView):
         self.layer_label, self.layer_combo = QLabel(), QComboBox()
         self.channel_label, self.channel_combo = QLabel(), QComboBox()
         self.scale_label, self.scale_combo = QLabel(), QComboBox()
-        for combo in (self.layer_combo, self.channel_combo, self.scale_combo):
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        compact(self.layer_combo, 20)
+        compact(self.channel_combo, 12)
+        compact(self.scale_combo, 16)
         self.compare_check = QCheckBox()
         self.compare_check.setChecked(True)
         self.note = muted_label()
@@ -57,17 +58,19 @@ class FiltersView(InspectView):
         self.plot = FilterFigure(self.canvas.figure, theme.plot_colors())
         self.canvas.readout_fn = self.plot.readout
         bar = QHBoxLayout()
-        for label, combo in ((self.layer_label, self.layer_combo),
-                             (self.channel_label, self.channel_combo),
-                             (self.scale_label, self.scale_combo)):
+        for label, combo, stretch in ((self.layer_label, self.layer_combo, 3),
+                                      (self.channel_label, self.channel_combo, 1),
+                                      (self.scale_label, self.scale_combo, 2)):
             bar.addWidget(label)
-            bar.addWidget(combo)
+            bar.addWidget(combo, stretch)  # compact, but growing into the free width
             bar.addSpacing(10)
-        bar.addWidget(self.compare_check)
-        bar.addStretch(1)
+        second = QHBoxLayout()
+        second.addWidget(self.compare_check, 0, Qt.AlignmentFlag.AlignTop)
+        second.addSpacing(10)
+        second.addWidget(self.note, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
-        layout.addWidget(self.note)
+        layout.addLayout(second)
         layout.addWidget(self.empty)
         layout.addWidget(self.canvas, 1)
         self.layer_combo.currentIndexChanged.connect(self._on_layer)

@@ -46,11 +46,17 @@ class Gallery(QListWidget):
         self.clear()
         self.indices = [int(i) for i in indices[:MAX_ITEMS]]
         image_input = x.ndim == 4 or (x.ndim == 2 and x.shape[1] == 784)
+        self._set_mode(image_input)
         for i in self.indices:
             p = proba[i]
             pred, true = int(p.argmax()), int(y[i])
             order = np.argsort(-p)
-            text = f"{names[true]} → {names[pred]}\n{p[pred]:.0%}"
+            if image_input:
+                text = f"{names[true]} → {names[pred]}\n{p[pred]:.0%}"
+            else:  # a feature vector: a line with its values
+                values = ", ".join(f"{v:.2f}" for v in np.ravel(x[i])[:6])
+                text = tr("#{i} ({values}): {t} → {p}, {c:.0%}").format(
+                    i=i, values=values, t=names[true], p=names[pred], c=float(p[pred]))
             item = QListWidgetItem(text)
             if image_input:
                 img = x[i].reshape(-1, *x[i].shape[-2:]).mean(axis=0) if x.ndim == 4 else \
@@ -63,5 +69,19 @@ class Gallery(QListWidget):
                 set=set_name, i=i, t=names[true], p=names[pred], c=float(p[pred]),
                 q=names[runner_up], d=float(p[runner_up])))
             item.setData(Qt.ItemDataRole.UserRole, i)
-            item.setTextAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+            if image_input:
+                item.setTextAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
             self.addItem(item)
+
+    def _set_mode(self, images: bool) -> None:
+        """Icon grid for images, a plain list for feature vectors (toy 2-D data)."""
+        if images == (self.viewMode() == QListView.ViewMode.IconMode):
+            return
+        if images:
+            self.setViewMode(QListView.ViewMode.IconMode)
+            self.setGridSize(QSize(84, 96))
+            self.setWordWrap(True)
+        else:
+            self.setViewMode(QListView.ViewMode.ListMode)
+            self.setGridSize(QSize())
+            self.setWordWrap(False)

@@ -23,7 +23,7 @@ from nn.errors import TrainingError
 from nn.inspect import LayerStats, layer_stats, weight_names
 from workbench import theme
 from workbench.i18n import language_changed, tr
-from workbench.pages.inspect.base import Cancelled, InspectView, muted_label
+from workbench.pages.inspect.base import Cancelled, InspectView, compact, muted_label
 from workbench.pages.inspect.histogram_figure import DynamicsFigure, HistogramFigure, HistPanel
 from workbench.pages.inspect.records import PROBE_BATCH, fixed_batch
 from workbench.pages.inspect.source import InspectSource
@@ -78,7 +78,7 @@ class HistogramsView(InspectView):
     def __init__(self, source: InspectSource, parent: QWidget | None = None) -> None:
         super().__init__(source, parent)
         self.result: StatsResult | None = None
-        self.mode_label, self.mode_combo = QLabel(), QComboBox()
+        self.mode_label, self.mode_combo = QLabel(), compact(QComboBox(), 16)
         self.compare_check = QCheckBox()
         self.compare_check.setChecked(True)
         self.zeros_check = QCheckBox()
@@ -98,7 +98,7 @@ class HistogramsView(InspectView):
         self.stack.addWidget(self.dyn_canvas)
         bar = QHBoxLayout()
         bar.addWidget(self.mode_label)
-        bar.addWidget(self.mode_combo)
+        bar.addWidget(self.mode_combo, 2)
         bar.addSpacing(10)
         for w in (self.compare_check, self.zeros_check, self.log_check, self.sharex_check):
             bar.addWidget(w)
