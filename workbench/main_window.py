@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 from pathlib import Path
 
@@ -30,7 +31,6 @@ from workbench.i18n import (
     tr,
     tr_noop,
 )
-from workbench.pages.fundamentals import FundamentalsPage
 from workbench.pages.inspect import InspectPage
 from workbench.pages.train_page import TrainPage
 from workbench.session import SUFFIX, Session
@@ -55,8 +55,11 @@ class MainWindow(QMainWindow):
         self.pages: list[tuple[str, QWidget]] = []
         self._build_ui()
         self.add_page("train", self.train_page, "train.svg")
+        # Inspect is built now: it registers live-training probes before the first run.
         self.add_page("inspect", InspectPage(self.context), "inspect.svg")
-        self.add_page("fundamentals", FundamentalsPage(self.context), "fundamentals.svg")
+        self.add_page("compare", _lazy("workbench.pages.compare", "ComparePage"), "compare.svg")
+        self.add_page("fundamentals", _lazy("workbench.pages.fundamentals", "FundamentalsPage"),
+                      "fundamentals.svg")
         self._build_actions()
         self._build_menus()
         self.train_page.statusChanged.connect(self._update_status)
@@ -74,7 +77,7 @@ class MainWindow(QMainWindow):
         self.sidebar.setFixedWidth(150)
         self.sidebar.setSpacing(2)
         self.stack = QStackedWidget()
-        self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.sidebar.currentRowChanged.connect(self._show_row)
         central = QWidget()
         layout = QHBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -89,8 +92,10 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.status_text, 1)
         self.statusBar().addPermanentWidget(self.status_progress)
 
-    def add_page(self, key: str, widget: QWidget, icon: str) -> None:
-        """Append a page to the sidebar (later issues add Inspect, Draw, Compare…)."""
+    def add_page(self, key: str, widget: QWidget | _LazyPage, icon: str) -> None:
+        """Append a page to the sidebar; a :class:`_LazyPage` is built on its first visit."""
+        if isinstance(widget, _LazyPage):
+            widget = _PageSlot(widget, self.context)
         item = QListWidgetItem(QIcon(str(ICONS / icon)), "")
         item.setData(Qt.ItemDataRole.UserRole, key)
         item.setSizeHint(QSize(140, 52))
@@ -99,6 +104,19 @@ class MainWindow(QMainWindow):
         self.pages.append((key, widget))
         if self.sidebar.currentRow() < 0:
             self.sidebar.setCurrentRow(0)
+
+    def _show_row(self, row: int) -> None:
+        widget = self.stack.widget(row)
+        if isinstance(widget, _PageSlot):
+            widget.ensure_built()
+        self.stack.setCurrentIndex(row)
+
+    def page(self, key: str) -> QWidget | None:
+        """The page widget for ``key`` (built now if it was still lazy)."""
+        for k, widget in self.pages:
+            if k == key:
+                return widget.ensure_built() if isinstance(widget, _PageSlot) else widget
+        return None
 
     def show_page(self, key: str) -> None:
         for row, (k, _w) in enumerate(self.pages):
@@ -472,6 +490,42 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 — Qt override
         self.save_settings()
         for _key, page in self.pages:
-            if hasattr(page, "shutdown"):
+            if isinstance(page, _PageSlot):
+                page = page.page
+            if page is not None and hasattr(page, "shutdown"):
                 page.shutdown()
         event.accept()
+
+
+class _LazyPage:
+    """How to build a page later: module and class name, imported on first use."""
+
+    def __init__(self, module: str, name: str) -> None:
+        self.module, self.name = module, name
+
+    def build(self, context: AppContext) -> QWidget:
+        module = importlib.import_module(self.module)
+        return getattr(module, self.name)(context)
+
+
+def _lazy(module: str, name: str) -> _LazyPage:
+    return _LazyPage(module, name)
+
+
+class _PageSlot(QWidget):
+    """Holds the place of a page in the stack until it is first shown, then contains it."""
+
+    def __init__(self, lazy: _LazyPage, context: AppContext) -> None:
+        super().__init__()
+        self.lazy, self.context = lazy, context
+        self.page: QWidget | None = None
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+
+    def ensure_built(self) -> QWidget:
+        if self.page is None:
+            self.setCursor(Qt.CursorShape.WaitCursor)
+            self.page = self.lazy.build(self.context)
+            self.layout().addWidget(self.page)
+            self.unsetCursor()
+        return self.page

@@ -10,6 +10,7 @@ anything from a run that is no longer current.
 
 from __future__ import annotations
 
+import atexit
 import threading
 import time
 import traceback
@@ -126,13 +127,40 @@ class TrainingWorker(QObject):
                     self.probed.emit(self.run_id, probe.name, payload)
 
 
+#: Every launched (thread, worker) pair, kept referenced until a later sweep on the GUI thread
+#: finds the thread finished: a QThread destroyed while running aborts the process, and the
+#: object that launched it (a page, a dialog) may be deleted first.
+_LAUNCHED: list[tuple[QThread, QObject]] = []
+
+
+def _keep_until_finished(thread: QThread, worker: QObject) -> None:
+    _LAUNCHED[:] = [(t, w) for t, w in _LAUNCHED if not t.isFinished()]
+    _LAUNCHED.append((thread, worker))
+
+
+def stop_all_threads(timeout_ms: int = 10000) -> None:
+    """At exit: ask every launched worker to stop, and wait for the threads to end."""
+    for thread, worker in list(_LAUNCHED):
+        stop = getattr(worker, "request_stop", None)
+        if stop is not None:
+            stop()
+        thread.quit()
+    for thread, _worker in list(_LAUNCHED):
+        thread.wait(timeout_ms)
+    _LAUNCHED.clear()
+
+
+atexit.register(stop_all_threads)
+
+
 class _ThreadHost(QObject):
     """Owns one worker thread at a time: launch, release when finished, shut down on demand.
 
     Lifetimes are held by Python references only (no Qt parent, no ``deleteLater``): mixing
-    the two makes PySide delete the objects twice. A thread that does not stop in time is kept
-    (never destroyed while running). Worker signals must be connected to *bound methods* of
-    this GUI-thread object, so Qt delivers them queued in the GUI thread.
+    the two makes PySide delete the objects twice. Threads are also registered in
+    ``_LAUNCHED`` so none is destroyed while running, even if this host is. Worker signals
+    must be connected to *bound methods* of this GUI-thread object, so Qt delivers them queued
+    in the GUI thread.
     """
 
     runningChanged = Signal(bool)
@@ -142,7 +170,6 @@ class _ThreadHost(QObject):
         self._run_id = 0
         self._thread: QThread | None = None
         self._worker: QObject | None = None
-        self._zombies: list[tuple[QThread, QObject]] = []
 
     @property
     def running(self) -> bool:
@@ -161,6 +188,7 @@ class _ThreadHost(QObject):
             end.connect(thread.quit)
         thread.finished.connect(self._on_thread_done)
         self._thread, self._worker = thread, worker
+        _keep_until_finished(thread, worker)
         thread.start()
         self.runningChanged.emit(True)
 
@@ -180,9 +208,7 @@ class _ThreadHost(QObject):
             return True
         self._request_stop()
         thread.quit()
-        done = bool(thread.wait(timeout_ms))
-        if not done:
-            self._zombies.append((thread, self._worker))
+        done = bool(thread.wait(timeout_ms))  # if not, _LAUNCHED keeps it until it ends
         self._released()
         self.runningChanged.emit(False)
         return done
@@ -193,7 +219,6 @@ class _ThreadHost(QObject):
             thread.wait()
             self._released()
             self.runningChanged.emit(False)
-        self._zombies = [(t, w) for t, w in self._zombies if not t.isFinished()]
 
 
 class TrainingController(_ThreadHost):
