@@ -18,6 +18,7 @@ from typing import Any
 from nn.compare import Variant, VariantEvent, VariantSummary
 from nn.search import TrialEnd, TrialEvent, TrialStart
 from nn.training import TERMINAL, Diverged, EpochEnd, Finished, History, StepEnd, Stopped
+from workbench.i18n import tr
 from workbench.pages.compare.jobs import ComparisonDone, JobStarted, SearchDone, SummaryUpdate
 
 STATUSES = ("idle", "preparing", "running", "finished", "stopped", "failed")
@@ -188,10 +189,10 @@ class ComparisonState(_Progress):
                        for row in results.get("summary") or []]
             outcomes_doc = results.get("outcomes")
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise ValueError(f"Invalid comparison results: {exc}") from None
+            raise ValueError(tr("Invalid comparison results: {error}").format(error=exc)) from None
         if len(histories) != len(variants) or any(len(r) != len(seeds) for r in histories):
-            raise ValueError("Invalid comparison results: the histories do not match the "
-                             "variants and seeds")
+            raise ValueError(tr("Invalid comparison results: the histories do not match the "
+                                "variants and seeds"))
         self.begin(variants, seeds)
         self.histories, self.summary = histories, summary
         if outcomes_doc:
@@ -285,7 +286,7 @@ class SearchState(_Progress):
             params = {int(i): {k: float(v) for k, v in p.items()}
                       for i, p in (results.get("params") or {}).items()}
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise ValueError(f"Invalid search results: {exc}") from None
+            raise ValueError(tr("Invalid search results: {error}").format(error=exc)) from None
         self.begin(max(trials, len(ends)))
         self.ends = {t.index: t for t in ends}
         self.params = {**params, **{t.index: dict(t.params) for t in ends}}
