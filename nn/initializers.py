@@ -90,16 +90,17 @@ def get(name: str | Initializer, std: float | None = None) -> Initializer:
     """
     if isinstance(name, Initializer):
         return name
-    key = str(name).strip().lower().replace("-", "_").replace(" ", "_")
-    if key == "normal" and std is not None:
-        return _normal(std)
-    key = _ALIASES.get(key, key)
-    match = _STD_PATTERN.match(key)
+    raw = str(name).strip().lower()
+    match = _STD_PATTERN.match(raw)  # before normalising: "std1e-05" keeps its minus sign
     if match:
         try:
             return _normal(float(match.group(1)))
         except ValueError:
             pass
+    key = raw.replace("-", "_").replace(" ", "_")
+    if key == "normal" and std is not None:
+        return _normal(std)
+    key = _ALIASES.get(key, key)
     if key in KINDS and key != "normal":
         return Initializer(key)
     raise ValueError(

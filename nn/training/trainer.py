@@ -283,7 +283,8 @@ class Trainer:
         x, y = pair
         if limit is not None:
             x, y = x[:limit], y[:limit]
-        return self.model.evaluate(x, y, self.settings.eval_batch_size)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # diverged weights
+            return self.model.evaluate(x, y, self.settings.eval_batch_size)
 
     def _train_metrics(self) -> tuple[float, float]:
         x, y = self.train

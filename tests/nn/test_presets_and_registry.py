@@ -86,6 +86,9 @@ def test_initializer_aliases_and_errors():
     assert nn.initializers.get("sigmoid").name == "xavier"
     assert nn.initializers.get("normal", std=0.05).name == "std0.05"
     assert nn.initializers.get("std=0.1").std == 0.1
+    for std in (1e-4, 1e-5, 0.0316, 2.5):  # names round-trip, exponents included
+        init = nn.initializers.get("normal", std=std)
+        assert nn.initializers.get(init.name) == init and init.std == std
     for bad in ("glorot", "std-1", "std0"):
         with pytest.raises(ValueError, match="initializer"):
             nn.initializers.get(bad)

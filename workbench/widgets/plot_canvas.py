@@ -72,6 +72,8 @@ class PlotCanvas(QWidget):
         if event.type() == QEvent.Type.PaletteChange:
             theme.restyle_figure(self.figure)
             self.readout_label.setStyleSheet(f"color: {theme.muted_color()};")
+            if self.toolbar is not None:
+                self.toolbar.refresh_icons()
             if self.blit is not None:
                 self.blit.full_redraw()
             else:
@@ -124,6 +126,14 @@ class NavigationToolbar(NavigationToolbar2QT):
                 action.setToolTip(tip)
         if self._subplot_dialog is not None:
             _translate_subplot_tool(self._subplot_dialog)
+
+    def refresh_icons(self) -> None:
+        """Matplotlib picks light or dark icons when the toolbar is built: redo it after a
+        theme change (``_icon`` chooses by the current background)."""
+        for _text, _tip, image, callback in self.toolitems:
+            action = self._actions.get(callback) if callback else None
+            if action is not None:
+                action.setIcon(self._icon(image + ".png"))
 
     def configure_subplots(self):
         dialog = super().configure_subplots()
