@@ -9,6 +9,7 @@ repaint), and to the end of the whole window's repaint. Prints p50 / p95 / max p
     python benchmarks/bench_draw_latency.py                 # simple_convnet and deep_convnet
     python benchmarks/bench_draw_latency.py --models simple_convnet --check  # 1 if p95 > 30 ms
     python benchmarks/bench_draw_latency.py --blas-threads 1   # OPENBLAS_NUM_THREADS=1 etc.
+    python benchmarks/bench_draw_latency.py --while-training   # while a model trains
 
 The model runs in the page's inference thread; with several BLAS threads, single-image forward
 passes suffer badly when the cores are busy (another process, or a training run in the app):
@@ -23,6 +24,7 @@ import os
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -45,7 +47,25 @@ def digit_path(kind: int, n: int) -> list[tuple[float, float]]:
     return pts
 
 
-def run(model_name: str, strokes: int, points: int, rate_hz: float, mnist_pen: bool):
+def _train_forever(stop) -> None:
+    """Train simple_convnet on the embedded digits until ``stop`` is set (the app's Build &
+    Train page does this in its worker thread)."""
+    import nn
+
+    data = nn.datasets.load("digits")
+    model = nn.presets.build("simple_convnet", seed=1)
+    opt = nn.optimizers.get("adam", lr=1e-3)
+    epoch = 0
+    while not stop.is_set():
+        for idx in nn.datasets.batch_indices(len(data.x_train), 100, rng=epoch):
+            model.train_step(data.x_train[idx], data.y_train[idx], opt)
+            if stop.is_set():
+                return
+        epoch += 1
+
+
+def run(model_name: str, strokes: int, points: int, rate_hz: float, mnist_pen: bool,
+        while_training: bool = False):
     from PySide6.QtCore import QEvent, QPointF, QSettings, Qt
     from PySide6.QtGui import QMouseEvent
     from PySide6.QtWidgets import QApplication, QMainWindow
@@ -68,6 +88,11 @@ def run(model_name: str, strokes: int, points: int, rate_hz: float, mnist_pen: b
     window.show()
     for _ in range(20):
         app.processEvents()
+    stop = threading.Event()
+    trainer = threading.Thread(target=_train_forever, args=(stop,), daemon=True)
+    if while_training:
+        trainer.start()
+        time.sleep(1.0)
     canvas, bars = page.canvas, page.bars
     rect = canvas.canvas_rect()
     scale = rect.width() / 280.0
@@ -107,6 +132,9 @@ def run(model_name: str, strokes: int, points: int, rate_hz: float, mnist_pen: b
         page.history.clear()
         for _ in range(5):
             app.processEvents()
+    stop.set()
+    if while_training:
+        trainer.join()
     page.shutdown()
     window.close()
     return bar_ms, frame_ms
@@ -129,6 +157,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="turn off “MNIST pen width” (strokes fed as drawn)")
     parser.add_argument("--blas-threads", type=int, default=None,
                         help="set OPENBLAS_NUM_THREADS / OMP_NUM_THREADS / MKL_NUM_THREADS")
+    parser.add_argument("--while-training", action="store_true",
+                        help="train simple_convnet in a background thread meanwhile, as the "
+                             "Build & Train page would")
     parser.add_argument("--check", action="store_true",
                         help=f"exit 1 if the first model's p95 exceeds {TARGET_P95_MS:.0f} ms")
     args = parser.parse_args(argv)
@@ -140,7 +171,8 @@ def main(argv: list[str] | None = None) -> int:
           f"{'p50 frame':>12}{'p95 frame':>12}")
     worst = None
     for name in args.models:
-        bars, frames = run(name, args.strokes, args.points, args.rate, not args.pen_as_drawn)
+        bars, frames = run(name, args.strokes, args.points, args.rate, not args.pen_as_drawn,
+                           args.while_training)
         p95 = percentile(bars, 95)
         worst = p95 if worst is None else worst
         print(f"{name:<16}{len(bars):>8}{statistics.median(bars):>9.1f}ms{p95:>9.1f}ms"

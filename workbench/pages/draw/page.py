@@ -12,6 +12,7 @@ wait for the pen to lift.
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
@@ -58,7 +59,7 @@ class DrawPage(QWidget):
     to the shipped demo model (tests pass their own)."""
 
     def __init__(self, context: AppContext, parent: QWidget | None = None, *,
-                 settings: QSettings | None = None, demo_path=DEMO_MODEL,
+                 settings: QSettings | None = None, demo_path: Path | str = DEMO_MODEL,
                  seed: int | None = None) -> None:
         super().__init__(parent)
         self.context = context
@@ -81,7 +82,7 @@ class DrawPage(QWidget):
         self._model_changed()
 
     # ---------------------------------------------------------------------------- layout
-    def _build_ui(self, demo_path) -> None:
+    def _build_ui(self, demo_path: Path | str) -> None:
         self.picker = ModelPicker(self.context, self.settings, demo_path=demo_path)
         self.model_message = ErrorLabel()
         self.canvas = DrawingCanvas(self.history)
