@@ -1,4 +1,9 @@
-"""Shared test configuration: Qt runs offscreen; nothing here imports Qt itself."""
+"""Shared test configuration: Qt runs offscreen; nothing here imports Qt itself.
+
+One BLAS thread by default: tests run training in worker threads next to the GUI thread, and on
+a 2-core machine OpenBLAS's spinning threads then fight over the cores (a step can become tens
+of times slower). Results are unchanged; set OPENBLAS_NUM_THREADS to override.
+"""
 
 from __future__ import annotations
 
@@ -6,3 +11,4 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("MPLBACKEND", "Agg")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
