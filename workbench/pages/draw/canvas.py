@@ -346,6 +346,7 @@ class DrawingCanvas(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         rect = self.canvas_rect()
         painter = QPainter(self)
+        painter.setClipRect(rect)  # strokes, overlays and guides stay on the canvas
         painter.drawImage(rect, self.images.display(max(1, round(rect.width() *
                                                                  self.devicePixelRatioF()))))
         painter.save()
@@ -367,7 +368,6 @@ class DrawingCanvas(QWidget):
         if self.show_guides and self._guides is not None and stroke is None:
             paint_guides(painter, self._guides, CANVAS_SIZE / max(rect.width(), 1.0))
         painter.restore()
-        painter.setClipRect(rect)
         if self.is_blank:
             painter.setPen(QColor(150, 150, 150))
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter,

@@ -89,6 +89,7 @@ class CollectionPanel(QWidget):
         self.clear_after.toggled.connect(lambda on: settings.setValue(CLEAR_KEY, bool(on)))
         self.count_label = QLabel()
         self.count_label.setStyleSheet(f"color: {theme.muted_color()};")
+        self.count_label.setWordWrap(True)
         self.count_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.folder_button = QPushButton()
         self.open_folder_button = QPushButton()

@@ -91,6 +91,7 @@ class DrawPage(QWidget):
         self.tools = DrawTools(self.canvas)
         self.source_label = QLabel()
         self.source_label.setStyleSheet(f"color: {theme.muted_color()};")
+        self.source_label.setWordWrap(True)
         self.image_error = ErrorLabel()
         self.collection = CollectionPanel(self.settings, self._ink_to_save, self._model_for_eval)
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import shiboken6
 from numpy.typing import NDArray
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
@@ -123,5 +124,7 @@ class InferenceService(QObject):
 
 
 def _stop(thread: QThread, timeout_ms: int = 5000) -> bool:
+    if not shiboken6.isValid(thread):  # already gone at interpreter exit
+        return True
     thread.quit()
     return bool(thread.wait(timeout_ms))
