@@ -364,6 +364,26 @@ def test_language_switch_relabels_the_page(qtbot, page):
     assert page.tools.eraser_button.text() == "Eraser"
 
 
+def test_model_problem_is_explained_again_after_a_language_switch(qtbot, context, settings,
+                                                                  tmp_path):
+    from workbench import i18n
+
+    page = make_page(qtbot, context, settings, tmp_path / "nope.npz", tmp_path)
+    original = page.model_message.text()
+    key = "The demo model {path} is missing. Train a model on the digits in Build & Train, " \
+          "or open one with “Open model…”."
+    try:
+        i18n._state["catalog"] = {key: "演示模型 {path} 不存在。"}
+        i18n._state["code"] = "zh_CN"
+        i18n.language_changed.emit()
+        assert page.model_message.text().startswith("演示模型")
+    finally:
+        i18n._state["catalog"], i18n._state["code"] = {}, "en"
+        i18n.language_changed.emit()
+    assert page.model_message.text() == original
+    page.shutdown()
+
+
 def test_shutdown_stops_the_background_threads(qtbot, context, settings, model_file, tmp_path):
     page = make_page(qtbot, context, settings, model_file, tmp_path)
     draw(page.canvas, digit_strokes(7, 60, 50, 160, 180))

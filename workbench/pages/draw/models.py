@@ -105,6 +105,8 @@ class ModelPicker(QWidget):
             "file you opened."))
         self._update_items()
         self._describe()
+        if self.problem is not None and self.source is not None:
+            self._choose(self.source)  # explain the problem again, in the new language
 
     # ------------------------------------------------------------------------------ items
     def _recent(self) -> list[str]:
