@@ -12,8 +12,10 @@ layers' caches): the page hands over its private copy and never runs it itself.
 
 from __future__ import annotations
 
+import atexit
 import time
 import traceback
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,6 +94,7 @@ class InferenceService(QObject):
         self._pending: Request | None = None
         thread = self._thread
         self.destroyed.connect(lambda *_: _stop(thread))  # never destroy a running QThread
+        _LIVE.add(self)
         self._thread.start()
 
     @property
@@ -121,6 +124,17 @@ class InferenceService(QObject):
         """Stop the thread after the current computation; True if it ended in time."""
         self._pending = None
         return _stop(self._thread, timeout_ms)
+
+
+_LIVE: weakref.WeakSet[InferenceService] = weakref.WeakSet()
+
+
+@atexit.register
+def _stop_all() -> None:
+    """At interpreter exit, before Python tears the wrappers down in any order."""
+    for service in list(_LIVE):
+        if shiboken6.isValid(service):
+            service.shutdown()
 
 
 def _stop(thread: QThread, timeout_ms: int = 5000) -> bool:
