@@ -6,7 +6,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from PySide6.QtCore import QLocale, QSettings, Qt
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, Qt, QTranslator
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -28,10 +28,33 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     settings = QSettings()
     fonts.configure()  # a CJK fallback font for Matplotlib, whatever the language
     i18n.language_changed.connect(fonts.configure)
+    i18n.language_changed.connect(install_qt_translations)
     language = settings.value("language") or i18n.system_language(QLocale.system().name())
     i18n.set_language(str(language))
     theme.apply_theme(str(settings.value("theme") or "system"))
     return app
+
+
+_qt_translators: list[QTranslator] = []
+
+
+def install_qt_translations() -> None:
+    """Qt's own texts (standard dialog buttons, file dialogs, text-field menus) in the current
+    language, from the translations shipped with Qt; English needs none."""
+    app = QCoreApplication.instance()
+    if app is None:
+        return
+    for translator in _qt_translators:
+        app.removeTranslator(translator)
+    _qt_translators.clear()
+    code = i18n.current_language()
+    if code == "en":
+        return
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    translator = QTranslator(app)
+    if translator.load(f"qtbase_{code}", folder):
+        app.installTranslator(translator)
+        _qt_translators.append(translator)
 
 
 def install_excepthook(parent_getter) -> None:

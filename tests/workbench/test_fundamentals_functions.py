@@ -36,7 +36,7 @@ def test_every_function_and_derivative_is_plotted_from_the_engine(act):
         np.testing.assert_allclose(d, DERIVATIVES[name](x))
         assert x.min() == -5 and x.max() == 5
     labels = [t.get_text() for t in act.ax_f.get_legend().get_texts()]
-    assert labels == ["step", "sigmoid", "tanh", "ReLU", "leaky ReLU", "identity"]
+    assert labels == ["step function", "sigmoid", "tanh", "ReLU", "leaky ReLU", "identity function"]
 
 
 def test_unticked_functions_disappear_and_the_leaky_slope_applies(act):
@@ -64,7 +64,7 @@ def test_numerical_check_sits_on_the_analytic_derivatives(act):
 def test_probe_table_and_range(act):
     act.probe.setValue(-0.5)
     rows = {act.table.item(r, 0).text(): r for r in range(act.table.rowCount())}
-    assert set(rows) == {"step", "sigmoid", "ReLU"}
+    assert set(rows) == {"step function", "sigmoid", "ReLU"}
     r = rows["sigmoid"]
     assert float(act.table.item(r, 1).text()) == pytest.approx(float(ACTIVATIONS["sigmoid"](-0.5)),
                                                                abs=1e-4)

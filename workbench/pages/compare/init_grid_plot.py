@@ -92,7 +92,6 @@ class InitGridFigure:
             for c, h in enumerate(grid[name]):
                 ax = self.axes[r, c]
                 self.stairs[name, c].set_data(h.counts, h.edges)
-                self.texts[name, c].set_text(panel_text(h, activation))
                 ax.set_xlim(h.edges[0], h.edges[-1])
                 if activation in FIXED_TICKS:
                     ax.xaxis.set_major_locator(FixedLocator(FIXED_TICKS[activation]))
@@ -164,6 +163,8 @@ class InitGridFigure:
             self.axes[0, c].set_title(tr("Layer {k}").format(k=c + 1), fontsize=9)
         for name in self.rows:
             self.row_titles[name].set_text(f"{row_label(name)}\n{row_detail(name)}")
+            for c, h in enumerate(self.grid.get(name, ())):
+                self.texts[name, c].set_text(panel_text(h, self.activation))
         label = (tr("activation value (non-zero; zeros counted apart)")
                  if self.activation == "relu" else tr("activation value"))
         for c in range(self.axes.shape[1]):

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from nn.functions import ACTIVATIONS, DERIVATIVES, leaky_relu, numerical_diff
 from nn.layers import LeakyReLU
-from workbench.i18n import tr
+from workbench.i18n import tr, tr_dynamic, tr_noop
 from workbench.pages.fundamentals.base import DemoPanel, style_legend
 from workbench.pages.fundamentals.fields import (
     SliderField,
@@ -31,8 +31,10 @@ from workbench.plots.training import style_axes
 from workbench.theme import SERIES
 
 NAMES = ("step", "sigmoid", "tanh", "relu", "leaky_relu", "identity")
-LABELS = {"step": "step", "sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU",
-          "leaky_relu": "leaky ReLU", "identity": "identity"}
+#: Shown names, translated where shown (``tr_dynamic``).
+LABELS = {"step": tr_noop("step function"), "sigmoid": tr_noop("sigmoid"),
+          "tanh": tr_noop("tanh"), "relu": tr_noop("ReLU"), "leaky_relu": tr_noop("leaky ReLU"),
+          "identity": tr_noop("identity function")}
 COLORS = dict(zip(NAMES, (SERIES[7], SERIES[0], SERIES[3], SERIES[5], SERIES[2], SERIES[1]),
                   strict=True))
 DEFAULT_ON = ("step", "sigmoid", "relu")
@@ -82,7 +84,7 @@ class ActivationsDemo(DemoPanel):
         self.functions_box = QGroupBox()
         grid = QGridLayout(self.functions_box)
         for i, name in enumerate(NAMES):
-            check = QCheckBox(LABELS[name])
+            check = QCheckBox()
             check.setIcon(swatch(COLORS[name]))
             check.setChecked(name in DEFAULT_ON)
             check.toggled.connect(self.refresh)
@@ -177,6 +179,7 @@ class ActivationsDemo(DemoPanel):
                            "regression."),
         }
         for name, check in self.checks.items():
+            check.setText(tr_dynamic(LABELS[name]))
             check.setToolTip(tips[name] + " " + tr("Tick to plot it and its derivative."))
         self.alpha_caption.setText(tr("Leaky slope α"))
         self.alpha.setToolTip(tr("Slope of leaky ReLU for negative inputs (0 gives plain "
@@ -214,17 +217,17 @@ class ActivationsDemo(DemoPanel):
                 self.dots[name].set_data(check_x, numerical_derivative(name, check_x, alpha))
             else:
                 self.dots[name].set_data([], [])
-            self.lines_f[name].set_label(LABELS[name] if on else "_off")
-            self.lines_d[name].set_label(LABELS[name] + "′" if on else "_off")
-            self.dots[name].set_label(tr("{name}′ numerical").format(name=LABELS[name])
-                                      if show_dots else "_off")
+            self.lines_f[name].set_label(tr_dynamic(LABELS[name]) if on else "_off")
+            self.lines_d[name].set_label(tr_dynamic(LABELS[name]) + "′" if on else "_off")
+            dots_label = tr("{name}′ numerical").format(name=tr_dynamic(LABELS[name]))
+            self.dots[name].set_label(dots_label if show_dots else "_off")
         self.table.setRowCount(len(selected))
         for row, name in enumerate(selected):
             f = float(activation(name, np.array([px]), alpha)[0])
             d = float(derivative(name, np.array([px]), alpha)[0])
             probe_f.append(f)
             probe_d.append(d)
-            set_cell(self.table, row, 0, LABELS[name], align_right=False,
+            set_cell(self.table, row, 0, tr_dynamic(LABELS[name]), align_right=False,
                      icon=swatch(COLORS[name]))
             set_cell(self.table, row, 1, format_value(f))
             note = tr(" (undefined at 0)") if name == "step" and px == 0 else ""

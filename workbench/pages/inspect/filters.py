@@ -108,7 +108,7 @@ class FiltersView(InspectView):
         self.compare_check.setToolTip(tr(
             "Show the weights before training beside the current ones (ch. 7.6.1): random "
             "noise at first, edge and blob detectors after learning."))
-        self._fill_channels()
+        self._fill_layers()  # the layer entries describe their filters in words
         self.plot.retranslate()
         self.invalidate()
 
