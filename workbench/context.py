@@ -49,7 +49,11 @@ class AppContext(QObject):
     def set_model(self, model: nn.Sequential | None, training: bool = False) -> None:
         self.model = model
         self.set_training(training)
-        if model is not None and not training:
+        if training:
+            # The worker is already updating the model: no consistent copy exists until its
+            # snapshot probe (run before the first step) arrives through receive_probe.
+            self.snapshot = None
+        elif model is not None:
             self.snapshot = model
         self.modelChanged.emit(model)
         if model is not None and not training:

@@ -60,6 +60,10 @@ SHORTCUTS = [
     ("Delete", tr_noop("Remove the selected layer")),
     ("Ctrl+Up / Ctrl+Down", tr_noop("Move the selected layer")),
     ("Ctrl+D", tr_noop("Duplicate the selected layer")),
+    ("Delete / Backspace / Esc / right-click", tr_noop("Draw page: clear the drawing")),
+    ("[ / ]", tr_noop("Draw page: thinner / thicker pen")),
+    ("E", tr_noop("Draw page: eraser on or off")),
+    ("Ctrl+Z / Ctrl+Shift+Z", tr_noop("Draw page (canvas focused): undo / redo a stroke")),
     ("F1", tr_noop("This list")),
     ("Ctrl+Q", tr_noop("Quit")),
 ]

@@ -57,6 +57,7 @@ class MainWindow(QMainWindow):
         self.add_page("train", self.train_page, "train.svg")
         # Inspect is built now: it registers live-training probes before the first run.
         self.add_page("inspect", InspectPage(self.context), "inspect.svg")
+        self.add_page("draw", _lazy("workbench.pages.draw", "DrawPage"), "draw.svg")
         self.add_page("compare", _lazy("workbench.pages.compare", "ComparePage"), "compare.svg")
         self.add_page("fundamentals", _lazy("workbench.pages.fundamentals", "FundamentalsPage"),
                       "fundamentals.svg")

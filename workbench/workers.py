@@ -381,7 +381,7 @@ class JobRunner(_ThreadHost):
         return self._start(make, False, cancel)
 
     def _start(self, make, iterate: bool, cancel) -> int:
-        self.shutdown()
+        self._detach()
         self._run_id += 1
         worker = _JobWorker(self._run_id, make, iterate, self.emit_interval)
         worker.events.connect(self._on_events)
@@ -399,6 +399,17 @@ class JobRunner(_ThreadHost):
     def _request_stop(self) -> None:
         if self._cancel is not None:
             self._cancel()
+
+    def _detach(self) -> None:
+        """Supersede the current job without waiting for it: cancel it, drop its results and
+        let it end in the background (``_LAUNCHED`` keeps its thread alive until then)."""
+        if self._thread is None:
+            return
+        self._run_id += 1
+        self._request_stop()
+        self._thread.quit()
+        self._released()
+        self.runningChanged.emit(False)
 
     def _released(self) -> None:
         super()._released()
