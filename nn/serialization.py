@@ -27,6 +27,18 @@ from nn.errors import ModelBuildError, ModelFileError
 from nn.model import FORMAT, FORMAT_VERSION, Sequential
 
 CONFIG_KEY = "__config__"
+# The process umask, read once (os.umask can only be read by setting it).
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
+
+def file_mode_for(path: Path) -> int:
+    """Permissions for a file written at ``path`` through a temporary file: the existing
+    file's, else the usual ``0o666`` minus the umask (``mkstemp`` alone gives ``0o600``)."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        return 0o666 & ~_UMASK
 _ZIP_MAGIC = b"PK\x03\x04"
 _NPY_MAGIC = b"\x93NUMPY"
 
@@ -46,12 +58,14 @@ def write_archive(
             raise ValueError(f"Array {key!r} has dtype object, which would need pickle")
         payload[key] = value
     path.parent.mkdir(parents=True, exist_ok=True)
+    mode = file_mode_for(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
             (np.savez_compressed if compress else np.savez)(f, **payload)
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -20,6 +20,7 @@ from numpy.typing import ArrayLike, NDArray
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from nn.preprocess import prepare_image
+from nn.serialization import file_mode_for
 
 __all__ = [
     "MAX_PIXELS",
@@ -213,12 +214,14 @@ def save_grayscale_png(path: str | os.PathLike[str], image01: ArrayLike) -> None
         raise ValueError(f"image must be a non-empty 2-D array (H, W), got shape {arr.shape}")
     pixels = np.round(np.clip(np.nan_to_num(arr, nan=0.0), 0.0, 1.0) * 255.0).astype(np.uint8)
     target = Path(path)
+    mode = file_mode_for(target)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             Image.fromarray(pixels).save(fh, format="PNG")
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, mode)
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -145,3 +145,17 @@ def test_archive_refuses_object_arrays(tmp_path):
     with pytest.raises(ValueError, match="pickle"):
         write_archive(tmp_path / "x.npz", {"format": "x", "version": 1},
                       {"a": np.array([None], dtype=object)})
+
+
+def test_written_files_get_normal_permissions(tmp_path):
+    import os
+    import stat
+
+    path = tmp_path / "m.npz"
+    nn.save_model(nn.presets.build("two_layer_net"), path)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask  # not mkstemp's 0o600
+    os.chmod(path, 0o640)
+    nn.save_model(nn.presets.build("two_layer_net"), path)  # overwriting keeps the mode
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
