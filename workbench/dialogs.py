@@ -60,7 +60,7 @@ SHORTCUTS = [
     ("Delete", tr_noop("Remove the selected layer")),
     ("Ctrl+Up / Ctrl+Down", tr_noop("Move the selected layer")),
     ("Ctrl+D", tr_noop("Duplicate the selected layer")),
-    ("Delete / Backspace / Esc / right-click", tr_noop("Draw page: clear the drawing")),
+    (tr_noop("Delete / Backspace / Esc / right-click"), tr_noop("Draw page: clear the drawing")),
     ("[ / ]", tr_noop("Draw page: thinner / thicker pen")),
     ("E", tr_noop("Draw page: eraser on or off")),
     ("Ctrl+Z / Ctrl+Shift+Z", tr_noop("Draw page (canvas focused): undo / redo a stroke")),
@@ -96,7 +96,7 @@ def _table_dialog(parent: QWidget, title: str, headers: tuple[str, str],
 
 def shortcuts(parent: QWidget) -> QDialog:
     dialog = _table_dialog(parent, tr("Keyboard shortcuts"), (tr("Keys"), tr("Action")),
-                           [(k, tr_dynamic(a)) for k, a in SHORTCUTS],
+                           [(tr_dynamic(k), tr_dynamic(a)) for k, a in SHORTCUTS],
                            tr("On macOS, Ctrl is the Command key."))
     dialog.open()
     return dialog

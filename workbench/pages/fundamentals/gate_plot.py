@@ -13,13 +13,22 @@ from numpy.typing import NDArray
 
 from nn.perceptron import BOOK_WEIGHTS, decision_line, perceptron
 from workbench import theme
+from workbench.i18n import tr_dynamic, tr_noop
 from workbench.theme import SERIES
 
+#: Gates as named in the interface; in formulas they keep their code names (AND(NAND(x), …)).
+GATE_NAMES = {"AND": tr_noop("AND"), "NAND": tr_noop("NAND"), "OR": tr_noop("OR"),
+              "XOR": tr_noop("XOR")}
 EXTENT = (-0.5, 1.5, -0.5, 1.5)
 RESOLUTION = 160
 CLASS_COLORS = (SERIES[0], SERIES[1])
 CLASS_MARKERS = ("s", "o")
 LINE_COLORS = (SERIES[5], SERIES[2], SERIES[3])
+
+
+def gate_name(gate: str) -> str:
+    """``"AND"`` in the interface language (the book's 与门 in Chinese)."""
+    return tr_dynamic(GATE_NAMES.get(gate, gate))
 
 
 def grid_points(extent: tuple[float, float, float, float] = EXTENT,

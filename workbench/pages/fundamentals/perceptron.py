@@ -36,7 +36,7 @@ from workbench.pages.fundamentals.fields import (
     make_table,
     set_cell,
 )
-from workbench.pages.fundamentals.gate_plot import GateAxes
+from workbench.pages.fundamentals.gate_plot import GateAxes, gate_name
 from workbench.plots.training import style_axes
 
 GATES = ("AND", "NAND", "OR", "XOR")
@@ -246,6 +246,8 @@ class PerceptronDemo(DemoPanel):
         self.gate_caption.setText(tr("Gate"))
         self.gate_combo.setToolTip(tr("The logic gate to reproduce: its truth table is the "
                                       "target for the four inputs (ch. 2.1)."))
+        for i in range(self.gate_combo.count()):
+            self.gate_combo.setItemText(i, gate_name(self.gate_combo.itemData(i)))
         self.w1.setToolTip(tr("Weight w₁ of input x₁: how strongly x₁ pushes the output "
                               "towards 1 (ch. 2.3.1). Tilts the decision line."))
         self.w2.setToolTip(tr("Weight w₂ of input x₂: how strongly x₂ pushes the output "
@@ -284,7 +286,8 @@ class PerceptronDemo(DemoPanel):
             set_cell(self.table, row, 5, "✓" if y == t else "✗", ok if y == t else bad)
         correct = self.correct()
         if correct == 4:
-            text = tr("4 of 4 correct: this perceptron computes {gate}.").format(gate=self.gate)
+            text = tr("4 of 4 correct: this perceptron computes {gate}.").format(
+                gate=gate_name(self.gate))
             color = ok
         else:
             text = tr("{n} of 4 correct.").format(n=correct)
@@ -302,7 +305,7 @@ class PerceptronDemo(DemoPanel):
         self.gate_axes.show_points(INPUTS, target, out,
                                    [tr("y = {y}").format(y=int(y)) for y in out])
         self.ax.set_title(tr("{gate} with one perceptron: {n} of 4 correct").format(
-            gate=self.gate, n=correct), fontsize=10)
+            gate=gate_name(self.gate), n=correct), fontsize=10)
         self.ax.set_xlabel("x₁")
         self.ax.set_ylabel("x₂")
         handles, labels = self.gate_axes.legend_handles(self._legend_names(),

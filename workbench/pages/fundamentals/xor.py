@@ -26,7 +26,7 @@ from workbench import theme
 from workbench.i18n import tr
 from workbench.pages.fundamentals.base import DemoPanel, style_legend
 from workbench.pages.fundamentals.fields import fit_table_height, make_table, set_cell
-from workbench.pages.fundamentals.gate_plot import GateAxes, draw_network
+from workbench.pages.fundamentals.gate_plot import GateAxes, draw_network, gate_name
 from workbench.plots.training import style_axes
 
 BOOK_LAYERS = ("NAND", "OR", "AND")
@@ -124,6 +124,9 @@ class XorLayersDemo(DemoPanel):
         self.captions[0].setText(tr("First hidden s₁"))
         self.captions[1].setText(tr("Second hidden s₂"))
         self.captions[2].setText(tr("Output y"))
+        for combo in self.combos:
+            for i in range(combo.count()):
+                combo.setItemText(i, gate_name(combo.itemData(i)))
         self.combos[0].setToolTip(tr("The gate computing the first hidden signal s₁ from "
                                      "(x₁, x₂); the book uses NAND (ch. 2.5.2)."))
         self.combos[1].setToolTip(tr("The gate computing the second hidden signal s₂ from "
