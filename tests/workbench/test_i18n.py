@@ -479,6 +479,35 @@ def test_plots_render_chinese():
     assert not [w for w in caught if "missing from font" in str(w.message)]
 
 
+def test_without_a_cjk_font_one_warning_and_no_change(monkeypatch, caplog):
+    from matplotlib import rcParams
+
+    monkeypatch.setattr(fonts, "_state", {"family": None, "searched": False, "warned": False})
+    monkeypatch.setattr(fonts, "_installed", lambda: {"DejaVu Sans"})
+    monkeypatch.setattr(fonts, "_scan_system_fonts", lambda: None)
+    before = (list(rcParams["font.family"]), list(rcParams["font.sans-serif"]))
+    with caplog.at_level("WARNING", logger="workbench.fonts"):
+        assert fonts.configure() is None
+        assert fonts.configure() is None
+    assert [r.getMessage() for r in caplog.records if "fonts-noto-cjk" in r.getMessage()] \
+        and len(caplog.records) == 1
+    assert (list(rcParams["font.family"]), list(rcParams["font.sans-serif"])) == before
+
+
+def test_the_cjk_font_falls_back_behind_dejavu(monkeypatch):
+    from matplotlib import rc_context, rcParams
+
+    monkeypatch.setattr(fonts, "_state", {"family": None, "searched": False, "warned": False})
+    monkeypatch.setattr(fonts, "_installed", lambda: {"DejaVu Sans", "WenQuanYi Zen Hei"})
+    with rc_context({"font.family": ["sans-serif"], "font.sans-serif": ["Arial", "DejaVu Sans"]}):
+        assert fonts.configure() == "WenQuanYi Zen Hei"
+        assert list(rcParams["font.sans-serif"])[:3] == ["DejaVu Sans", "WenQuanYi Zen Hei",
+                                                          "Arial"]
+        assert list(rcParams["font.family"]) == ["sans-serif", "WenQuanYi Zen Hei"]
+        fonts.configure()  # idempotent
+        assert list(rcParams["font.family"]) == ["sans-serif", "WenQuanYi Zen Hei"]
+
+
 def test_english_words_and_chinese_chars_detectors():
     assert english_words("训练精度 · SGD，学习率 0.01 · simple_convnet · 3×3 · model.npz") == []
     assert english_words("按“训练”开始") == []
