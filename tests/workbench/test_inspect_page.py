@@ -16,9 +16,9 @@ from tests.workbench.inspect_support import (
 from workbench.context import AppContext
 from workbench.i18n import tr
 from workbench.pages.inspect.page import FILTERS, HISTOGRAMS, MISTAKES
-from workbench.pages.inspect.records import PROBE_NAME
+from workbench.pages.inspect.records import PROBE_NAME, InspectProbe
 from workbench.state.setup import TrainingSetup
-from workbench.workers import TrainingController
+from workbench.workers import Probe, TrainingController
 
 
 def test_empty_state_until_there_is_a_model(qtbot):
@@ -80,6 +80,10 @@ def test_live_training_records_the_start_and_follows_snapshots(qtbot):
                                   settings=nn.training.TrainSettings(batch_size=50, epochs=2))
     try:
         assert any(p.name == PROBE_NAME for p in context.probes())
+        # The page's probe skips calls to stay within a time budget, so how many it records
+        # depends on the machine's speed; without the budget it runs at every forced point
+        # (start, each epoch end, finish), which is what this test checks.
+        context.add_probe(Probe(PROBE_NAME, InspectProbe(budget=float("inf")), 0.0))
         controller.prepared.connect(lambda t: context.set_model(t.model, training=True))
         controller.finished.connect(lambda _e: context.set_model(model, training=False))
         with qtbot.waitSignal(controller.finished, timeout=60000):
