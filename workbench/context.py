@@ -32,6 +32,7 @@ class AppContext(QObject):
     probed = Signal(str, object)  # probe name, payload (worker-made copies)
     drawingChanged = Signal(object)  # (28, 28) float32 in 0..1: the Draw page's current input
     pageRequested = Signal(str)  # ask the main window to show a page ("inspect", …)
+    featureMapsRequested = Signal()  # show the drawing's feature maps (Inspect page)
 
     def __init__(self, setup: TrainingSetup | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -43,6 +44,8 @@ class AppContext(QObject):
         self.data: PreparedData | None = None
         self.training = False
         self.drawing: np.ndarray | None = None
+        #: The model the Draw page classifies ``drawing`` with (a private copy), if any.
+        self.drawing_model: nn.Sequential | None = None
         self._probes: dict[str, Probe] = {}
 
     # ------------------------------------------------------------------------ publishing
@@ -68,9 +71,18 @@ class AppContext(QObject):
         self.data = data
         self.dataChanged.emit(data)
 
-    def set_drawing(self, image: np.ndarray | None) -> None:
+    def set_drawing(self, image: np.ndarray | None,
+                    model: nn.Sequential | None = None) -> None:
         self.drawing = None if image is None else np.array(image, dtype=np.float32)
+        if model is not None:
+            self.drawing_model = model
         self.drawingChanged.emit(self.drawing)
+
+    def request_feature_maps(self, image: np.ndarray, model: nn.Sequential | None) -> None:
+        """Show ``image``'s feature maps through ``model`` on the Inspect page."""
+        self.set_drawing(image, model)
+        self.request_page("inspect")
+        self.featureMapsRequested.emit()
 
     def receive_probe(self, name: str, payload: Any) -> None:
         """Called by the training page for every probe payload."""

@@ -380,8 +380,9 @@ class DrawPage(QWidget):
         if self.input is None:
             return
         self._published = self.input.copy()
-        self.context.set_drawing(self._published)
-        self.context.request_page("inspect")
+        model = self.picker.model  # the page's private copy: safe to read on the GUI thread
+        self.context.request_feature_maps(self._published,
+                                          None if model is None else model.copy())
 
     def showEvent(self, event) -> None:  # noqa: N802 — Qt override
         super().showEvent(event)

@@ -232,8 +232,21 @@ class FeatureMapsView(InspectView):
         return pair[0][i], int(pair[1][i])
 
     # ----------------------------------------------------------------------------- compute
+    def show_drawing(self) -> None:
+        """Show the Draw page's drawing (through the Draw page's model, when it sent one)."""
+        with QSignalBlocker(self.source_combo):
+            self.source_combo.setCurrentIndex(max(self.source_combo.findData(DRAWING), 0))
+        self._on_source()
+        self.invalidate()
+
+    def _model(self) -> nn.Sequential | None:
+        drawing_model = self.source.context.drawing_model
+        if self._split() == DRAWING and drawing_model is not None:
+            return drawing_model.copy()  # the model that classified the drawing
+        return self.source.working_copy()
+
     def compute(self) -> None:
-        model = self.source.working_copy()
+        model = self._model()
         if model is None:
             return
         got = self._input(model)

@@ -101,6 +101,7 @@ class InspectPage(QWidget):
         self.mistakes.openExample.connect(self._open_example)
         self.source.modelReplaced.connect(lambda _m: self._update_state())
         self.source.trainingChanged.connect(lambda _t: self._update_state())
+        context.featureMapsRequested.connect(self._show_drawing)
         self.retranslate()
         language_changed.connect(self.retranslate)
 
@@ -122,8 +123,13 @@ class InspectPage(QWidget):
             self.tabs.setTabToolTip(i, tip)
         self._update_state()
 
+    def _show_drawing(self) -> None:
+        self.tabs.setCurrentWidget(self.feature_maps)
+        self.feature_maps.show_drawing()
+        self._update_state()
+
     def _update_state(self) -> None:
-        model = self.source.architecture
+        model = self.source.architecture or self.context.drawing_model
         self.stack.setCurrentWidget(self.tabs if model is not None else self.empty)
         self.header.setVisible(model is not None)
         if model is None:
