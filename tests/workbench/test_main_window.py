@@ -259,3 +259,18 @@ def test_help_dialogs_open(window, qtbot):
         assert dialog.isVisible()
         dialog.close()
     assert QMessageBox is not None
+
+
+def test_drawing_feature_maps_open_on_the_inspect_page(qtbot, window):
+    from workbench.pages.inspect.feature_maps import DRAWING
+
+    model = nn.presets.build("simple_convnet", filters=4, hidden_size=10)
+    image = np.zeros((28, 28), np.float32)
+    image[8:20, 12:16] = 1.0
+    window.context.request_feature_maps(image, model)
+    assert window.pages[window.sidebar.currentRow()][0] == "inspect"
+    inspect = window.page("inspect")
+    assert inspect.tabs.currentWidget() is inspect.feature_maps
+    assert inspect.feature_maps.source_combo.currentData() == DRAWING
+    assert window.context.drawing_model is model
+    np.testing.assert_array_equal(window.context.drawing, image)
