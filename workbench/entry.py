@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 
@@ -9,6 +10,11 @@ def main(argv: list[str] | None = None) -> int:
     """Open the desktop app when no command is given, otherwise run the headless CLI."""
     args = list(sys.argv[1:] if argv is None else argv)
     if not args:
+        # The app trains, draws and inspects in several threads at once next to the GUI
+        # thread; OpenBLAS's spinning threads then fight over the cores (a forward pass can
+        # take ten times longer). One BLAS thread keeps everything responsive; set
+        # OPENBLAS_NUM_THREADS to override. Must happen before NumPy is imported.
+        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
         from workbench.app import run_app
 
         return run_app()
