@@ -441,8 +441,15 @@ def test_compare_page_with_results(qtbot, tmp_path, monkeypatch):
             qtbot.waitUntil(lambda t=tab: not t.running, timeout=60_000)
             tab.refresh(force=True)
             assert tab.has_results and not tab.error.isVisibleTo(tab), key
-        visit_everything(page)
-        assert_both_ways(page)
+
+        def visit(root: QWidget) -> None:
+            visit_everything(root)
+            for key, tab in page.comparison_tabs.items():  # redrawn when shown, throttled
+                page.show_key(key)
+                qtbot.waitUntil(lambda t=tab: not t.state.dirty, timeout=10_000)
+            pump(0.2)
+
+        assert_both_ways(page, visit)
     finally:
         page.shutdown()
 
