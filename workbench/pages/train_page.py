@@ -158,6 +158,7 @@ class TrainPage(QWidget):
         c.finished.connect(self._on_finished)
         c.failed.connect(self._on_failed)
         c.runningChanged.connect(lambda _r: self._update_controls())
+        self.plots.refreshed.connect(self._update_status)
 
     # ------------------------------------------------------------------------ data & model
     def _data_key(self) -> str:
@@ -284,8 +285,8 @@ class TrainPage(QWidget):
         self.context.set_model(self.model, training=True)
 
     def _on_steps(self, batch) -> None:
+        # Only record: the status line and progress bars follow on the plots' timer.
         self.run.add_steps(batch.iterations, batch.losses, batch.lrs, batch.last)
-        self._update_status()
 
     def _on_epoch(self, event) -> None:
         self.run.add_epoch(event)

@@ -4,16 +4,20 @@ accuracy per epoch. Pure Matplotlib on a given ``Figure``; updated with ``set_da
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from nn.compare import smoothed
 from nn.training import History
 from workbench.i18n import tr
-from workbench.theme import SERIES
+from workbench.plots.legend import LegendEntry, entry_for
+from workbench.theme import SERIES, plot_colors
 
-MAX_RAW_POINTS = 1500  # the faint raw loss line is decimated beyond this (≈ 3 per pixel)
+MAX_RAW_POINTS = 800  # the faint raw loss line is decimated beyond this (> 1 per pixel)
 
 
 def smoothing_window(n: int) -> int:
@@ -51,6 +55,9 @@ class TrainingFigure:
         self.acc_test, = self.ax_acc.plot([], [], "^-", color=c[3], linewidth=1.6, markersize=4)
         for ax in (self.ax_loss, self.ax_acc):
             style_axes(ax, colors)
+            ax.yaxis.set_major_locator(MaxNLocator(nbins=5))  # fewer texts: faster redraws
+        self.ax_loss.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
+        self.ax_acc.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
         self.ax_acc.set_ylim(0, 1.02)
         self.hint = self.ax_loss.text(0.5, 0.5, "", transform=self.ax_loss.transAxes,
                                       ha="center", va="center", color=colors["text"],
@@ -59,14 +66,13 @@ class TrainingFigure:
         self.planned_iterations = 0
         self.planned_epochs = 0
         self.retranslate()
-        fig.subplots_adjust(left=0.085, right=0.985, bottom=0.15, top=0.9, wspace=0.25)
+        fig.subplots_adjust(left=0.085, right=0.985, bottom=0.15, top=0.96, wspace=0.25)
         self._set_empty_limits()
 
     def retranslate(self) -> None:
-        self.ax_loss.set_title(tr("Loss"), fontsize=10)
+        self.titles = (tr("Loss"), tr("Accuracy"))
         self.ax_loss.set_xlabel(tr("iteration"))
         self.ax_loss.set_ylabel(tr("loss"))
-        self.ax_acc.set_title(tr("Accuracy"), fontsize=10)
         self.ax_acc.set_xlabel(tr("epoch"))
         self.ax_acc.set_ylabel(tr("accuracy"))
         self.raw.set_label(tr("per iteration"))
@@ -77,11 +83,31 @@ class TrainingFigure:
         self.acc_val.set_label(tr("validation"))
         self.acc_test.set_label(tr("test"))
         self.hint.set_text(tr("Press Train: the loss of every iteration appears here"))
-        for ax in (self.ax_loss, self.ax_acc):
+
+    def legend_entries(self) -> list[list[LegendEntry]]:
+        """Per axes, what its legend shows (drawn by Qt above the live figure)."""
+        return [[entry_for(a) for a in (self.raw, self.smooth, self.epoch_train, self.epoch_val)],
+                [entry_for(a) for a in (self.acc_train, self.acc_val, self.acc_test)]]
+
+    @contextmanager
+    def decorated(self) -> Iterator[None]:
+        """Titles and legends inside the figure, for exporting it (the live view has them in
+        Qt, because Matplotlib's text is its slowest part to redraw)."""
+        legends = []
+        colors = plot_colors()  # the current theme's
+        for ax, title in zip((self.ax_loss, self.ax_acc), self.titles, strict=True):
+            ax.set_title(title, fontsize=10, color=colors["text"])
             legend = ax.legend(loc="best", fontsize=8, framealpha=0.6)
-            legend.get_frame().set_facecolor(self.colors["face"])
+            legend.get_frame().set_facecolor(colors["face"])
             for text in legend.get_texts():
-                text.set_color(self.colors["text"])
+                text.set_color(colors["text"])
+            legends.append(legend)
+        try:
+            yield
+        finally:
+            for ax, legend in zip((self.ax_loss, self.ax_acc), legends, strict=True):
+                ax.set_title("")
+                legend.remove()
 
     def set_plan(self, iterations: int, epochs: int) -> None:
         """The run's length, so the axes start at their final width instead of growing."""
@@ -97,7 +123,6 @@ class TrainingFigure:
         self.ax_loss.set_xlim(0, max(10, self.planned_iterations))
         self.ax_loss.set_ylim(0, 2.5)
         self.ax_acc.set_xlim(0.5, max(1, self.planned_epochs) + 0.5)
-        self.ax_acc.xaxis.get_major_locator().set_params(integer=True)
 
     def update(self, history: History) -> bool:
         """Point every artist at ``history``'s data; True if the view (limits) changed, so the
@@ -141,7 +166,6 @@ class TrainingFigure:
         acc_right = max(last_epoch, self.planned_epochs, 1) + 0.5
         if self.ax_acc.get_xlim() != (0.5, acc_right):
             self.ax_acc.set_xlim(0.5, acc_right)
-            self.ax_acc.xaxis.get_major_locator().set_params(integer=True)
 
     def readout(self, ax, x: float | None, y: float | None) -> str:
         """Text for the value under the cursor in ``ax`` (empty if nothing near)."""

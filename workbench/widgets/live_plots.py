@@ -6,7 +6,7 @@ the state is marked dirty: ``set_data`` + ``relim``/``autoscale`` + ``draw_idle`
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
 from workbench import theme
@@ -15,12 +15,15 @@ from workbench.plots.blit import BlitManager
 from workbench.plots.boundary import BoundaryFigure
 from workbench.plots.training import TrainingFigure
 from workbench.state.run import RunState
+from workbench.widgets.axes_headers import AxesHeaders
 from workbench.widgets.plot_canvas import PlotCanvas
 
-REFRESH_MS = 100
+REFRESH_MS = 150  # ≈ 7 Hz: smooth to the eye, and the GUI thread leaves the GIL to training
 
 
 class LivePlots(QWidget):
+    refreshed = Signal()  # after a refresh that had something new
+
     def __init__(self, run: RunState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.run = run
@@ -28,6 +31,10 @@ class LivePlots(QWidget):
         self.training_canvas = PlotCanvas(self, figsize=(8, 3.2))
         self.training = TrainingFigure(self.training_canvas.figure, colors)
         self.training_canvas.readout_fn = self.training.readout
+        self.training_canvas.decorate = self.training.decorated
+        self.headers = AxesHeaders(self.training_canvas.canvas,
+                                   [self.training.ax_loss, self.training.ax_acc])
+        self.training_canvas.layout().insertWidget(1, self.headers)
         self.boundary_canvas = PlotCanvas(self, figsize=(4, 3.2))
         self.boundary = BoundaryFigure(self.boundary_canvas.figure, colors)
         self.boundary_canvas.hide()
@@ -47,6 +54,7 @@ class LivePlots(QWidget):
         self.timer.timeout.connect(self.refresh)
         self.timer.start()
         self.draws = 0  # counted for the responsiveness benchmark and tests
+        self._update_headers()
         language_changed.connect(self._retranslate)
 
     def show_boundary(self, x, y) -> None:
@@ -73,8 +81,16 @@ class LivePlots(QWidget):
             self.boundary.update(self.run.probes["boundary"])
             self.boundary_blit.update()
         self.draws += 1
+        self.refreshed.emit()
+
+    def _update_headers(self) -> None:
+        for header, title, entries in zip(self.headers.headers, self.training.titles,
+                                          self.training.legend_entries(), strict=True):
+            header.set_content(title, entries)
+        self.headers.refresh()
 
     def _retranslate(self) -> None:
         self.training.retranslate()
+        self._update_headers()
         self.boundary.retranslate()
         self.refresh(force=True)

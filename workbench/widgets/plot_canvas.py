@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import ExitStack
 
+from matplotlib.backend_bases import ResizeEvent
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg, NavigationToolbar2QT
 from matplotlib.figure import Figure
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, QTimer
+from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import (
     QAbstractButton,
     QFileDialog,
@@ -23,6 +26,60 @@ from workbench import fonts, theme
 from workbench.i18n import language_changed, tr
 
 
+class SmoothCanvas(FigureCanvasQTAgg):
+    """Matplotlib's Qt canvas, redrawn once a resize pauses instead of on every resize step.
+
+    A full redraw takes tens of milliseconds; dragging a window edge sends dozens of resize
+    events a second. Meanwhile the last image is shown as it was.
+    """
+
+    RESIZE_DELAY_MS = 120
+
+    def __init__(self, figure: Figure) -> None:
+        super().__init__(figure)
+        self._resize_timer = QTimer(self)
+        self._resize_timer.setSingleShot(True)
+        self._resize_timer.setInterval(self.RESIZE_DELAY_MS)
+        self._resize_timer.timeout.connect(self.apply_resize)
+        self._pending_size = None
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 — Qt override
+        self._pending_size = event.size()
+        QWidget.resizeEvent(self, event)
+        if not hasattr(self, "renderer"):
+            self.apply_resize()  # the first layout: draw at once
+        else:
+            self._resize_timer.start()
+
+    def apply_resize(self) -> None:
+        """Resize the figure to the widget and redraw (at once, e.g. before a screenshot)."""
+        self._resize_timer.stop()
+        size, self._pending_size = self._pending_size, None
+        if size is None or self.figure is None:
+            return
+        ratio = self.device_pixel_ratio
+        self.figure.set_size_inches(size.width() * ratio / self.figure.dpi,
+                                    size.height() * ratio / self.figure.dpi, forward=False)
+        ResizeEvent("resize_event", self)._process()
+        self.draw_idle()
+
+    def paintEvent(self, event) -> None:  # noqa: N802 — Qt override
+        if self._pending_size is None or not hasattr(self, "renderer"):
+            super().paintEvent(event)
+            return
+        # Mid-resize: show the last image at its own size over the window colour.
+        painter = QPainter(self)
+        try:
+            painter.fillRect(self.rect(), self.palette().window())
+            buffer = self.buffer_rgba()
+            image = QImage(buffer, buffer.shape[1], buffer.shape[0],
+                           QImage.Format.Format_RGBA8888)
+            image.setDevicePixelRatio(self.device_pixel_ratio)
+            painter.drawImage(0, 0, image)
+        finally:
+            painter.end()
+
+
 class PlotCanvas(QWidget):
     """``figure`` + canvas + toolbar (zoom, pan, save) + a label for the value under the cursor.
 
@@ -34,11 +91,14 @@ class PlotCanvas(QWidget):
         super().__init__(parent)
         fonts.configure()  # before the figure's first text: texts keep the fonts they start with
         self.figure = Figure(figsize=figsize, dpi=100, layout=None)
-        self.canvas = FigureCanvasQTAgg(self.figure)
+        self.canvas = SmoothCanvas(self.figure)
         self.canvas.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.canvas.setMinimumHeight(160)
         self.readout_fn = readout
         self.blit = None  # a BlitManager, when the figure is updated by blitting
+        #: Optional ``() -> context manager`` adding what the live view draws in Qt (titles,
+        #: legends) to the figure while it is exported.
+        self.decorate = None
         self.toolbar = (NavigationToolbar(self.canvas, self, coordinates=False)
                         if toolbar else None)
         self.readout_label = QLabel()
@@ -87,10 +147,11 @@ class PlotCanvas(QWidget):
 
     def export(self, path: str) -> None:
         """Save the figure (PNG, SVG or PDF by extension) at print resolution."""
-        if self.blit is None:
-            self.figure.savefig(path, dpi=150, facecolor=self.figure.get_facecolor())
-            return
-        with self.blit.static():  # blitted artists are skipped by an ordinary draw
+        with ExitStack() as stack:
+            if self.blit is not None:  # blitted artists are skipped by an ordinary draw
+                stack.enter_context(self.blit.static())
+            if self.decorate is not None:
+                stack.enter_context(self.decorate())
             self.figure.savefig(path, dpi=150, facecolor=self.figure.get_facecolor())
 
     def redraw(self) -> None:

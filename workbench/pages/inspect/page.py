@@ -146,6 +146,14 @@ class InspectPage(QWidget):
         self.feature_maps.show_example(index, split)
         self.tabs.setCurrentIndex(FEATURE_MAPS)
 
+    def showEvent(self, event) -> None:  # noqa: N802 — Qt override
+        self.source.set_watched(True)
+        super().showEvent(event)
+
+    def hideEvent(self, event) -> None:  # noqa: N802 — Qt override
+        self.source.set_watched(False)
+        super().hideEvent(event)
+
     def shutdown(self) -> None:
         """Stop every background job (called by the main window on close)."""
         for view in self.views:

@@ -27,6 +27,7 @@ PROBE_NAME = "inspect"
 PROBE_INTERVAL = 1.0  # seconds between live statistics, at most
 PROBE_BATCH = 100  # images whose activations are histogrammed
 PROBE_BUDGET = 0.08  # the probe may take at most this fraction of the training time
+PROBE_BUDGET_HIDDEN = 0.02  # … while the Inspect page is not shown
 BATCH_SEED = 0
 
 

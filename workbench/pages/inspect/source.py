@@ -19,6 +19,8 @@ from nn.experiment import PreparedData, prepare_data
 from workbench.context import AppContext
 from workbench.i18n import tr
 from workbench.pages.inspect.records import (
+    PROBE_BUDGET,
+    PROBE_BUDGET_HIDDEN,
     PROBE_INTERVAL,
     PROBE_NAME,
     InspectProbe,
@@ -65,7 +67,8 @@ class InspectSource(QObject):
         self._loader = JobRunner(self)
         self._loader.done.connect(self._on_loaded)
         self._loader.failed.connect(self._on_load_failed)
-        context.add_probe(Probe(PROBE_NAME, InspectProbe(), PROBE_INTERVAL))
+        self.probe = InspectProbe(budget=PROBE_BUDGET_HIDDEN)  # until the page is shown
+        context.add_probe(Probe(PROBE_NAME, self.probe, PROBE_INTERVAL))
         context.modelChanged.connect(self._on_model)
         context.snapshotChanged.connect(self._on_snapshot)
         context.trainingChanged.connect(self._on_training)
@@ -179,6 +182,11 @@ class InspectSource(QObject):
             return tr("This model predicts {k} classes, but the data set “{name}” has {n}."
                       ).format(k=model.num_classes, name=data.name, n=data.num_classes)
         return None
+
+    def set_watched(self, watched: bool) -> None:
+        """While nobody looks at the page, the live probe keeps to a smaller share of the
+        training time (it still records the start and, more sparsely, the statistics)."""
+        self.probe.budget = PROBE_BUDGET if watched else PROBE_BUDGET_HIDDEN
 
     def shutdown(self) -> None:
         self._loader.shutdown()
