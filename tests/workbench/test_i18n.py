@@ -139,6 +139,7 @@ def chinese_chars(text: str) -> list[str]:
 # ------------------------------------------------------------------------------- the walk
 
 def _plain(text: str) -> str:
+    text = text.replace("\u2060", "")  # word joiners keep Chinese legend entries on one line
     if "<" in text and ">" in text:
         text = re.sub(r"<su[bp]>(.*?)</su[bp]>", r"_\1", text)  # y<sub>k</sub> → y_k
         doc = QTextDocument()

@@ -8,6 +8,7 @@ Each header is one word-wrapping rich-text label, so a long legend flows onto a 
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from matplotlib.colors import to_rgba
@@ -17,6 +18,8 @@ from workbench import theme
 from workbench.plots.legend import LegendEntry
 
 _MARKERS = {"o": "●", "s": "■", "^": "▲", "": ""}
+_CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
+_CJK_GAP = re.compile(f"(?<=[{_CJK}])(?=.)|(?<=.)(?=[{_CJK}])")
 
 
 def entry_html(entry: LegendEntry) -> str:
@@ -25,9 +28,11 @@ def entry_html(entry: LegendEntry) -> str:
     color = f"rgba({r * 255:.0f},{g * 255:.0f},{b * 255:.0f},{entry.alpha:.2f})"
     marker = _MARKERS.get(entry.marker, "")
     glyph = f"━{marker}━" if entry.linestyle and marker else ("━━" if entry.linestyle else marker)
+    label = _CJK_GAP.sub("\u2060", entry.label.replace(" ", "\u00a0"))  # word joiners: Chinese
+    # would break between any two characters
     return (f'<span style="color:{color}">{glyph}</span>&nbsp;'
             f'<span style="color:{theme.muted_color()}">'
-            f'{escape(entry.label).replace(" ", "&nbsp;")}</span>')  # wrap between entries
+            f'{escape(label)}</span>')  # wrap between entries, never inside one
 
 
 class AxesHeader(QLabel):
