@@ -12,3 +12,7 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+from nn.runtime import share_malloc_arena  # noqa: E402 — after the environment above
+
+share_malloc_arena()  # GUI tests train in worker threads; same speed as the main thread

@@ -10,6 +10,7 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, Q
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from nn.runtime import share_malloc_arena
 from workbench import fonts, i18n, theme
 
 APP_NAME = "Neural Network Workbench"
@@ -19,6 +20,7 @@ ICON = Path(__file__).resolve().parents[1] / "resources" / "icons" / "app.svg"
 
 def create_application(argv: list[str] | None = None) -> QApplication:
     """The QApplication with names (for QSettings), icon and the remembered language."""
+    share_malloc_arena()  # before any worker thread: training there as fast as in the main one
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(ORG_NAME)

@@ -21,7 +21,7 @@ from nn.experiment import PreparedData
 from workbench.state.setup import TrainingSetup
 from workbench.workers import Probe
 
-SNAPSHOT_INTERVAL = 1.0
+SNAPSHOT_INTERVAL = 2.0
 
 
 class AppContext(QObject):

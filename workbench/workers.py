@@ -1,7 +1,8 @@
 """Background training: a QObject worker in its own QThread iterates a trainer generator.
 
 The worker never touches widgets. It batches step events and emits them at most every
-``emit_interval`` seconds as :class:`StepBatch` snapshots (plain floats and copied arrays),
+``emit_interval`` seconds (0.1 s: the plots redraw at ~7 Hz anyway, and every delivery makes
+the GUI thread take the GIL from training) as :class:`StepBatch` snapshots (plain floats and copied arrays),
 forwards epoch and terminal events, and runs *probes* — functions of the model evaluated in the
 worker thread at most every ``interval`` seconds (decision boundaries, activation histograms) —
 whose results are copied before they cross threads. Each run has an id; the controller drops
@@ -59,7 +60,7 @@ class TrainingWorker(QObject):
 
     def __init__(self, run_id: int, trainer: Trainer | Callable[[], Trainer],
                  epochs: int | None = None, probes: list[Probe] | None = None,
-                 emit_interval: float = 0.05) -> None:
+                 emit_interval: float = 0.1) -> None:
         super().__init__()
         self.run_id, self.epochs = run_id, epochs
         self.factory = trainer if callable(trainer) and not isinstance(trainer, Trainer) else None

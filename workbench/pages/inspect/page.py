@@ -134,7 +134,7 @@ class InspectPage(QWidget):
         self.header.setVisible(model is not None)
         if model is None:
             return
-        state = (tr("training — the views follow a snapshot taken every second")
+        state = (tr("training — the views follow a snapshot taken every two seconds")
                  if self.source.training else tr("not training"))
         self.header.setText(tr("<b>{name}</b> · {layers} layers · {params:,} parameters · "
                                "{dtype} · {state}").format(
