@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -20,7 +18,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-import nn
 from workbench import dialogs, file_actions
 from workbench.context import AppContext
 from workbench.i18n import (
@@ -32,15 +29,16 @@ from workbench.i18n import (
     tr_noop,
 )
 from workbench.pages.inspect import InspectPage
+from workbench.pages.lazy import LazyPage, PageSlot
 from workbench.pages.train_page import TrainPage
-from workbench.session import SUFFIX, Session
 from workbench.state import BuilderState, TrainingSetup
 from workbench.theme import THEMES, apply_theme
+from workbench.window_files import FileMenuMixin
 
 ICONS = Path(__file__).resolve().parents[1] / "resources" / "icons"
 
 
-class MainWindow(QMainWindow):
+class MainWindow(FileMenuMixin, QMainWindow):
     def __init__(self, settings: QSettings | None = None) -> None:
         super().__init__()
         self.settings = settings or QSettings()
@@ -57,9 +55,9 @@ class MainWindow(QMainWindow):
         self.add_page("train", self.train_page, "train.svg")
         # Inspect is built now: it registers live-training probes before the first run.
         self.add_page("inspect", InspectPage(self.context), "inspect.svg")
-        self.add_page("draw", _lazy("workbench.pages.draw", "DrawPage"), "draw.svg")
-        self.add_page("compare", _lazy("workbench.pages.compare", "ComparePage"), "compare.svg")
-        self.add_page("fundamentals", _lazy("workbench.pages.fundamentals", "FundamentalsPage"),
+        self.add_page("draw", LazyPage("workbench.pages.draw", "DrawPage"), "draw.svg")
+        self.add_page("compare", LazyPage("workbench.pages.compare", "ComparePage"), "compare.svg")
+        self.add_page("fundamentals", LazyPage("workbench.pages.fundamentals", "FundamentalsPage"),
                       "fundamentals.svg")
         self._build_actions()
         self._build_menus()
@@ -93,10 +91,10 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.status_text, 1)
         self.statusBar().addPermanentWidget(self.status_progress)
 
-    def add_page(self, key: str, widget: QWidget | _LazyPage, icon: str) -> None:
-        """Append a page to the sidebar; a :class:`_LazyPage` is built on its first visit."""
-        if isinstance(widget, _LazyPage):
-            widget = _PageSlot(widget, self.context)
+    def add_page(self, key: str, widget: QWidget | LazyPage, icon: str) -> None:
+        """Append a page to the sidebar; a :class:`LazyPage` is built on its first visit."""
+        if isinstance(widget, LazyPage):
+            widget = PageSlot(widget, self.context)
         item = QListWidgetItem(QIcon(str(ICONS / icon)), "")
         item.setData(Qt.ItemDataRole.UserRole, key)
         item.setSizeHint(QSize(140, 52))
@@ -108,7 +106,7 @@ class MainWindow(QMainWindow):
 
     def _show_row(self, row: int) -> None:
         widget = self.stack.widget(row)
-        if isinstance(widget, _PageSlot):
+        if isinstance(widget, PageSlot):
             widget.ensure_built()
         self.stack.setCurrentIndex(row)
 
@@ -116,7 +114,7 @@ class MainWindow(QMainWindow):
         """The page widget for ``key`` (built now if it was still lazy)."""
         for k, widget in self.pages:
             if k == key:
-                return widget.ensure_built() if isinstance(widget, _PageSlot) else widget
+                return widget.ensure_built() if isinstance(widget, PageSlot) else widget
         return None
 
     def show_page(self, key: str) -> None:
@@ -305,139 +303,6 @@ class MainWindow(QMainWindow):
             self.m_recent.addSeparator()
             self.m_recent.addAction(tr("Clear list"), self.recent.clear)
 
-    # ---------------------------------------------------------------------------- sessions
-    def current_session(self) -> Session:
-        b, page = self.builder, self.train_page
-        return Session({"layers": b.layers, "input_shape": list(b.input_shape), "init": b.init,
-                        "preset": b.preset}, self.setup.to_dict(), page.run.history, page.model,
-                       page.run.status if page.run.status != "running" else "stopped",
-                       page.run.message)
-
-    def new_session(self) -> None:
-        if self.train_page.controller.running:
-            self.train_page.controller.shutdown()
-        self.setup.load_dict(TrainingSetup().to_dict())
-        self.builder.load_preset("simple_convnet", input_shape=(1, 28, 28), classes=10)
-        self.train_page.reset()
-        self.session_path = None
-        self.setWindowTitle(self._title())
-
-    def apply_session(self, session: Session, path: str | None) -> None:
-        if self.train_page.controller.running:
-            self.train_page.controller.shutdown()
-        try:
-            self.setup.load_dict(session.setup)
-        except ValueError as exc:
-            file_actions.error_dialog(self, tr("Could not open the session"), str(exc))
-            return
-        b = session.builder
-        self.builder.load_config({"layers": b["layers"], "input_shape": b["input_shape"],
-                                  "init": b.get("init", "he"), "name": b.get("preset")},
-                                 label=tr_noop("Open session"))
-        self.setup_widget_sync()
-        self.train_page.restore(session.history, session.model, session.status, session.message)
-        self.session_path = path
-        self.setWindowTitle(self._title())
-
-    def setup_widget_sync(self) -> None:
-        self.train_page.setup_widget.set_model_init(self.builder.init)
-
-    def open_session_dialog(self) -> None:
-        path = file_actions.ask_open_path(self, tr("Open session"), self._start_dir(),
-                                          file_actions.session_filters())
-        if path:
-            self.open_path(path)
-
-    def open_path(self, path: str) -> None:
-        """Open a session or a model file, chosen by its content."""
-        if not Path(path).exists():
-            file_actions.error_dialog(self, tr("File not found"), path)
-            self.recent.remove(path)
-            return
-        if path.endswith(SUFFIX):
-            session = file_actions.read_session(self, path)
-            if session is not None:
-                self.apply_session(session, path)
-                self.recent.add(path)
-        else:
-            self.open_model(path)
-
-    def save_session(self) -> bool:
-        if not self.session_path:
-            return self.save_session_as()
-        ok = file_actions.write_session(self, self.current_session(), self.session_path)
-        if ok:
-            self.recent.add(self.session_path)
-            self.statusBar().showMessage(tr("Saved {path}").format(path=self.session_path), 4000)
-        return ok
-
-    def save_session_as(self) -> bool:
-        path = file_actions.ask_save_path(self, tr("Save session"), self._start_dir(),
-                                          file_actions.session_filters())
-        if not path:
-            return False
-        if not path.endswith(SUFFIX):
-            path += SUFFIX
-        self.session_path = path
-        self.setWindowTitle(self._title())
-        return self.save_session()
-
-    # ------------------------------------------------------------------------------ models
-    def open_model_dialog(self) -> None:
-        path = file_actions.ask_open_path(self, tr("Open model"), self._start_dir(),
-                                          file_actions.model_filters())
-        if path:
-            self.open_model(path)
-
-    def open_model(self, path: str) -> None:
-        model = file_actions.read_model(self, path)
-        if model is None:
-            return
-        self.train_page.adopt_model(model)
-        self.recent.add(path)
-        self.statusBar().showMessage(tr("Opened model {path}").format(path=path), 4000)
-
-    def save_model_dialog(self) -> None:
-        model = self.train_page.model
-        if model is None:
-            try:
-                model = self.builder.build(seed=self.setup.training.seed, dtype=self.setup.dtype)
-            except (nn.ModelBuildError, ValueError) as exc:
-                file_actions.error_dialog(self, tr("Could not save the model"), str(exc))
-                return
-        path = file_actions.ask_save_path(self, tr("Save model"), self._start_dir(),
-                                          file_actions.model_filters())
-        if path:
-            if not path.endswith(".npz"):
-                path += ".npz"
-            if file_actions.write_model(self, model, path):
-                self.recent.add(path)
-
-    # ----------------------------------------------------------------------------- exports
-    def export_figure(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, tr("Export figure"), self._start_dir(),
-            tr("PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"))
-        if not path:
-            return
-        try:
-            self.train_page.plots.training_canvas.export(path)
-        except (OSError, ValueError) as exc:
-            file_actions.error_dialog(self, tr("Could not export the figure"), f"{path}\n\n{exc}")
-
-    def export_metrics(self) -> None:
-        epochs_filter = tr("Per-epoch metrics (*.csv)")
-        iterations_filter = tr("Per-iteration loss (*.csv)")
-        path, chosen = QFileDialog.getSaveFileName(self, tr("Export metrics"), self._start_dir(),
-                                                   f"{epochs_filter};;{iterations_filter}")
-        if not path:
-            return
-        kind = "iterations" if chosen == iterations_filter else "epochs"
-        try:
-            self.train_page.run.history.write_csv(path, kind=kind)
-        except OSError as exc:
-            file_actions.error_dialog(self, tr("Could not export the metrics"), f"{path}\n\n{exc}")
-
     # ----------------------------------------------------------------------------- settings
     def _start_dir(self) -> str:
         return str(self.settings.value("lastDir", str(Path.home())))
@@ -491,42 +356,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 — Qt override
         self.save_settings()
         for _key, page in self.pages:
-            if isinstance(page, _PageSlot):
+            if isinstance(page, PageSlot):
                 page = page.page
             if page is not None and hasattr(page, "shutdown"):
                 page.shutdown()
         event.accept()
-
-
-class _LazyPage:
-    """How to build a page later: module and class name, imported on first use."""
-
-    def __init__(self, module: str, name: str) -> None:
-        self.module, self.name = module, name
-
-    def build(self, context: AppContext) -> QWidget:
-        module = importlib.import_module(self.module)
-        return getattr(module, self.name)(context)
-
-
-def _lazy(module: str, name: str) -> _LazyPage:
-    return _LazyPage(module, name)
-
-
-class _PageSlot(QWidget):
-    """Holds the place of a page in the stack until it is first shown, then contains it."""
-
-    def __init__(self, lazy: _LazyPage, context: AppContext) -> None:
-        super().__init__()
-        self.lazy, self.context = lazy, context
-        self.page: QWidget | None = None
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-
-    def ensure_built(self) -> QWidget:
-        if self.page is None:
-            self.setCursor(Qt.CursorShape.WaitCursor)
-            self.page = self.lazy.build(self.context)
-            self.layout().addWidget(self.page)
-            self.unsetCursor()
-        return self.page

@@ -2,16 +2,16 @@
 
 The worker never touches widgets. It batches step events and emits them at most every
 ``emit_interval`` seconds (0.1 s: the plots redraw at ~7 Hz anyway, and every delivery makes
-the GUI thread take the GIL from training) as :class:`StepBatch` snapshots (plain floats and copied arrays),
-forwards epoch and terminal events, and runs *probes* — functions of the model evaluated in the
-worker thread at most every ``interval`` seconds (decision boundaries, activation histograms) —
-whose results are copied before they cross threads. Each run has an id; the controller drops
-anything from a run that is no longer current.
+the GUI thread take the GIL from training) as :class:`StepBatch` snapshots of plain floats,
+forwards epoch and terminal events, and runs *probes* — functions of the trainer evaluated in
+the worker thread at most every ``interval`` seconds (decision boundaries, activation
+histograms) — whose results are copies before they cross threads. Each run has an id; the
+controller drops anything from a run that is no longer current. Generic jobs live in
+:mod:`workbench.jobs`, thread ownership in :mod:`workbench.threads`.
 """
 
 from __future__ import annotations
 
-import atexit
 import threading
 import time
 import traceback
@@ -19,10 +19,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from nn.errors import NNError
 from nn.training import TERMINAL, EpochEnd, Event, Paused, Resumed, StepEnd, Trainer
+from workbench.threads import ThreadHost
 
 
 @dataclass(frozen=True)
@@ -128,101 +129,7 @@ class TrainingWorker(QObject):
                     self.probed.emit(self.run_id, probe.name, payload)
 
 
-#: Every launched (thread, worker) pair, kept referenced until a later sweep on the GUI thread
-#: finds the thread finished: a QThread destroyed while running aborts the process, and the
-#: object that launched it (a page, a dialog) may be deleted first.
-_LAUNCHED: list[tuple[QThread, QObject]] = []
-
-
-def _keep_until_finished(thread: QThread, worker: QObject) -> None:
-    _LAUNCHED[:] = [(t, w) for t, w in _LAUNCHED if not t.isFinished()]
-    _LAUNCHED.append((thread, worker))
-
-
-def stop_all_threads(timeout_ms: int = 10000) -> None:
-    """At exit: ask every launched worker to stop, and wait for the threads to end."""
-    for thread, worker in list(_LAUNCHED):
-        stop = getattr(worker, "request_stop", None)
-        if stop is not None:
-            stop()
-        thread.quit()
-    for thread, _worker in list(_LAUNCHED):
-        thread.wait(timeout_ms)
-    _LAUNCHED.clear()
-
-
-atexit.register(stop_all_threads)
-
-
-class _ThreadHost(QObject):
-    """Owns one worker thread at a time: launch, release when finished, shut down on demand.
-
-    Lifetimes are held by Python references only (no Qt parent, no ``deleteLater``): mixing
-    the two makes PySide delete the objects twice. Threads are also registered in
-    ``_LAUNCHED`` so none is destroyed while running, even if this host is. Worker signals
-    must be connected to *bound methods* of this GUI-thread object, so Qt delivers them queued
-    in the GUI thread.
-    """
-
-    runningChanged = Signal(bool)
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._run_id = 0
-        self._thread: QThread | None = None
-        self._worker: QObject | None = None
-
-    @property
-    def running(self) -> bool:
-        """True from the start of a run until it is released (``runningChanged(False)``)."""
-        return self._thread is not None
-
-    def _current(self, run_id: int) -> bool:
-        return run_id == self._run_id
-
-    def _launch(self, worker: QObject, name: str, *ends: Signal) -> None:
-        thread = QThread()
-        thread.setObjectName(name)
-        worker.moveToThread(thread)
-        thread.started.connect(worker.run)
-        for end in ends:
-            end.connect(thread.quit)
-        thread.finished.connect(self._on_thread_done)
-        self._thread, self._worker = thread, worker
-        _keep_until_finished(thread, worker)
-        thread.start()
-        self.runningChanged.emit(True)
-
-    def _request_stop(self) -> None:
-        """Ask the current worker to end (subclasses know how)."""
-
-    def _released(self) -> None:
-        """Drop per-run references (subclasses extend)."""
-        self._thread = self._worker = None
-
-    def shutdown(self, timeout_ms: int = 10000) -> bool:
-        """Stop the run and wait for its thread; True if it ended in time. Anything the run
-        still sends is dropped."""
-        self._run_id += 1
-        thread = self._thread
-        if thread is None:
-            return True
-        self._request_stop()
-        thread.quit()
-        done = bool(thread.wait(timeout_ms))  # if not, _LAUNCHED keeps it until it ends
-        self._released()
-        self.runningChanged.emit(False)
-        return done
-
-    def _on_thread_done(self) -> None:
-        thread = self._thread
-        if thread is not None and thread.isFinished():
-            thread.wait()
-            self._released()
-            self.runningChanged.emit(False)
-
-
-class TrainingController(_ThreadHost):
+class TrainingController(ThreadHost):
     """GUI-thread owner of the current run's thread and worker.
 
     Re-emits the worker's signals only for the current run id, so a late event from a run the
@@ -314,116 +221,4 @@ class TrainingController(_ThreadHost):
 
     def _on_failed(self, run_id: int, message: str) -> None:
         if self._current(run_id):
-            self.failed.emit(message)
-
-
-# --------------------------------------------------------------------------- generic jobs
-class _JobWorker(QObject):
-    """Iterates ``make()`` (a generator of events) in a worker thread, emitting the events in
-    batches at most every ``emit_interval`` seconds; or, for a one-shot task, emits the return
-    value of ``make()`` once."""
-
-    events = Signal(int, object)  # run id, list of events
-    done = Signal(int, object)  # run id, result (None for generators)
-    failed = Signal(int, str)
-
-    def __init__(self, run_id: int, make: Callable[[], Any], iterate: bool,
-                 emit_interval: float) -> None:
-        super().__init__()
-        self.run_id, self.make, self.iterate = run_id, make, iterate
-        self.emit_interval = emit_interval
-
-    @Slot()
-    def run(self) -> None:
-        try:
-            if not self.iterate:
-                self.done.emit(self.run_id, self.make())
-                return
-            batch: list[Any] = []
-            last = time.perf_counter()
-            for event in self.make():
-                batch.append(event)
-                now = time.perf_counter()
-                if now - last >= self.emit_interval:
-                    self.events.emit(self.run_id, batch)
-                    batch, last = [], now
-            if batch:
-                self.events.emit(self.run_id, batch)
-            self.done.emit(self.run_id, None)
-        except NNError as exc:
-            self.failed.emit(self.run_id, str(exc))
-        except Exception as exc:  # noqa: BLE001 — reported to the user, never a crash
-            self.failed.emit(self.run_id,
-                             traceback.format_exception_only(type(exc), exc)[-1].strip())
-
-
-class JobRunner(_ThreadHost):
-    """Runs one background job at a time; a new :meth:`start` supersedes the previous job
-    (its late results are dropped). Use :meth:`start_generator` for long event streams
-    (comparisons, searches) and :meth:`start_task` for one-shot computations (confusion
-    matrices, gradient checks). ``cancel`` is a thread-safe callable that makes the job end
-    early (e.g. ``comparison.stop``)."""
-
-    events = Signal(object)  # list of events (generator jobs)
-    done = Signal(object)  # result (task jobs) or None (generator jobs)
-    failed = Signal(str)
-
-    def __init__(self, parent: QObject | None = None, emit_interval: float = 0.05) -> None:
-        super().__init__(parent)
-        self.emit_interval = emit_interval
-        self._cancel: Callable[[], None] | None = None
-
-    def start_generator(self, make: Callable[[], Any],
-                        cancel: Callable[[], None] | None = None) -> int:
-        return self._start(make, True, cancel)
-
-    def start_task(self, make: Callable[[], Any],
-                   cancel: Callable[[], None] | None = None) -> int:
-        return self._start(make, False, cancel)
-
-    def _start(self, make, iterate: bool, cancel) -> int:
-        self._detach()
-        self._run_id += 1
-        worker = _JobWorker(self._run_id, make, iterate, self.emit_interval)
-        worker.events.connect(self._on_events)
-        worker.done.connect(self._on_done)
-        worker.failed.connect(self._on_failed)
-        self._cancel = cancel
-        self._launch(worker, f"job-{self._run_id}", worker.done, worker.failed)
-        return self._run_id
-
-    def cancel(self) -> None:
-        """Ask the current job to end early (its final events still arrive)."""
-        if self._cancel is not None:
-            self._cancel()
-
-    def _request_stop(self) -> None:
-        if self._cancel is not None:
-            self._cancel()
-
-    def _detach(self) -> None:
-        """Supersede the current job without waiting for it: cancel it, drop its results and
-        let it end in the background (``_LAUNCHED`` keeps its thread alive until then)."""
-        if self._thread is None:
-            return
-        self._run_id += 1
-        self._request_stop()
-        self._thread.quit()
-        self._released()
-        self.runningChanged.emit(False)
-
-    def _released(self) -> None:
-        super()._released()
-        self._cancel = None
-
-    def _on_events(self, run_id: int, events: list) -> None:
-        if run_id == self._run_id:
-            self.events.emit(events)
-
-    def _on_done(self, run_id: int, result: Any) -> None:
-        if run_id == self._run_id:
-            self.done.emit(result)
-
-    def _on_failed(self, run_id: int, message: str) -> None:
-        if run_id == self._run_id:
             self.failed.emit(message)

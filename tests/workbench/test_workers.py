@@ -119,7 +119,7 @@ def test_live_learning_rate_change(qtbot):
 
 
 def test_job_runner_streams_generator_events_in_batches(qtbot):
-    from workbench.workers import JobRunner
+    from workbench.jobs import JobRunner
 
     runner = JobRunner(emit_interval=0.01)
     got = []
@@ -137,7 +137,7 @@ def test_job_runner_streams_generator_events_in_batches(qtbot):
 
 
 def test_job_runner_task_result_failure_and_supersede(qtbot):
-    from workbench.workers import JobRunner
+    from workbench.jobs import JobRunner
 
     runner = JobRunner()
     with qtbot.waitSignal(runner.done, timeout=5000) as done:

@@ -355,27 +355,7 @@ class TrainPage(QWidget):
         self.statusChanged.emit()
 
     def status_text(self) -> str:
-        run, step = self.run, self.run.last_step
-        if run.status == "idle":
-            return tr("Ready — press Train to start.")
-        if run.status == "running" and step is None:
-            return run.message or tr("Starting…")
-        parts = [{"running": tr("Training"), "paused": tr("Paused"), "finished": tr("Finished"),
-                  "stopped": tr("Stopped"), "diverged": tr("Diverged"),
-                  "failed": tr("Failed")}[run.status]]
-        if step is not None:
-            parts.append(tr("epoch {e}/{n}").format(e=step.epoch, n=run.total_epochs))
-            parts.append(tr("iteration {i}").format(i=step.iteration))
-            parts.append(tr("{v:,.0f} images/s").format(v=step.images_per_second))
-        if run.status == "running":
-            eta = run.eta_seconds()
-            if eta is not None:
-                parts.append(tr("{m}:{s:02d} left").format(m=int(eta // 60), s=int(eta % 60)))
-        if run.history.epochs:
-            last = run.history.epochs[-1]
-            if not math.isnan(last.test_acc):
-                parts.append(tr("test accuracy {a:.2%}").format(a=last.test_acc))
-        return " · ".join(parts)
+        return self.run.describe()
 
     def _update_status(self) -> None:
         self.status_label.setText(self.status_text())

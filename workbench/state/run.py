@@ -5,11 +5,13 @@ Qt-free; the plots redraw from it on a timer when :attr:`RunState.dirty` is set.
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from nn.training import EpochEnd, History, StepEnd
+from workbench.i18n import tr
 from workbench.observable import Signal
 
 STATUSES = ("idle", "running", "paused", "finished", "stopped", "diverged", "failed")
@@ -78,3 +80,27 @@ class RunState:
             return None
         total = self.total_epochs * self.steps_per_epoch
         return max(0, total - step.iteration) * seconds / steps
+
+    def describe(self) -> str:
+        """One line for the status bar: state, epoch, iteration, speed, time left, accuracy."""
+        run, step = self, self.last_step
+        if run.status == "idle":
+            return tr("Ready — press Train to start.")
+        if run.status == "running" and step is None:
+            return run.message or tr("Starting…")
+        parts = [{"running": tr("Training"), "paused": tr("Paused"), "finished": tr("Finished"),
+                  "stopped": tr("Stopped"), "diverged": tr("Diverged"),
+                  "failed": tr("Failed")}[run.status]]
+        if step is not None:
+            parts.append(tr("epoch {e}/{n}").format(e=step.epoch, n=run.total_epochs))
+            parts.append(tr("iteration {i}").format(i=step.iteration))
+            parts.append(tr("{v:,.0f} images/s").format(v=step.images_per_second))
+        if run.status == "running":
+            eta = run.eta_seconds()
+            if eta is not None:
+                parts.append(tr("{m}:{s:02d} left").format(m=int(eta // 60), s=int(eta % 60)))
+        if run.history.epochs:
+            last = run.history.epochs[-1]
+            if not math.isnan(last.test_acc):
+                parts.append(tr("test accuracy {a:.2%}").format(a=last.test_acc))
+        return " · ".join(parts)

@@ -17,7 +17,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from nn.errors import NNError
-from workbench.workers import JobRunner
+from workbench.jobs import JobRunner
 
 BUDGET = 0.03  # seconds allowed on the GUI thread
 

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from workbench import theme
 from workbench.context import AppContext
 from workbench.i18n import language_changed, tr
+from workbench.jobs import JobRunner
 from workbench.pages.compare import specs
 from workbench.pages.compare.documents import (
     comparison_progress,
@@ -49,7 +50,6 @@ from workbench.pages.compare.table import Cell, ResultsTable
 from workbench.widgets.common import ErrorLabel
 from workbench.widgets.plot_canvas import PlotCanvas
 from workbench.widgets.setup.fields import connect_weak, muted_label
-from workbench.workers import JobRunner
 
 REFRESH_MS = 100
 DRAW_SHARE = 0.3  # redraw so that drawing takes at most this share of the GUI thread's time

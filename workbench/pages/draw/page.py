@@ -33,6 +33,7 @@ from nn.preprocess import canvas_to_mnist
 from workbench import theme
 from workbench.context import AppContext
 from workbench.i18n import tr
+from workbench.jobs import JobRunner
 from workbench.pages.draw._support import follow_language
 from workbench.pages.draw.canvas import DrawingCanvas
 from workbench.pages.draw.collection_panel import CollectionPanel
@@ -47,7 +48,6 @@ from workbench.pages.draw.strokes import DrawingHistory
 from workbench.pages.draw.tools import DrawTools
 from workbench.pages.draw.worker import InferenceService, Request, Result
 from workbench.widgets.common import ErrorLabel
-from workbench.workers import JobRunner
 
 THRESHOLD_KEY = "draw/notSureBelow"
 MNIST_PEN_KEY = "draw/mnistPen"

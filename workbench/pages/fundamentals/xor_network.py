@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.i18n import tr
+from workbench.jobs import JobRunner
 from workbench.pages.fundamentals.base import DemoPanel, style_legend
 from workbench.pages.fundamentals.fields import SliderField, format_value
 from workbench.pages.fundamentals.xor_training import (
@@ -36,7 +37,6 @@ from workbench.plots.boundary import data_extent, shade
 from workbench.plots.training import style_axes
 from workbench.theme import SERIES
 from workbench.widgets.common import ErrorLabel
-from workbench.workers import JobRunner
 
 ACTIVATION_LABELS = {"Tanh": "tanh", "Sigmoid": "sigmoid", "ReLU": "ReLU"}
 OPTIMIZER_LABELS = {"sgd": "SGD", "momentum": "Momentum", "adam": "Adam"}

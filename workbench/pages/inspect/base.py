@@ -29,9 +29,9 @@ from PySide6.QtWidgets import (
 from nn.inspect import Progress
 from workbench import theme
 from workbench.i18n import language_changed, tr
+from workbench.jobs import JobRunner
 from workbench.pages.inspect.source import InspectSource
 from workbench.plots.training import style_axes
-from workbench.workers import JobRunner
 
 REFRESH_MS = 100  # redraw timer (≤ 10 Hz)
 TRAINING_SHARE = 0.2  # while training, a view's jobs take at most about this share of time

@@ -18,6 +18,7 @@ import nn
 from nn.experiment import PreparedData, prepare_data
 from workbench.context import AppContext
 from workbench.i18n import tr
+from workbench.jobs import JobRunner
 from workbench.pages.inspect.records import (
     PROBE_BUDGET,
     PROBE_BUDGET_HIDDEN,
@@ -28,7 +29,7 @@ from workbench.pages.inspect.records import (
     ProbePayload,
     Records,
 )
-from workbench.workers import JobRunner, Probe
+from workbench.workers import Probe
 
 
 class InspectSource(QObject):
