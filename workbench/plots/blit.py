@@ -49,6 +49,8 @@ class BlitManager:
 
     def update(self) -> None:
         """Redraw only the data artists over the cached background."""
+        if getattr(self.canvas, "resize_pending", False):
+            return  # the figure has a new size; the coming full redraw shows the data
         if self._background is None:
             self.canvas.draw_idle()
             return

@@ -30,41 +30,45 @@ class SmoothCanvas(FigureCanvasQTAgg):
     """Matplotlib's Qt canvas, redrawn once a resize pauses instead of on every resize step.
 
     A full redraw takes tens of milliseconds; dragging a window edge sends dozens of resize
-    events a second. Meanwhile the last image is shown as it was.
+    events a second. The figure takes the new size at once (so mouse positions map correctly),
+    but the redraw waits until no resize came for a moment; meanwhile the last image is shown.
     """
 
     RESIZE_DELAY_MS = 120
 
     def __init__(self, figure: Figure) -> None:
         super().__init__(figure)
-        self._resize_timer = QTimer(self)
-        self._resize_timer.setSingleShot(True)
-        self._resize_timer.setInterval(self.RESIZE_DELAY_MS)
-        self._resize_timer.timeout.connect(self.apply_resize)
-        self._pending_size = None
+        self._redraw_timer = QTimer(self)
+        self._redraw_timer.setSingleShot(True)
+        self._redraw_timer.setInterval(self.RESIZE_DELAY_MS)
+        self._redraw_timer.timeout.connect(self.apply_resize)
+
+    @property
+    def resize_pending(self) -> bool:
+        """True while the image is older than the size (blitting must wait for the redraw)."""
+        return self._redraw_timer.isActive()
 
     def resizeEvent(self, event) -> None:  # noqa: N802 — Qt override
-        self._pending_size = event.size()
-        QWidget.resizeEvent(self, event)
-        if not hasattr(self, "renderer"):
-            self.apply_resize()  # the first layout: draw at once
-        else:
-            self._resize_timer.start()
-
-    def apply_resize(self) -> None:
-        """Resize the figure to the widget and redraw (at once, e.g. before a screenshot)."""
-        self._resize_timer.stop()
-        size, self._pending_size = self._pending_size, None
-        if size is None or self.figure is None:
+        if self.figure is None:
             return
         ratio = self.device_pixel_ratio
-        self.figure.set_size_inches(size.width() * ratio / self.figure.dpi,
-                                    size.height() * ratio / self.figure.dpi, forward=False)
+        self.figure.set_size_inches(event.size().width() * ratio / self.figure.dpi,
+                                    event.size().height() * ratio / self.figure.dpi,
+                                    forward=False)
+        QWidget.resizeEvent(self, event)
         ResizeEvent("resize_event", self)._process()
+        if not hasattr(self, "renderer"):
+            self.draw_idle()  # the first layout: draw at once
+        else:
+            self._redraw_timer.start()
+
+    def apply_resize(self) -> None:
+        """Redraw now at the current size (e.g. before a screenshot)."""
+        self._redraw_timer.stop()
         self.draw_idle()
 
     def paintEvent(self, event) -> None:  # noqa: N802 — Qt override
-        if self._pending_size is None or not hasattr(self, "renderer"):
+        if not self.resize_pending or not hasattr(self, "renderer"):
             super().paintEvent(event)
             return
         # Mid-resize: show the last image at its own size over the window colour.
