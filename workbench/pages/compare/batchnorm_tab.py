@@ -15,6 +15,7 @@ from workbench.pages.compare import specs
 from workbench.pages.compare.controls import DataChoice, SeedsRow, int_spin, log_box
 from workbench.pages.compare.curves_tab import seed_values
 from workbench.pages.compare.epoch_figures import BatchNormGridFigure
+from workbench.pages.compare.settings_form import SettingsForm
 from workbench.pages.compare.state import ComparisonState
 from workbench.pages.compare.tab_base import ComparisonTab
 from workbench.pages.compare.table import Cell, pct_cell
@@ -52,28 +53,18 @@ class BatchNormTab(ComparisonTab):
         scale_form.addRow(self.scale_labels[1], self.scale_max)
         scale_form.addRow(self.scale_labels[2], self.scale_min)
         scale_form.addRow(self.scale_list)
-        self.net_group = QGroupBox(self)
-        net_form = make_form()
-        self.net_group.setLayout(net_form)
-        self.layers = int_spin(1, 20, 5, parent=self)
-        self.units = int_spin(1, 4096, 100, step=10, parent=self)
-        self.net_labels = (QLabel(self), QLabel(self))
-        net_form.addRow(self.net_labels[0], self.layers)
-        net_form.addRow(self.net_labels[1], self.units)
-        self.train_group = QGroupBox(self)
-        form = make_form()
-        self.train_group.setLayout(form)
-        self.data_choice = DataChoice(self.context, self)
-        self.train_size = int_spin(10, 60_000, 1000, step=100, parent=self)
-        self.lr = log_box(0.01, parent=self)
-        self.batch = int_spin(1, 10_000, 100, parent=self)
-        self.epochs = int_spin(1, 1000, 20, parent=self)
-        self.seeds = SeedsRow(self)
-        widgets = (self.data_choice, self.train_size, self.lr, self.batch, self.epochs,
-                   self.seeds)
-        self.form_labels = [QLabel(self) for _ in widgets]
-        for label, widget in zip(self.form_labels, widgets, strict=True):
-            form.addRow(label, widget)
+        self.net_group = SettingsForm(self)
+        self.layers = self.net_group.add("layers", int_spin(1, 20, 5, parent=self))
+        self.units = self.net_group.add("units", int_spin(1, 4096, 100, step=10, parent=self))
+        self.train_group = SettingsForm(self)
+        self.data_choice = self.train_group.add("data", DataChoice(self.context, self),
+                                                optional=True)
+        self.train_size = self.train_group.add(
+            "train_size", int_spin(10, 60_000, 1000, step=100, parent=self))
+        self.lr = self.train_group.add("lr", log_box(0.01, parent=self))
+        self.batch = self.train_group.add("batch_size", int_spin(1, 10_000, 100, parent=self))
+        self.epochs = self.train_group.add("epochs", int_spin(1, 1000, 20, parent=self))
+        self.seeds = self.train_group.add("seeds", SeedsRow(self))
         for group in (self.scale_group, self.net_group, self.train_group):
             layout.addWidget(group)
 
@@ -98,17 +89,11 @@ class BatchNormTab(ComparisonTab):
         self.scale_max.setToolTip(tr("The largest weight scale (the book: 1)."))
         self.scale_min.setToolTip(tr("The smallest weight scale (the book: 0.0001)."))
         self._show_scales()
-        self.net_group.setTitle(tr("Network (MultiLayerNetExtend)"))
-        self.net_labels[0].setText(tr("Hidden layers"))
-        self.net_labels[1].setText(tr("Units per layer"))
+        self.net_group.retranslate(tr("Network (MultiLayerNetExtend)"))
         self.layers.setToolTip(tr("Hidden layers (the book: 5). Deep networks suffer most "
                                   "from a bad weight scale."))
         self.units.setToolTip(tr("Units per hidden layer (the book: 100)."))
-        self.train_group.setTitle(tr("Training"))
-        texts = (tr("Data"), tr("Training images"), tr("Learning rate"), tr("Batch size"),
-                 tr("Epochs"), tr("Seeds"))
-        for label, text in zip(self.form_labels, texts, strict=True):
-            label.setText(text)
+        self.train_group.retranslate(tr("Training"))
         self.train_size.setToolTip(tr("The first images of the training set (the book: "
                                       "1,000, to keep the experiment fast)."))
         self.lr.setToolTip(tr("SGD's learning rate (the book: 0.01)."))
@@ -127,25 +112,15 @@ class BatchNormTab(ComparisonTab):
 
     def settings(self) -> dict[str, Any]:
         return {"scales": self.scales.value(), "scale_max": self.scale_max.value(),
-                "scale_min": self.scale_min.value(), "epochs": self.epochs.value(),
-                "train_size": self.train_size.value(), "batch_size": self.batch.value(),
-                "lr": self.lr.value(), "layers": self.layers.value(),
-                "units": self.units.value(), **self.seeds.values(),
-                "data": self.data_choice.name()}
+                "scale_min": self.scale_min.value(), **self.net_group.values(),
+                **self.train_group.values()}
 
     def apply_settings(self, settings: dict[str, Any]) -> None:
         self.scales.setValue(int(settings["scales"]))
         self.scale_max.setValue(float(settings.get("scale_max", 1.0)))
         self.scale_min.setValue(float(settings.get("scale_min", 1e-4)))
-        self.epochs.setValue(int(settings["epochs"]))
-        self.train_size.setValue(int(settings["train_size"]))
-        self.batch.setValue(int(settings["batch_size"]))
-        self.lr.setValue(float(settings["lr"]))
-        self.layers.setValue(int(settings["layers"]))
-        self.units.setValue(int(settings["units"]))
-        self.seeds.set_values(settings)
-        if "data" in settings:
-            self.data_choice.set_name(settings["data"])
+        self.net_group.set_values(settings)
+        self.train_group.set_values(settings)
 
     def data_config(self, settings: dict[str, Any]):
         return self.data_choice.config(train_size=int(settings["train_size"]),

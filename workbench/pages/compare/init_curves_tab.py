@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout
+from PySide6.QtWidgets import QCheckBox, QComboBox, QGroupBox, QHBoxLayout, QVBoxLayout
 
 import nn
 from workbench.i18n import tr
 from workbench.pages.compare import specs
 from workbench.pages.compare.controls import DataChoice, NetworkFields, SeedsRow, int_spin, log_box
 from workbench.pages.compare.curves_tab import CurvesTab
+from workbench.pages.compare.settings_form import SettingsForm
 from workbench.pages.compare.state import ComparisonState
 from workbench.pages.compare.table import Cell
-from workbench.widgets.setup.fields import make_form
 
 
 def _init_tips() -> dict[str, str]:
@@ -50,32 +50,21 @@ class InitCurvesTab(CurvesTab):
         row.addWidget(self.custom_check)
         row.addWidget(self.custom_std, 1)
         box.addLayout(row)
-        self.opt_group = QGroupBox(self)
-        opt_form = make_form()
-        self.opt_group.setLayout(opt_form)
-        self.optimizer = QComboBox(self)
+        self.opt_group = SettingsForm(self)
+        self.optimizer = self.opt_group.add("optimizer", QComboBox(self))
         for name in specs.OPTIMIZERS:
             self.optimizer.addItem(specs.OPTIMIZER_TITLES[name], name)
-        self.lr = log_box(0.01, parent=self)
-        self.opt_labels = (QLabel(self), QLabel(self))
-        opt_form.addRow(self.opt_labels[0], self.optimizer)
-        opt_form.addRow(self.opt_labels[1], self.lr)
+        self.lr = self.opt_group.add("lr", log_box(0.01, parent=self))
         self.optimizer.activated.connect(self._optimizer_chosen)
-        self.net_group = QGroupBox(self)
-        self.network = NetworkFields(self)
-        QVBoxLayout(self.net_group).addWidget(self.network)
-        self.train_group = QGroupBox(self)
-        form = make_form()
-        self.train_group.setLayout(form)
-        self.data_choice = DataChoice(self.context, self)
-        self.batch = int_spin(1, 10_000, 128, parent=self)
-        self.iterations = int_spin(1, 1_000_000, 2000, step=100, parent=self)
-        self.seeds = SeedsRow(self)
-        self.form_labels = [QLabel(self) for _ in range(4)]
-        for label, widget in zip(self.form_labels,
-                                 (self.data_choice, self.batch, self.iterations, self.seeds),
-                                 strict=True):
-            form.addRow(label, widget)
+        self.net_group = SettingsForm(self)
+        self.network = self.net_group.add("network", NetworkFields(self), labelled=False)
+        self.train_group = SettingsForm(self)
+        self.data_choice = self.train_group.add("data", DataChoice(self.context, self),
+                                                optional=True)
+        self.batch = self.train_group.add("batch_size", int_spin(1, 10_000, 128, parent=self))
+        self.iterations = self.train_group.add(
+            "iterations", int_spin(1, 1_000_000, 2000, step=100, parent=self))
+        self.seeds = self.train_group.add("seeds", SeedsRow(self))
         for group in (self.init_group, self.opt_group, self.net_group, self.train_group):
             layout.addWidget(group)
 
@@ -93,17 +82,12 @@ class InitCurvesTab(CurvesTab):
         self.custom_check.setToolTip(tr(
             "Also try Gaussian weights with a standard deviation of your choice."))
         self.custom_std.setToolTip(tr("The custom standard deviation of the initial weights."))
-        self.opt_group.setTitle(tr("Optimizer"))
-        self.opt_labels[0].setText(tr("Optimizer"))
-        self.opt_labels[1].setText(tr("Learning rate"))
+        self.opt_group.retranslate(tr("Optimizer"))
         self.optimizer.setToolTip(tr("The optimizer every variant uses; the book uses SGD "
                                      "(ch. 6.2.4)."))
         self.lr.setToolTip(tr("The learning rate η; the book uses 0.01."))
-        self.net_group.setTitle(tr("Network"))
-        self.train_group.setTitle(tr("Training"))
-        texts = (tr("Data"), tr("Batch size"), tr("Iterations"), tr("Seeds"))
-        for label, text in zip(self.form_labels, texts, strict=True):
-            label.setText(text)
+        self.net_group.retranslate(tr("Network"))
+        self.train_group.retranslate(tr("Training"))
         self.batch.setToolTip(tr("Images per mini-batch (ch. 4.2.3); the book uses 128."))
         self.iterations.setToolTip(tr("Optimizer steps per run; the book trains 2,000."))
 
@@ -122,10 +106,7 @@ class InitCurvesTab(CurvesTab):
             "inits": {name: check.isChecked() for name, check in self.init_checks.items()},
             "custom_std": {"enabled": self.custom_check.isChecked(),
                            "std": self.custom_std.value()},
-            "optimizer": self.optimizer.currentData(), "lr": self.lr.value(),
-            "network": self.network.values(), "batch_size": self.batch.value(),
-            "iterations": self.iterations.value(), **self.seeds.values(),
-            "data": self.data_choice.name(),
+            **self.opt_group.values(), **self.net_group.values(), **self.train_group.values(),
         }
 
     def apply_settings(self, settings: dict[str, Any]) -> None:
@@ -135,18 +116,9 @@ class InitCurvesTab(CurvesTab):
         self.custom_check.setChecked(bool(custom.get("enabled")))
         self.custom_std.setValue(float(custom.get("std", 0.05)))
         self.custom_std.setEnabled(bool(custom.get("enabled")))
-        index = self.optimizer.findData(settings.get("optimizer", "sgd"))
-        if index < 0:
-            raise ValueError(tr("Unknown optimizer {name!r}.").format(
-                name=settings.get("optimizer")))
-        self.optimizer.setCurrentIndex(index)
-        self.lr.setValue(float(settings["lr"]))
-        self.network.set_values(settings["network"])
-        self.batch.setValue(int(settings["batch_size"]))
-        self.iterations.setValue(int(settings["iterations"]))
-        self.seeds.set_values(settings)
-        if "data" in settings:
-            self.data_choice.set_name(settings["data"])
+        self.opt_group.set_values({"optimizer": "sgd", **settings})
+        self.net_group.set_values(settings)
+        self.train_group.set_values(settings)
 
     def settings_from_config(self, config: dict[str, Any]) -> dict[str, Any]:
         """Settings for a ``compare --inits … --experiment`` file of the command line."""

@@ -12,9 +12,9 @@ from workbench.i18n import tr
 from workbench.pages.compare import specs
 from workbench.pages.compare.controls import DataChoice, NetworkFields, SeedsRow, int_spin, log_box
 from workbench.pages.compare.curves_tab import CurvesTab
+from workbench.pages.compare.settings_form import SettingsForm
 from workbench.pages.compare.state import ComparisonState
 from workbench.pages.compare.table import Cell, sci_cell
-from workbench.widgets.setup.fields import make_form
 
 
 def _optimizer_tips() -> dict[str, str]:
@@ -55,21 +55,15 @@ class OptimizersTab(CurvesTab):
             grid.addWidget(lr, row, 1)
             self.opt_checks[name], self.opt_lrs[name] = check, lr
         grid.setColumnStretch(1, 1)
-        self.net_group = QGroupBox(self)
-        self.network = NetworkFields(self)
-        QVBoxLayout(self.net_group).addWidget(self.network)
-        self.train_group = QGroupBox(self)
-        form = make_form()
-        self.train_group.setLayout(form)
-        self.data_choice = DataChoice(self.context, self)
-        self.batch = int_spin(1, 10_000, 128, parent=self)
-        self.iterations = int_spin(1, 1_000_000, 2000, step=100, parent=self)
-        self.seeds = SeedsRow(self)
-        self.form_labels = [QLabel(self) for _ in range(4)]
-        for label, widget in zip(self.form_labels,
-                                 (self.data_choice, self.batch, self.iterations, self.seeds),
-                                 strict=True):
-            form.addRow(label, widget)
+        self.net_group = SettingsForm(self)
+        self.network = self.net_group.add("network", NetworkFields(self), labelled=False)
+        self.train_group = SettingsForm(self)
+        self.data_choice = self.train_group.add("data", DataChoice(self.context, self),
+                                                optional=True)
+        self.batch = self.train_group.add("batch_size", int_spin(1, 10_000, 128, parent=self))
+        self.iterations = self.train_group.add(
+            "iterations", int_spin(1, 1_000_000, 2000, step=100, parent=self))
+        self.seeds = self.train_group.add("seeds", SeedsRow(self))
         for group in (self.opt_group, self.net_group, self.train_group):
             layout.addWidget(group)
 
@@ -84,11 +78,8 @@ class OptimizersTab(CurvesTab):
                 "{name}'s learning rate η (ch. 6.1). The book's: SGD, Momentum and AdaGrad "
                 "0.01, Adam 0.001. Type a value or step through 1-2-5 with the arrows."
             ).format(name=specs.OPTIMIZER_TITLES[name]))
-        self.net_group.setTitle(tr("Network"))
-        self.train_group.setTitle(tr("Training"))
-        texts = (tr("Data"), tr("Batch size"), tr("Iterations"), tr("Seeds"))
-        for label, text in zip(self.form_labels, texts, strict=True):
-            label.setText(text)
+        self.net_group.retranslate(tr("Network"))
+        self.train_group.retranslate(tr("Training"))
         self.batch.setToolTip(tr("Images per mini-batch (ch. 4.2.3); the book uses 128."))
         self.iterations.setToolTip(tr(
             "Optimizer steps per run; the book trains 2,000 iterations. Every optimizer sees "
@@ -109,9 +100,7 @@ class OptimizersTab(CurvesTab):
             "optimizers": {name: {"enabled": check.isChecked(),
                                   "lr": self.opt_lrs[name].value()}
                            for name, check in self.opt_checks.items()},
-            "network": self.network.values(), "batch_size": self.batch.value(),
-            "iterations": self.iterations.value(), **self.seeds.values(),
-            "data": self.data_choice.name(),
+            **self.net_group.values(), **self.train_group.values(),
         }
 
     def apply_settings(self, settings: dict[str, Any]) -> None:
@@ -120,12 +109,8 @@ class OptimizersTab(CurvesTab):
                 self.opt_checks[name].setChecked(bool(row.get("enabled")))
                 self.opt_lrs[name].setValue(float(row["lr"]))
                 self.opt_lrs[name].setEnabled(bool(row.get("enabled")))
-        self.network.set_values(settings["network"])
-        self.batch.setValue(int(settings["batch_size"]))
-        self.iterations.setValue(int(settings["iterations"]))
-        self.seeds.set_values(settings)
-        if "data" in settings:
-            self.data_choice.set_name(settings["data"])
+        self.net_group.set_values(settings)
+        self.train_group.set_values(settings)
 
     def settings_from_config(self, config: dict[str, Any]) -> dict[str, Any]:
         """Settings for a ``compare --experiment`` file of the command line."""

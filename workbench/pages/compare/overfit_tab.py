@@ -8,16 +8,17 @@ import math
 from typing import Any
 
 import numpy as np
-from PySide6.QtWidgets import QCheckBox, QGridLayout, QGroupBox, QLabel, QVBoxLayout
+from PySide6.QtWidgets import QCheckBox, QGridLayout, QGroupBox, QVBoxLayout
 
 from workbench.i18n import tr
 from workbench.pages.compare import specs
 from workbench.pages.compare.controls import DataChoice, SeedsRow, int_spin, log_box
 from workbench.pages.compare.epoch_figures import OverfitFigure
+from workbench.pages.compare.settings_form import SettingsForm
 from workbench.pages.compare.state import ComparisonState
 from workbench.pages.compare.tab_base import ComparisonTab
 from workbench.pages.compare.table import Cell, pct_cell
-from workbench.widgets.setup.fields import NumberBox, make_form
+from workbench.widgets.setup.fields import NumberBox
 
 
 def _settings_of(state: ComparisonState, variant: int) -> tuple[float, float]:
@@ -56,28 +57,19 @@ class OverfitTab(ComparisonTab):
         grid.addWidget(self.decay, 1, 1)
         grid.addWidget(self.dropout, 2, 1)
         grid.setColumnStretch(1, 1)
-        self.net_group = QGroupBox(self)
-        net_form = make_form()
-        self.net_group.setLayout(net_form)
-        self.layers = int_spin(1, 20, 6, parent=self)
-        self.units = int_spin(1, 4096, 100, step=10, parent=self)
-        self.net_labels = (QLabel(self), QLabel(self))
-        net_form.addRow(self.net_labels[0], self.layers)
-        net_form.addRow(self.net_labels[1], self.units)
-        self.train_group = QGroupBox(self)
-        form = make_form()
-        self.train_group.setLayout(form)
-        self.data_choice = DataChoice(self.context, self)
-        self.train_size = int_spin(10, 60_000, 300, step=100, parent=self)
-        self.lr = log_box(0.01, parent=self)
-        self.batch = int_spin(1, 10_000, 100, parent=self)
-        self.epochs = int_spin(1, 10_000, 201, step=10, parent=self)
-        self.seeds = SeedsRow(self)
-        widgets = (self.data_choice, self.train_size, self.lr, self.batch, self.epochs,
-                   self.seeds)
-        self.form_labels = [QLabel(self) for _ in widgets]
-        for label, widget in zip(self.form_labels, widgets, strict=True):
-            form.addRow(label, widget)
+        self.net_group = SettingsForm(self)
+        self.layers = self.net_group.add("layers", int_spin(1, 20, 6, parent=self))
+        self.units = self.net_group.add("units", int_spin(1, 4096, 100, step=10, parent=self))
+        self.train_group = SettingsForm(self)
+        self.data_choice = self.train_group.add("data", DataChoice(self.context, self),
+                                                optional=True)
+        self.train_size = self.train_group.add(
+            "train_size", int_spin(10, 60_000, 300, step=100, parent=self))
+        self.lr = self.train_group.add("lr", log_box(0.01, parent=self))
+        self.batch = self.train_group.add("batch_size", int_spin(1, 10_000, 100, parent=self))
+        self.epochs = self.train_group.add("epochs",
+                                           int_spin(1, 10_000, 201, step=10, parent=self))
+        self.seeds = self.train_group.add("seeds", SeedsRow(self))
         for group in (self.variant_group, self.net_group, self.train_group):
             layout.addWidget(group)
 
@@ -101,17 +93,11 @@ class OverfitTab(ComparisonTab):
         self.decay.setToolTip(tips["weight_decay"])
         self.dropout.setToolTip(tr("The fraction of hidden units dropped in each training "
                                    "step (between 0 and 1)."))
-        self.net_group.setTitle(tr("Network (MultiLayerNetExtend)"))
-        self.net_labels[0].setText(tr("Hidden layers"))
-        self.net_labels[1].setText(tr("Units per layer"))
+        self.net_group.retranslate(tr("Network (MultiLayerNetExtend)"))
         self.layers.setToolTip(tr("Hidden layers (the book: 6, a large network for 300 "
                                   "images)."))
         self.units.setToolTip(tr("Units per hidden layer (the book: 100)."))
-        self.train_group.setTitle(tr("Training"))
-        texts2 = (tr("Data"), tr("Training images"), tr("Learning rate"), tr("Batch size"),
-                  tr("Epochs"), tr("Seeds"))
-        for label, text in zip(self.form_labels, texts2, strict=True):
-            label.setText(text)
+        self.train_group.retranslate(tr("Training"))
         self.train_size.setToolTip(tr("The first images of the training set; the book keeps "
                                       "300 to provoke overfitting."))
         self.lr.setToolTip(tr("SGD's learning rate (the book: 0.01)."))
@@ -133,25 +119,15 @@ class OverfitTab(ComparisonTab):
         return {"variants": {name: check.isChecked()
                              for name, check in self.variant_checks.items()},
                 "weight_decay": self.decay.value(), "dropout_rate": self.dropout.value(),
-                "train_size": self.train_size.value(), "epochs": self.epochs.value(),
-                "layers": self.layers.value(), "units": self.units.value(),
-                "lr": self.lr.value(), "batch_size": self.batch.value(),
-                **self.seeds.values(), "data": self.data_choice.name()}
+                **self.net_group.values(), **self.train_group.values()}
 
     def apply_settings(self, settings: dict[str, Any]) -> None:
         for name, check in self.variant_checks.items():
             check.setChecked(bool(settings["variants"].get(name)))
         self.decay.setValue(float(settings["weight_decay"]))
         self.dropout.setValue(float(settings["dropout_rate"]))
-        self.train_size.setValue(int(settings["train_size"]))
-        self.epochs.setValue(int(settings["epochs"]))
-        self.layers.setValue(int(settings["layers"]))
-        self.units.setValue(int(settings["units"]))
-        self.lr.setValue(float(settings["lr"]))
-        self.batch.setValue(int(settings["batch_size"]))
-        self.seeds.set_values(settings)
-        if "data" in settings:
-            self.data_choice.set_name(settings["data"])
+        self.net_group.set_values(settings)
+        self.train_group.set_values(settings)
 
     def data_config(self, settings: dict[str, Any]):
         return self.data_choice.config(train_size=int(settings["train_size"]),

@@ -12,6 +12,7 @@ from workbench.i18n import tr
 from workbench.pages.compare import specs
 from workbench.pages.compare.controls import DataChoice, int_spin, log_box
 from workbench.pages.compare.search_figure import SearchFigure, param_title
+from workbench.pages.compare.settings_form import SettingsForm
 from workbench.pages.compare.state import SearchState
 from workbench.pages.compare.tab_base import ComparisonTab
 from workbench.pages.compare.table import Cell, pct_cell, sci_cell
@@ -63,23 +64,18 @@ class SearchTab(ComparisonTab):
         space.addRow(self.wd_check, self.wd_range)
         space.addRow(self.space_labels[1], self.trials)
         space.addRow(self.space_labels[2], self.search_seed)
-        self.trial_group = QGroupBox(self)
-        form = make_form()
-        self.trial_group.setLayout(form)
-        self.data_choice = DataChoice(self.context, self)
-        self.train_size = int_spin(10, 60_000, 500, step=100, parent=self)
-        self.layers = int_spin(1, 20, 6, parent=self)
-        self.units = int_spin(1, 4096, 100, step=10, parent=self)
-        self.optimizer = QComboBox(self)
+        self.trial_group = SettingsForm(self)
+        self.data_choice = self.trial_group.add("data", DataChoice(self.context, self),
+                                                optional=True)
+        self.train_size = self.trial_group.add(
+            "train_size", int_spin(10, 60_000, 500, step=100, parent=self))
+        self.layers = self.trial_group.add("layers", int_spin(1, 20, 6, parent=self))
+        self.units = self.trial_group.add("units", int_spin(1, 4096, 100, step=10, parent=self))
+        self.optimizer = self.trial_group.add("optimizer", QComboBox(self))
         for name in specs.OPTIMIZERS:
             self.optimizer.addItem(specs.OPTIMIZER_TITLES[name], name)
-        self.batch = int_spin(1, 10_000, 100, parent=self)
-        self.epochs = int_spin(1, 1000, 50, parent=self)
-        widgets = (self.data_choice, self.train_size, self.layers, self.units, self.optimizer,
-                   self.batch, self.epochs)
-        self.trial_labels = [QLabel(self) for _ in widgets]
-        for label, widget in zip(self.trial_labels, widgets, strict=True):
-            form.addRow(label, widget)
+        self.batch = self.trial_group.add("batch_size", int_spin(1, 10_000, 100, parent=self))
+        self.epochs = self.trial_group.add("epochs", int_spin(1, 1000, 50, parent=self))
         self.view_group = QGroupBox(self)
         view = make_form()
         self.view_group.setLayout(view)
@@ -112,11 +108,7 @@ class SearchTab(ComparisonTab):
         self.trials.setToolTip(tr("How many settings to try (the book: 100)."))
         self.search_seed.setToolTip(tr("Seed of the sampling: the same seed draws the same "
                                        "settings again."))
-        self.trial_group.setTitle(tr("Each trial"))
-        texts = (tr("Data"), tr("Training images"), tr("Hidden layers"), tr("Units per layer"),
-                 tr("Optimizer"), tr("Batch size"), tr("Epochs"))
-        for label, text in zip(self.trial_labels, texts, strict=True):
-            label.setText(text)
+        self.trial_group.retranslate(tr("Each trial"))
         self.train_size.setToolTip(tr(
             "The first images of the training set; 20 % of them are held out for validation "
             "(the book: 500, so 400 train and 100 validate). Trials are ranked on the "
@@ -145,11 +137,8 @@ class SearchTab(ComparisonTab):
     def settings(self) -> dict[str, Any]:
         return {"lr_range": self.lr_range.values(), "search_wd": self.wd_check.isChecked(),
                 "wd_range": self.wd_range.values(), "trials": self.trials.value(),
-                "epochs": self.epochs.value(), "train_size": self.train_size.value(),
-                "layers": self.layers.value(), "units": self.units.value(),
-                "optimizer": self.optimizer.currentData(), "batch_size": self.batch.value(),
-                "search_seed": self.search_seed.value(), "seed": 0,
-                "show_best": self.show_best.value(), "data": self.data_choice.name()}
+                **self.trial_group.values(), "search_seed": self.search_seed.value(),
+                "seed": 0, "show_best": self.show_best.value()}
 
     def apply_settings(self, settings: dict[str, Any]) -> None:
         self.lr_range.set_values(settings["lr_range"])
@@ -157,20 +146,9 @@ class SearchTab(ComparisonTab):
         self.wd_range.set_values(settings["wd_range"])
         self.wd_range.set_enabled(bool(settings["search_wd"]))
         self.trials.setValue(int(settings["trials"]))
-        self.epochs.setValue(int(settings["epochs"]))
-        self.train_size.setValue(int(settings["train_size"]))
-        self.layers.setValue(int(settings["layers"]))
-        self.units.setValue(int(settings["units"]))
-        index = self.optimizer.findData(settings.get("optimizer", "sgd"))
-        if index < 0:
-            raise ValueError(tr("Unknown optimizer {name!r}.").format(
-                name=settings.get("optimizer")))
-        self.optimizer.setCurrentIndex(index)
-        self.batch.setValue(int(settings["batch_size"]))
+        self.trial_group.set_values({"optimizer": "sgd", **settings})
         self.search_seed.setValue(int(settings["search_seed"]))
         self.show_best.setValue(int(settings.get("show_best", 20)))
-        if "data" in settings:
-            self.data_choice.set_name(settings["data"])
 
     def data_config(self, settings: dict[str, Any]):
         return self.data_choice.config(train_size=int(settings["train_size"]),
