@@ -34,6 +34,11 @@ def leaky_relu(x: ArrayLike, alpha: float = 0.01) -> NDArray:
     return np.where(x > 0, x, alpha * x)
 
 
+def leaky_relu_derivative(x: ArrayLike, alpha: float = 0.01) -> NDArray:
+    """1 for x > 0, ``alpha`` otherwise (as :class:`nn.layers.LeakyReLU` backpropagates)."""
+    return np.where(np.asarray(x, dtype=float) > 0, 1.0, float(alpha))
+
+
 def tanh(x: ArrayLike) -> NDArray:
     return np.tanh(np.asarray(x, dtype=float))
 
@@ -48,7 +53,7 @@ DERIVATIVES: dict[str, Callable[[NDArray], NDArray]] = {
     "sigmoid": lambda x: sigmoid(x) * (1.0 - sigmoid(x)),
     "tanh": lambda x: 1.0 - np.tanh(np.asarray(x, dtype=float)) ** 2,
     "relu": lambda x: (np.asarray(x, dtype=float) > 0).astype(float),
-    "leaky_relu": lambda x: np.where(np.asarray(x, dtype=float) > 0, 1.0, 0.01),
+    "leaky_relu": leaky_relu_derivative,
     "identity": lambda x: np.ones_like(np.asarray(x, dtype=float)),
 }
 ACTIVATIONS: dict[str, Callable[[ArrayLike], NDArray]] = {

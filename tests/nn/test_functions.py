@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from nn import functions as F
+from nn.layers import LeakyReLU
 
 
 def test_softmax_overflow_demo():
@@ -53,3 +54,14 @@ def test_derivatives_match_numerical(name):
     x = np.array([-2.0, -0.5, 0.3, 1.7])
     numeric = np.array([F.numerical_diff(lambda v: float(F.ACTIVATIONS[name](v)), v) for v in x])
     np.testing.assert_allclose(F.DERIVATIVES[name](x), numeric, atol=1e-6)
+
+
+@pytest.mark.parametrize("alpha", [0.01, 0.1, 0.3])
+def test_leaky_relu_derivative_follows_its_slope_and_its_layer(alpha):
+    x = np.linspace(-3, 3, 12)  # no point at the kink
+    numeric = F.numerical_diff(lambda v: F.leaky_relu(v, alpha), x)
+    np.testing.assert_allclose(F.leaky_relu_derivative(x, alpha), numeric, atol=1e-6)
+    layer = LeakyReLU(alpha)
+    layer.forward(x)
+    np.testing.assert_array_equal(F.leaky_relu_derivative(x, alpha),
+                                  layer.backward(np.ones_like(x)))

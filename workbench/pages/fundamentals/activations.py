@@ -16,8 +16,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nn.functions import ACTIVATIONS, DERIVATIVES, leaky_relu, numerical_diff
-from nn.layers import LeakyReLU
+from nn.functions import (
+    ACTIVATIONS,
+    DERIVATIVES,
+    leaky_relu,
+    leaky_relu_derivative,
+    numerical_diff,
+)
 from workbench.i18n import tr, tr_dynamic, tr_noop
 from workbench.pages.fundamentals.base import DemoPanel, style_legend
 from workbench.pages.fundamentals.fields import (
@@ -51,13 +56,9 @@ def activation(name: str, x: NDArray, alpha: float) -> NDArray:
 
 
 def derivative(name: str, x: NDArray, alpha: float) -> NDArray:
-    """``h′(x)``: the engine's analytic derivatives; leaky ReLU's comes from its layer's
-    ``backward`` so any ``alpha`` works (ch. 5.5)."""
-    x = np.asarray(x, dtype=float)
+    """``h′(x)``: the engine's analytic derivatives, as the layers backpropagate (ch. 5.5)."""
     if name == "leaky_relu":
-        layer = LeakyReLU(alpha)
-        layer.forward(x)
-        return layer.backward(np.ones_like(x))
+        return leaky_relu_derivative(x, alpha)
     return DERIVATIVES[name](x)
 
 
