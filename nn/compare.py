@@ -66,6 +66,7 @@ class VariantSummary:
     test_acc: float
     test_acc_std: float
     diverged: int  # how many seeds diverged
+    train_acc_std: float = math.nan  # (after ``diverged``: files from before it load)
 
 
 class Comparison:
@@ -136,7 +137,8 @@ class Comparison:
                     tests.append(trainer.history.epochs[-1].test_acc)
                     trains.append(trainer.history.epochs[-1].train_acc)
             rows.append(VariantSummary(variant.label, _mean(finals), _std(finals),
-                                       _mean(trains), _mean(tests), _std(tests), diverged))
+                                       _mean(trains), _mean(tests), _std(tests), diverged,
+                                       _std(trains)))
         return rows
 
     def results(self) -> dict[str, Any]:

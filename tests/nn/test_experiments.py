@@ -80,7 +80,7 @@ def test_seeds_give_spread_and_results_are_json(digits, tmp_path):
                             seeds=[0, 1, 2], data=digits)
     list(comparison.run())
     (row,) = comparison.summary()
-    assert row.test_acc_std > 0 and row.final_loss_std > 0
+    assert row.test_acc_std > 0 and row.final_loss_std > 0 and row.train_acc_std > 0
     path = tmp_path / "cmp.json"
     save_experiment(path, "compare", comparison.base.to_dict(), comparison.results())
     doc = load_experiment(path)

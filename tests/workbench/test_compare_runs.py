@@ -4,6 +4,8 @@ outcomes agree with the book (ch. 6.1.8, 6.2.4, 6.3.2, 6.4, 6.5)."""
 
 from __future__ import annotations
 
+import math
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -117,6 +119,18 @@ def test_seeds_give_mean_and_spread_bands(qtbot, context):
     cell = tab.table.rows[0][4]  # SGD's test accuracy: mean ± spread
     assert "±" in cell.text and cell.spread == pytest.approx(
         state.results["summary"][0]["test_acc_std"])
+    train = tab.table.rows[0][3]  # and its training accuracy, from the summary
+    assert "±" in train.text and train.spread == pytest.approx(
+        state.results["summary"][0]["train_acc_std"])
+    state.summary = [replace(row, train_acc_std=0.125) for row in state.summary]
+    state.version += 1
+    tab.refresh(force=True)
+    assert tab.table.rows[0][3].spread == 0.125  # the table shows the summary's spread
+    # results saved before the summary had a training spread: recomputed from the runs
+    state.summary = [replace(row, train_acc_std=math.nan) for row in state.summary]
+    state.version += 1
+    tab.refresh(force=True)
+    assert tab.table.rows[0][3].spread == pytest.approx(train.spread)
 
 
 def test_initializers_std001_stalls_and_he_learns_fastest(qtbot, context):

@@ -12,12 +12,10 @@ import math
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from nn.compare import Comparison, Variant
 from nn.experiment import RunConfig, save_experiment
 from nn.optimizers import RULES
-from nn.training import Diverged, Finished, StepEnd, write_text_atomic
+from nn.training import Diverged, StepEnd, write_text_atomic
 from workbench.cli.common import (
     EXIT_INTERRUPTED,
     EXIT_OK,
@@ -113,14 +111,12 @@ def make_variants(args: argparse.Namespace, base: RunConfig) -> list[Variant]:
 def summary_rows(comparison: Comparison) -> list[dict[str, Any]]:
     """Per variant: smoothed final loss, train and test accuracy (mean, std over seeds)."""
     rows = []
-    for v, summary in enumerate(comparison.summary()):
-        trains = [e.train_acc for (vv, _), e in comparison.outcomes.items()
-                  if vv == v and isinstance(e, Finished) and not math.isnan(e.train_acc)]
+    for summary in comparison.summary():
         rows.append({
             "label": summary.label,
             "final_loss": summary.final_loss, "final_loss_std": summary.final_loss_std,
             "train_acc": summary.train_acc,
-            "train_acc_std": float(np.std(trains)) if len(trains) > 1 else 0.0,
+            "train_acc_std": summary.train_acc_std,
             "test_acc": summary.test_acc, "test_acc_std": summary.test_acc_std,
             "diverged": summary.diverged, "seeds": len(comparison.seeds),
         })

@@ -32,6 +32,15 @@ def seed_values(state: ComparisonState, variant: int, name: str) -> list[float]:
     return [v for v in values if not math.isnan(v)]
 
 
+def _train_spread(state: ComparisonState, variant: int, saved: float) -> float | None:
+    """The spread of training accuracy over seeds; results saved before the summary held it
+    recompute it from the outcomes."""
+    if not math.isnan(saved):
+        return saved
+    values = seed_values(state, variant, "train_acc")
+    return float(np.std(values)) if len(values) > 1 else None
+
+
 class CurvesTab(ComparisonTab):
     """Subclasses name the variants (:meth:`variant_name`) and their setting column."""
 
@@ -65,12 +74,11 @@ class CurvesTab(ComparisonTab):
         summary = state.summary if len(state.summary) == len(state.variants) else None
         seeds = len(state.seeds)
         for v in range(len(state.variants)):
-            trains = seed_values(state, v, "train_acc")
-            train_std = float(np.std(trains)) if len(trains) > 1 else None
             if summary is not None:
                 row = summary[v]
                 loss = num_cell(row.final_loss, row.final_loss_std if seeds > 1 else None)
-                train = pct_cell(row.train_acc, train_std)
+                train = pct_cell(row.train_acc, _train_spread(state, v, row.train_acc_std)
+                                 if seeds > 1 else None)
                 test = pct_cell(row.test_acc, row.test_acc_std if seeds > 1 else None)
                 diverged = row.diverged
             else:
