@@ -3,7 +3,7 @@
 setting changes.
 
 The numbers come from :func:`nn.init_experiment.histogram_grid`, inline when quick and in a
-worker thread otherwise (:class:`~workbench.pages.compare.paths_compute.QuickJob`).
+worker thread otherwise (:class:`~workbench.quick_job.QuickJob`).
 """
 
 from __future__ import annotations
@@ -36,8 +36,8 @@ from workbench.pages.compare.init_grid_state import (
     ROW_CHOICES,
     InitGridSettings,
 )
-from workbench.pages.compare.paths_compute import QuickJob
 from workbench.pages.compare.paths_controls import NumberBox
+from workbench.quick_job import QuickJob
 from workbench.widgets.common import ErrorLabel
 from workbench.widgets.plot_canvas import PlotCanvas
 
