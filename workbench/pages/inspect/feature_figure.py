@@ -11,7 +11,7 @@ from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
-from nn.inspect import mosaic, tile_at
+from nn.mosaic import mosaic, tile_at
 from workbench.i18n import tr
 from workbench.pages.inspect.base import FigurePlot, gap_color, prepare_axes
 from workbench.theme import SERIES

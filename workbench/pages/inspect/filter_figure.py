@@ -8,7 +8,7 @@ import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
 
-from nn.inspect import grid_shape, mosaic, tile_at
+from nn.mosaic import grid_shape, mosaic, tile_at
 from workbench.i18n import tr
 from workbench.pages.inspect.base import (
     FigurePlot,

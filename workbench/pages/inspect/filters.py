@@ -9,7 +9,7 @@ from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 import nn
-from nn.inspect import filter_images
+from nn.mosaic import filter_images
 from workbench import theme
 from workbench.i18n import language_changed, tr
 from workbench.pages.inspect.base import InspectView, compact, muted_label
