@@ -3,7 +3,6 @@ the right. Training runs in a worker thread (:class:`~workbench.workers.Training
 
 from __future__ import annotations
 
-import json
 import math
 
 from PySide6.QtCore import Qt, Signal
@@ -20,10 +19,16 @@ from PySide6.QtWidgets import (
 )
 
 import nn
-from nn.experiment import ModelSpec, PreparedData, make_trainer, prepare_data
+from nn.experiment import ModelSpec, PreparedData, make_trainer
 from nn.training import Diverged, Finished, Paused, Resumed, Stopped, Trainer
 from workbench.context import AppContext
 from workbench.i18n import language_changed, tr, tr_dynamic, tr_noop
+from workbench.pages.train_data import (
+    IMAGE_SHAPE,
+    DataCache,
+    expected_input_shape,
+    fit_builder_to_data,
+)
 from workbench.plots.boundary import boundary_grid, data_extent
 from workbench.state import BuilderState, TrainingSetup
 from workbench.state.run import RunState
@@ -32,8 +37,6 @@ from workbench.widgets.common import ErrorLabel
 from workbench.widgets.live_plots import LivePlots
 from workbench.widgets.setup import SetupWidget
 from workbench.workers import Probe, TrainingController
-
-IMAGE_SHAPE = (1, 28, 28)
 
 
 def _scroll(widget: QWidget) -> QScrollArea:
@@ -60,7 +63,7 @@ class TrainPage(QWidget):
         self.model: nn.Sequential | None = None  # the model the other pages look at
         self.data: PreparedData | None = None
         self._pending_data: PreparedData | None = None
-        self._data_cache: dict[str, PreparedData] = {}
+        self.data_cache = DataCache()
         self._build_ui()
         self._connect()
         self.retranslate()
@@ -161,44 +164,10 @@ class TrainPage(QWidget):
         self.plots.refreshed.connect(self._update_status)
 
     # ------------------------------------------------------------------------ data & model
-    def _data_key(self) -> str:
-        return json.dumps(self.setup.data.__dict__, sort_keys=True, default=str)
-
-    def _expected_shape(self) -> tuple[int, ...]:
-        name = self.setup.data.name
-        return (2,) if name in nn.datasets.TOY_DATASETS else IMAGE_SHAPE
-
-    def _num_classes(self) -> int:
-        data = self.setup.data
-        if data.name not in nn.datasets.TOY_DATASETS:
-            return 10
-        return self._prepare(data).num_classes  # toy sets are generated instantly
-
-    def _prepare(self, data_config) -> PreparedData:
-        key = json.dumps(data_config.__dict__, sort_keys=True, default=str)
-        if key not in self._data_cache:
-            self._data_cache = {key: prepare_data(data_config)}  # keep one set in memory
-        return self._data_cache[key]
-
     def _sync_input_shape(self) -> None:
         """Fit the model to the data set: input shape, and the last layer's width."""
-        shape = self._expected_shape()
-        if self.builder.input_shape != shape or not self.builder.layers:
-            kind_changed = bool(self.builder.layers)
-            if shape == IMAGE_SHAPE:
-                self.builder.load_preset("simple_convnet", input_shape=shape, classes=10)
-            else:
-                self.builder.load_preset("multi_layer_net", input_shape=shape,
-                                         hidden_sizes=[32, 32], classes=self._num_classes())
-            if kind_changed:
-                self._apply_kind_defaults(shape == IMAGE_SHAPE)
-            return
-        classes = self._num_classes()
-        last = self.builder.layers[-1] if self.builder.layers else None
-        dense = [i for i, spec in enumerate(self.builder.layers) if spec["type"] == "Dense"]
-        v = self.builder.validation()
-        if v.ok and v.output_shape != (classes,) and dense and last is not None:
-            self.builder.update(dense[-1], units=classes)
+        if fit_builder_to_data(self.builder, self.setup.data, self.data_cache):
+            self._apply_kind_defaults(self.builder.input_shape == IMAGE_SHAPE)
 
     def _apply_kind_defaults(self, images: bool) -> None:
         """Images and 2-D points train best with different settings: switch once, and say so."""
@@ -225,7 +194,7 @@ class TrainPage(QWidget):
         self._pending_data = None
 
         def factory() -> Trainer:  # runs in the worker thread
-            data = self._prepare(data_config)
+            data = self.data_cache.get(data_config)
             self._pending_data = data
             steps = math.ceil(len(data.train[0]) / setup.training.batch_size)
             run = setup.run_config(ModelSpec(config=model_config), steps)
@@ -400,7 +369,7 @@ class TrainPage(QWidget):
         self.builder.load_config(model.to_config(), label=tr_noop("Open model"))
         self.setup_widget.set_model_init(model.init)
         self.model = model
-        expected = self._expected_shape()
+        expected = expected_input_shape(self.setup.data)
         if model.input_shape != expected:
             self.message.show_error(tr(
                 "This model takes inputs of shape {m}, but the selected data set gives {d}; "
