@@ -61,7 +61,7 @@ class TrainingFigure:
         self.ax_acc.set_ylim(0, 1.02)
         self.hint = self.ax_loss.text(0.5, 0.5, "", transform=self.ax_loss.transAxes,
                                       ha="center", va="center", color=colors["text"],
-                                      alpha=0.6, fontsize=10, wrap=True)
+                                      alpha=0.6, fontsize=10)
         self._history: History | None = None
         self.planned_iterations = 0
         self.planned_epochs = 0
@@ -82,7 +82,8 @@ class TrainingFigure:
         self.acc_train.set_label(tr("train"))
         self.acc_val.set_label(tr("validation"))
         self.acc_test.set_label(tr("test"))
-        self.hint.set_text(tr("Press Train: the loss of every iteration appears here"))
+        # Line breaks by hand: Matplotlib wraps text at the figure's edge, not the axes'.
+        self.hint.set_text(tr("Press Train:\nthe loss of every iteration\nappears here"))
 
     def legend_entries(self) -> list[list[LegendEntry]]:
         """Per axes, what its legend shows (drawn by Qt above the live figure)."""
