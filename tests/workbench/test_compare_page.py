@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import json
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -26,10 +25,7 @@ from workbench.pages.compare.table import Cell, ResultsTable, pct_cell
 RUN_TIMEOUT_MS = 120_000
 
 
-@pytest.fixture(autouse=True)
-def _private_data_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("NN_WORKBENCH_CACHE", str(tmp_path / "cache"))
-    monkeypatch.delenv("NN_WORKBENCH_DATA", raising=False)
+pytestmark = pytest.mark.usefixtures("private_data_folders")
 
 
 @pytest.fixture

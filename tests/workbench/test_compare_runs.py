@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -24,11 +23,7 @@ from workbench.pages.compare.state import ComparisonState
 RUN_TIMEOUT_MS = 120_000
 
 
-@pytest.fixture(autouse=True)
-def _private_data_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Only the embedded digits: no MNIST files on this machine leak into a test."""
-    monkeypatch.setenv("NN_WORKBENCH_CACHE", str(tmp_path / "cache"))
-    monkeypatch.delenv("NN_WORKBENCH_DATA", raising=False)
+pytestmark = pytest.mark.usefixtures("private_data_folders")
 
 
 @pytest.fixture

@@ -25,11 +25,7 @@ IDX_NAMES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-
              "t10k-labels-idx1-ubyte")
 
 
-@pytest.fixture(autouse=True)
-def _private_data_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """No real MNIST on this machine may leak into a test (cache and data folder are empty)."""
-    monkeypatch.setenv("NN_WORKBENCH_CACHE", str(tmp_path / "cache"))
-    monkeypatch.delenv("NN_WORKBENCH_DATA", raising=False)
+pytestmark = pytest.mark.usefixtures("private_data_folders")
 
 
 def _idx_gz(n: int, images: bool) -> bytes:

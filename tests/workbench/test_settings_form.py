@@ -3,8 +3,6 @@ settings, writes them back, and names what is wrong in a file it cannot show."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from PySide6.QtWidgets import QComboBox
 
@@ -12,11 +10,7 @@ from workbench.context import AppContext
 from workbench.pages.compare.controls import DataChoice, NetworkFields, SeedsRow, int_spin, log_box
 from workbench.pages.compare.settings_form import SettingsForm
 
-
-@pytest.fixture(autouse=True)
-def _private_data_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("NN_WORKBENCH_CACHE", str(tmp_path / "cache"))
-    monkeypatch.delenv("NN_WORKBENCH_DATA", raising=False)
+pytestmark = pytest.mark.usefixtures("private_data_folders")
 
 
 @pytest.fixture

@@ -10,8 +10,10 @@ import numpy as np
 
 from nn.training import Diverged, Finished
 from workbench.i18n import tr
+from workbench.pages.compare.controls import DataChoice, NetworkFields, SeedsRow, int_spin
 from workbench.pages.compare.jobs import ComparisonJob
 from workbench.pages.compare.loss_figure import LossAccuracyFigure
+from workbench.pages.compare.settings_form import SettingsForm
 from workbench.pages.compare.state import ComparisonState
 from workbench.pages.compare.tab_base import ComparisonTab
 from workbench.pages.compare.table import Cell, num_cell, pct_cell
@@ -43,6 +45,23 @@ def _train_spread(state: ComparisonState, variant: int, saved: float) -> float |
 
 class CurvesTab(ComparisonTab):
     """Subclasses name the variants (:meth:`variant_name`) and their setting column."""
+
+    def build_network_and_training(self) -> None:
+        """The Network and Training groups both curve tabs share (the book's ch. 6.1.8 and
+        6.2.4 experiments: batch 128, 2,000 iterations); the tab adds them to its layout."""
+        self.net_group = SettingsForm(self)
+        self.network = self.net_group.add("network", NetworkFields(self), labelled=False)
+        self.train_group = SettingsForm(self)
+        self.data_choice = self.train_group.add("data", DataChoice(self.context, self),
+                                                optional=True)
+        self.batch = self.train_group.add("batch_size", int_spin(1, 10_000, 128, parent=self))
+        self.iterations = self.train_group.add(
+            "iterations", int_spin(1, 1_000_000, 2000, step=100, parent=self))
+        self.seeds = self.train_group.add("seeds", SeedsRow(self))
+
+    def retranslate_network_and_training(self) -> None:
+        self.net_group.retranslate(tr("Network"))
+        self.train_group.retranslate(tr("Training"))
 
     def create_figure(self, fig, colors: dict[str, str]) -> LossAccuracyFigure:
         return LossAccuracyFigure(fig, colors, self.legend_name)

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QGroupBox, QHBoxLayout, QVBo
 import nn
 from workbench.i18n import tr
 from workbench.pages.compare import specs
-from workbench.pages.compare.controls import DataChoice, NetworkFields, SeedsRow, int_spin, log_box
+from workbench.pages.compare.controls import log_box
 from workbench.pages.compare.curves_tab import CurvesTab
 from workbench.pages.compare.settings_form import SettingsForm
 from workbench.pages.compare.state import ComparisonState
@@ -56,15 +56,7 @@ class InitCurvesTab(CurvesTab):
             self.optimizer.addItem(specs.OPTIMIZER_TITLES[name], name)
         self.lr = self.opt_group.add("lr", log_box(0.01, parent=self))
         self.optimizer.activated.connect(self._optimizer_chosen)
-        self.net_group = SettingsForm(self)
-        self.network = self.net_group.add("network", NetworkFields(self), labelled=False)
-        self.train_group = SettingsForm(self)
-        self.data_choice = self.train_group.add("data", DataChoice(self.context, self),
-                                                optional=True)
-        self.batch = self.train_group.add("batch_size", int_spin(1, 10_000, 128, parent=self))
-        self.iterations = self.train_group.add(
-            "iterations", int_spin(1, 1_000_000, 2000, step=100, parent=self))
-        self.seeds = self.train_group.add("seeds", SeedsRow(self))
+        self.build_network_and_training()
         for group in (self.init_group, self.opt_group, self.net_group, self.train_group):
             layout.addWidget(group)
 
@@ -86,8 +78,7 @@ class InitCurvesTab(CurvesTab):
         self.optimizer.setToolTip(tr("The optimizer every variant uses; the book uses SGD "
                                      "(ch. 6.2.4)."))
         self.lr.setToolTip(tr("The learning rate η; the book uses 0.01."))
-        self.net_group.retranslate(tr("Network"))
-        self.train_group.retranslate(tr("Training"))
+        self.retranslate_network_and_training()
         self.batch.setToolTip(tr("Images per mini-batch (ch. 4.2.3); the book uses 128."))
         self.iterations.setToolTip(tr("Optimizer steps per run; the book trains 2,000."))
 

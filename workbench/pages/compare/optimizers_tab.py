@@ -10,9 +10,8 @@ from PySide6.QtWidgets import QCheckBox, QGridLayout, QGroupBox, QLabel, QVBoxLa
 import nn
 from workbench.i18n import tr
 from workbench.pages.compare import specs
-from workbench.pages.compare.controls import DataChoice, NetworkFields, SeedsRow, int_spin, log_box
+from workbench.pages.compare.controls import log_box
 from workbench.pages.compare.curves_tab import CurvesTab
-from workbench.pages.compare.settings_form import SettingsForm
 from workbench.pages.compare.state import ComparisonState
 from workbench.pages.compare.table import Cell, sci_cell
 
@@ -55,15 +54,7 @@ class OptimizersTab(CurvesTab):
             grid.addWidget(lr, row, 1)
             self.opt_checks[name], self.opt_lrs[name] = check, lr
         grid.setColumnStretch(1, 1)
-        self.net_group = SettingsForm(self)
-        self.network = self.net_group.add("network", NetworkFields(self), labelled=False)
-        self.train_group = SettingsForm(self)
-        self.data_choice = self.train_group.add("data", DataChoice(self.context, self),
-                                                optional=True)
-        self.batch = self.train_group.add("batch_size", int_spin(1, 10_000, 128, parent=self))
-        self.iterations = self.train_group.add(
-            "iterations", int_spin(1, 1_000_000, 2000, step=100, parent=self))
-        self.seeds = self.train_group.add("seeds", SeedsRow(self))
+        self.build_network_and_training()
         for group in (self.opt_group, self.net_group, self.train_group):
             layout.addWidget(group)
 
@@ -78,8 +69,7 @@ class OptimizersTab(CurvesTab):
                 "{name}'s learning rate η (ch. 6.1). The book's: SGD, Momentum and AdaGrad "
                 "0.01, Adam 0.001. Type a value or step through 1-2-5 with the arrows."
             ).format(name=specs.OPTIMIZER_TITLES[name]))
-        self.net_group.retranslate(tr("Network"))
-        self.train_group.retranslate(tr("Training"))
+        self.retranslate_network_and_training()
         self.batch.setToolTip(tr("Images per mini-batch (ch. 4.2.3); the book uses 128."))
         self.iterations.setToolTip(tr(
             "Optimizer steps per run; the book trains 2,000 iterations. Every optimizer sees "
