@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -88,17 +87,11 @@ class BackpropDemo(DemoPanel):
         passes.addWidget(self.show_backward)
         form.addRow(passes)
 
-        self.table = make_table(4, 0)
-        self.table.horizontalHeader().setSectionResizeMode(
+        table = make_table(4, 0)
+        table.horizontalHeader().setSectionResizeMode(
             0, QHeaderView.ResizeMode.ResizeToContents)
-        self.result_label = QLabel()
-        self.result_label.setWordWrap(True)
-        self.table_box = QGroupBox()
-        table_layout = QVBoxLayout(self.table_box)
-        table_layout.addWidget(self.table)
-        table_layout.addWidget(self.result_label)
         self.controls.addWidget(self.inputs_box)
-        self.controls.addWidget(self.table_box)
+        self.add_table_box(table)
 
         self.ax = self.figure.add_subplot(1, 1, 1)
         self.figure.subplots_adjust(left=0.01, right=0.99, top=0.93, bottom=0.02)

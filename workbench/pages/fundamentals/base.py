@@ -14,9 +14,11 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QScrollArea,
+    QTableWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -136,6 +138,18 @@ class DemoPanel(QWidget):
         super().showEvent(event)
 
     # ----------------------------------------------------------------------- texts
+    def add_table_box(self, table: QTableWidget, *below: QWidget) -> None:
+        """Add the demo's value table in a group box (titled by :meth:`retranslate`), with
+        :attr:`result_label` (the verdict on the current values) and ``below`` under it."""
+        self.table = table
+        self.result_label = QLabel()
+        self.result_label.setWordWrap(True)
+        self.table_box = QGroupBox()
+        layout = QVBoxLayout(self.table_box)
+        for widget in (table, self.result_label, *below):
+            layout.addWidget(widget)
+        self.controls.addWidget(self.table_box)
+
     def title(self) -> str:
         """The demo's name in the current language."""
         raise NotImplementedError

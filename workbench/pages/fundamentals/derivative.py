@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHeaderView,
     QLabel,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -52,18 +51,12 @@ class DerivativeDemo(DemoPanel):
         form.addRow(self.function_caption, self.function)
         form.addRow(self.x_caption, self.x)
         form.addRow(self.h_caption, self.h)
-        self.table = make_table(3, 3)
-        self.table.horizontalHeader().setSectionResizeMode(
+        table = make_table(3, 3)
+        table.horizontalHeader().setSectionResizeMode(
             0, QHeaderView.ResizeMode.ResizeToContents)
-        fit_table_height(self.table)
-        self.result_label = QLabel()
-        self.result_label.setWordWrap(True)
-        self.table_box = QGroupBox()
-        table_layout = QVBoxLayout(self.table_box)
-        table_layout.addWidget(self.table)
-        table_layout.addWidget(self.result_label)
+        fit_table_height(table)
         self.controls.addWidget(self.setup_box)
-        self.controls.addWidget(self.table_box)
+        self.add_table_box(table)
 
         self.ax_f = self.figure.add_subplot(2, 1, 1)
         self.ax_err = self.figure.add_subplot(2, 1, 2)

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -61,10 +60,6 @@ class PerceptronDemo(DemoPanel):
         self.b = SliderField(-1.5, 1.5, b, step=0.05)
         self.book_button = QPushButton()
         self.learn_button = QPushButton()
-        self.table = make_table(6, 4)
-        fit_table_height(self.table)
-        self.result_label = QLabel()
-        self.result_label.setWordWrap(True)
         self.rule_label = QLabel()
         self.rule_label.setWordWrap(True)
         self.rule_label.hide()
@@ -81,13 +76,10 @@ class PerceptronDemo(DemoPanel):
         buttons.addWidget(self.book_button)
         buttons.addWidget(self.learn_button)
         form.addRow(buttons)
-        self.table_box = QGroupBox()
-        table_layout = QVBoxLayout(self.table_box)
-        table_layout.addWidget(self.table)
-        table_layout.addWidget(self.result_label)
-        table_layout.addWidget(self.rule_label)
+        table = make_table(6, 4)
+        fit_table_height(table)
         self.controls.addWidget(self.setup_box)
-        self.controls.addWidget(self.table_box)
+        self.add_table_box(table, self.rule_label)
 
         ax = self.figure.add_subplot(1, 1, 1)
         style_axes(ax, self.colors)

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -56,16 +55,10 @@ class XorLayersDemo(DemoPanel):
         for caption, combo in zip(self.captions, self.combos, strict=True):
             form.addRow(caption, combo)
         form.addRow(self.book_button)
-        self.table = make_table(6, 4)
-        fit_table_height(self.table)
-        self.result_label = QLabel()
-        self.result_label.setWordWrap(True)
-        self.table_box = QGroupBox()
-        table_layout = QVBoxLayout(self.table_box)
-        table_layout.addWidget(self.table)
-        table_layout.addWidget(self.result_label)
+        table = make_table(6, 4)
+        fit_table_height(table)
         self.controls.addWidget(self.layers_box)
-        self.controls.addWidget(self.table_box)
+        self.add_table_box(table)
 
         axes = [self.figure.add_subplot(2, 2, i + 1) for i in range(4)]
         for ax in axes:
