@@ -21,10 +21,10 @@ from numpy.typing import NDArray
 
 from nn import datasets, optimizers, presets
 from nn.errors import DatasetError
+from nn.fileio import write_text_atomic
 from nn.model import Sequential
 from nn.optimizers import Optimizer
 from nn.training import History, Trainer, TrainSettings
-from nn.training.history import write_text_atomic
 
 EXPERIMENT_FORMAT = "nn-workbench-experiment"
 EXPERIMENT_VERSION = 1
@@ -209,7 +209,8 @@ def save_experiment(path: str | os.PathLike, kind: str, config: Mapping[str, Any
     """Write an experiment (``kind`` e.g. ``"train"``, ``"compare"``, ``"search"``) as JSON."""
     doc = {"format": EXPERIMENT_FORMAT, "version": EXPERIMENT_VERSION, "kind": kind,
            "config": config, "results": results}
-    write_text_atomic(path, json.dumps(_jsonable(doc), indent=1, allow_nan=False))
+    write_text_atomic(path, json.dumps(_jsonable(doc), indent=1, allow_nan=False),
+                      "experiment file")
 
 
 def load_experiment(path: str | os.PathLike) -> dict[str, Any]:

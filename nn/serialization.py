@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import zipfile
 import zlib
 from collections.abc import Mapping
@@ -24,30 +23,20 @@ import numpy as np
 from numpy.typing import NDArray
 
 from nn.errors import ModelBuildError, ModelFileError
+from nn.fileio import atomic_write
 from nn.model import FORMAT, FORMAT_VERSION, Sequential
 
 CONFIG_KEY = "__config__"
-# The process umask, read once (os.umask can only be read by setting it).
-_UMASK = os.umask(0o022)
-os.umask(_UMASK)
-
-
-def file_mode_for(path: Path) -> int:
-    """Permissions for a file written at ``path`` through a temporary file: the existing
-    file's, else the usual ``0o666`` minus the umask (``mkstemp`` alone gives ``0o600``)."""
-    try:
-        return path.stat().st_mode & 0o777
-    except OSError:
-        return 0o666 & ~_UMASK
 _ZIP_MAGIC = b"PK\x03\x04"
 _NPY_MAGIC = b"\x93NUMPY"
 
 
 def write_archive(
     path: str | os.PathLike, config: Mapping[str, Any], arrays: Mapping[str, NDArray],
-    compress: bool = True,
+    compress: bool = True, what: str = "file",
 ) -> None:
-    """Atomically write ``config`` (JSON-able) and ``arrays`` to the ``.npz`` at ``path``."""
+    """Atomically write ``config`` (JSON-able) and ``arrays`` to the ``.npz`` at ``path``
+    (:func:`nn.fileio.atomic_write`; a failure is a ``FileWriteError`` naming ``path``)."""
     path = Path(path)
     if CONFIG_KEY in arrays:
         raise ValueError(f"{CONFIG_KEY!r} is reserved")
@@ -57,19 +46,8 @@ def write_archive(
         if value.dtype == object:
             raise ValueError(f"Array {key!r} has dtype object, which would need pickle")
         payload[key] = value
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = file_mode_for(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            (np.savez_compressed if compress else np.savez)(f, **payload)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    save = np.savez_compressed if compress else np.savez
+    atomic_write(path, lambda f: save(f, **payload), what)
 
 
 def read_archive(
@@ -152,7 +130,7 @@ def save_model(
     """Save architecture, dtype, weights, buffers and optional JSON-able ``metadata``."""
     config = model.to_config()
     config["metadata"] = dict(metadata if metadata is not None else model.metadata)
-    write_archive(path, config, model.state_dict())
+    write_archive(path, config, model.state_dict(), what="model file")
 
 
 def model_from_archive(

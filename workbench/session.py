@@ -46,7 +46,7 @@ def save_session(session: Session, path: str | os.PathLike) -> None:
     }
     arrays = {} if session.model is None else {
         f"model/{k}": v for k, v in session.model.state_dict().items()}
-    write_archive(path, config, arrays)
+    write_archive(path, config, arrays, what="session file")
 
 
 def load_session(path: str | os.PathLike) -> Session:

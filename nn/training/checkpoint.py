@@ -60,7 +60,7 @@ def save_checkpoint(
         arrays.update({f"best/{k}": v for k, v in trainer.best_state.items()})
     if trainer._perm is not None:
         arrays["perm"] = trainer._perm
-    write_archive(path, config, arrays)
+    write_archive(path, config, arrays, what="checkpoint file")
 
 
 def load_checkpoint(
