@@ -13,6 +13,8 @@ A layer is small and honest:
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 import numpy as np
@@ -48,6 +50,16 @@ class Layer:
         self.input_shape: Shape | None = None
         self.output_shape: Shape | None = None
         self.dtype: np.dtype = np.dtype(np.float32)
+        #: A weak reference to the model this layer was built into (one model per layer).
+        self._owner: Callable[[], Any] | None = None
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Layer:
+        """A copy that belongs to no model (so it can be built into a new one)."""
+        twin = type(self).__new__(type(self))
+        memo[id(self)] = twin
+        for key, value in self.__dict__.items():
+            setattr(twin, key, None if key == "_owner" else copy.deepcopy(value, memo))
+        return twin
 
     # ----------------------------------------------------------------------------- building
     def build(self, input_shape: Shape, rng: np.random.Generator, dtype: DTypeLike) -> Shape:
