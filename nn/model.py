@@ -12,6 +12,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from nn import initializers, layers, losses
+from nn.blueprint import as_layer, blueprint, check_input_shape
 from nn.errors import ModelBuildError, TrainingError
 from nn.layers.base import Layer, ShapeMismatch
 from nn.layers.dense import WeightedLayer
@@ -73,23 +74,24 @@ class Sequential:
         self.dtype = np.dtype(str(dtype))
         self.name = name
         self.metadata: dict[str, Any] = {}
+        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+            raise ValueError(f"Invalid seed: {seed!r} (must be a whole number ≥ 0)")
         self.seed = int(seed)
         self.init = initializers.get(init).name
         self.loss = losses.get(loss)
-        self.input_shape = tuple(int(s) for s in input_shape)
-        self.layers: list[Layer] = [self._as_layer(spec) for spec in layers]
+        self.input_shape = check_input_shape(input_shape)
+        if isinstance(layers, (str, bytes, Mapping)) or not isinstance(layers, Sequence):
+            raise ModelBuildError("The layers must be a list")
+        self.layers: list[Layer] = [as_layer(spec, i) for i, spec in enumerate(layers)]
         if not self.layers:
             raise ModelBuildError("A model needs at least one layer")
         self._check_layers_are_own()
+        blueprint(self.layers, self.input_shape)  # shapes and sizes first: nothing allocated
         self.rng = np.random.default_rng(self.seed)
         self._forward_batch: int | None = None  # batch size of the last forward pass
         self._build()
         for layer in self.layers:
             layer._owner = weakref.ref(self)
-
-    @staticmethod
-    def _as_layer(spec: Layer | Mapping[str, Any]) -> Layer:
-        return spec if isinstance(spec, Layer) else layers.from_config(dict(spec))
 
     def _check_layers_are_own(self) -> None:
         """One layer object cannot sit at two places (it has one set of weights and one cache
@@ -111,8 +113,6 @@ class Sequential:
 
     def _build(self) -> None:
         shape = self.input_shape
-        if not shape or any(s < 1 for s in shape):
-            raise ModelBuildError(f"Invalid input shape {shape}: every axis must be ≥ 1")
         for index, layer in enumerate(self.layers):
             layer.name = f"{index}.{type(layer).__name__}"
             if isinstance(layer, WeightedLayer):

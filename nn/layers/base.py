@@ -75,6 +75,17 @@ class Layer:
         """Per-sample output shape; raise :class:`ShapeMismatch` if the input is unusable."""
         return input_shape
 
+    def param_shapes(self, input_shape: Shape) -> dict[str, Shape]:
+        """Shapes of the trainable arrays :meth:`build` would create for ``input_shape``,
+        without creating them (a file's arrays are checked against these before any
+        allocation)."""
+        return {}
+
+    def buffer_shapes(self, input_shape: Shape) -> dict[str, Shape]:
+        """Shapes of the non-trained arrays (BatchNorm's running averages), like
+        :meth:`param_shapes`."""
+        return {}
+
     def _create_params(self, rng: np.random.Generator) -> None:
         """Create ``params`` and ``buffers``; called by :meth:`build`."""
 

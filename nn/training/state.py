@@ -130,7 +130,8 @@ def load_trainer_state(trainer: Trainer, state: Mapping[str, Any]) -> None:
         if wrong:
             raise ValueError(f"the best-validation weights do not match the model ({wrong[0]})")
     # Everything checked: apply (model.load_state_dict checks all arrays before copying any).
-    model.load_state_dict(state["model"])
+    if state.get("model") is not None:  # None: the caller loaded the weights already
+        model.load_state_dict(state["model"])
     opt.set_hyperparameters(**hyper)
     opt.schedule = schedule
     opt.load_state_arrays(opt_arrays, iterations)

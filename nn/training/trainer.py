@@ -63,10 +63,11 @@ class TrainSettings:
                 raise ValueError(f"Invalid {name}: {value!r} (must be an integer ≥ {low})")
         for name in ("train_eval_size", "eval_size", "max_iterations"):
             value = getattr(self, name)
-            if value is not None and (not isinstance(value, int) or value < 1):
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int)
+                                      or value < 1):
                 raise ValueError(f"Invalid {name}: {value!r} (must be a positive integer or None)")
-        if not isinstance(self.seed, int):
-            raise ValueError(f"Invalid seed: {self.seed!r} (must be an integer)")
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
+            raise ValueError(f"Invalid seed: {self.seed!r} (must be a whole number ≥ 0)")
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
