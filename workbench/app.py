@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from nn.runtime import share_malloc_arena
 from workbench import fonts, i18n, theme
+from workbench.desktop_entry import APP_ID
 from workbench.resources_locator import resource_path
 
 APP_NAME = "Neural Network Workbench"
@@ -24,6 +25,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(ORG_NAME)
     app.setApplicationDisplayName(APP_NAME)
+    app.setDesktopFileName(APP_ID)  # matches the menu entry of --install-desktop-entry
     app.setWindowIcon(QIcon(str(resource_path("icons", "app.svg"))))
     app.setAttribute(Qt.ApplicationAttribute.AA_DontShowIconsInMenus, False)
     settings = QSettings()

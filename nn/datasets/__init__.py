@@ -22,6 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from nn.datasets.augment import Augmenter, AugmentParams, dilate, erode
+from nn.datasets.detect import FolderMatch, detect_idx_sets, identify_idx_folder
 from nn.datasets.download import CancelFn, ProgressFn, cache_dir, download_file, file_digest
 from nn.datasets.embedded import DIGITS_DESCRIPTION, digits_path, load_digits_arrays
 from nn.datasets.idx import read_idx, write_idx
@@ -75,10 +76,12 @@ __all__ = [
     "DownloadError",
     "Augmenter",
     "Dataset",
+    "FolderMatch",
     "IdxSet",
     "batch_indices",
     "cache_dir",
     "digits_path",
+    "detect_idx_sets",
     "dilate",
     "download_dataset",
     "download_file",
@@ -89,6 +92,7 @@ __all__ = [
     "find_idx_dir",
     "find_mnist_dir",
     "fit_standardize",
+    "identify_idx_folder",
     "idx_set_available",
     "is_available",
     "load",
