@@ -31,11 +31,10 @@ from workbench.i18n import (
 from workbench.pages.inspect import InspectPage
 from workbench.pages.lazy import LazyPage, PageSlot
 from workbench.pages.train_page import TrainPage
+from workbench.resources_locator import resource_path
 from workbench.state import BuilderState, TrainingSetup
 from workbench.theme import THEMES, apply_theme
 from workbench.window_files import FileMenuMixin
-
-ICONS = Path(__file__).resolve().parents[1] / "resources" / "icons"
 
 
 class MainWindow(FileMenuMixin, QMainWindow):
@@ -95,7 +94,7 @@ class MainWindow(FileMenuMixin, QMainWindow):
         """Append a page to the sidebar; a :class:`LazyPage` is built on its first visit."""
         if isinstance(widget, LazyPage):
             widget = PageSlot(widget, self.context)
-        item = QListWidgetItem(QIcon(str(ICONS / icon)), "")
+        item = QListWidgetItem(QIcon(str(resource_path("icons", icon))), "")
         item.setData(Qt.ItemDataRole.UserRole, key)
         item.setSizeHint(QSize(140, 52))
         self.sidebar.addItem(item)
