@@ -12,11 +12,11 @@ from nn.training.events import (
     StepEnd,
     Stopped,
 )
-from nn.training.history import History, write_text_atomic
+from nn.training.history import History, write_bytes_atomic, write_text_atomic
 from nn.training.trainer import Trainer, TrainSettings
 
 __all__ = [
     "TERMINAL", "Diverged", "EpochEnd", "Event", "Finished", "History", "Paused", "Resumed",
     "StepEnd", "Stopped", "TrainSettings", "Trainer", "load_checkpoint", "save_checkpoint",
-    "write_text_atomic",
+    "write_bytes_atomic", "write_text_atomic",
 ]

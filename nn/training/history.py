@@ -116,7 +116,14 @@ def _cell(v: Any) -> str:
 
 
 def write_text_atomic(path: str | os.PathLike, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and ``os.replace``."""
+    """Write ``text`` (UTF-8, newlines as given) to ``path`` through a temporary file and
+    ``os.replace``."""
+    write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def write_bytes_atomic(path: str | os.PathLike, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder, ``fsync`` and
+    ``os.replace``: a crash never leaves a half-written file where a good one was."""
     from nn.serialization import file_mode_for  # late: serialization imports the model
 
     path = Path(path)
@@ -124,8 +131,8 @@ def write_text_atomic(path: str | os.PathLike, text: str) -> None:
     mode = file_mode_for(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, mode)
