@@ -45,6 +45,17 @@ def onnx_available() -> bool:
     return importlib.util.find_spec("onnx") is not None
 
 
+def confirm_replace(parent: QWidget, files: list[Path]) -> bool:
+    """Ask before overwriting ``files``; True to go ahead."""
+    box = QMessageBox(QMessageBox.Icon.Question, tr("Replace files?"),
+                      tr("These files exist and will be replaced:\n{files}").format(
+                          files="\n".join(map(str, files))), parent=parent)
+    replace = box.addButton(tr("Replace"), QMessageBox.ButtonRole.AcceptRole)
+    box.setDefaultButton(box.addButton(tr("Cancel"), QMessageBox.ButtonRole.RejectRole))
+    box.exec()
+    return box.clickedButton() is replace
+
+
 class ExportDialog(QDialog):
     """Format radio buttons, a destination field with Browse…, and Export / Cancel."""
 
@@ -80,13 +91,13 @@ class ExportDialog(QDialog):
         texts = {
             "onnx": (tr("ONNX file (.onnx)"),
                      tr("For ONNX Runtime and the tools that read ONNX (C++, C#, Java, "
-                        "JavaScript, phones): the network ending in its softmax, input "
-                        "'input' of shape batch × channels × height × width, the class names "
+                        "JavaScript, phones): the network ending in its softmax, the input "
+                        "`input` of shape batch × channels × height × width, the class names "
                         "in the file's metadata. Opset 17.")),
             "numpy": (tr("Standalone NumPy script (a folder: predict.py + weights.npz)"),
                       tr("A readable forward pass in plain NumPy, one commented line per "
-                         "layer, convolutions by im2col as in the book (ch. 7.4). 'python "
-                         "predict.py digit.png' prepares and classifies an image like the "
+                         "layer, convolutions by im2col as in the book (ch. 7.4). `python "
+                         "predict.py digit.png` prepares and classifies an image like the "
                          "Draw page. Needs only NumPy and Pillow.")),
             "pytorch": (tr("PyTorch code (a folder: model.py + weights.npz)"),
                         tr("An nn.Module with the same layers and these trained weights, and "
@@ -128,7 +139,10 @@ class ExportDialog(QDialog):
         self.progress.setRange(0, 0)  # busy indicator while the worker exports
         self.progress.setVisible(False)
         layout.addWidget(self.progress)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox()
+        self.cancel_button = self.buttons.addButton(tr("Cancel"),
+                                                    QDialogButtonBox.ButtonRole.RejectRole)
+        self.cancel_button.setToolTip(tr("Close without exporting"))
         self.export_button = self.buttons.addButton(tr("Export"),
                                                     QDialogButtonBox.ButtonRole.AcceptRole)
         self.export_button.setToolTip(tr("Write the export and close this dialog"))
@@ -188,13 +202,8 @@ class ExportDialog(QDialog):
                                       tr("Choose where to write the export."))
             return
         replaced = self._replaced(path)
-        if replaced:
-            answer = QMessageBox.question(
-                self, tr("Replace files?"),
-                tr("These files exist and will be replaced:\n{files}").format(
-                    files="\n".join(map(str, replaced))))
-            if answer != QMessageBox.StandardButton.Yes:
-                return
+        if replaced and not confirm_replace(self, replaced):
+            return
         fmt, model = self.selected_format(), self.model.copy()  # a snapshot for the worker
         model.metadata = copy.deepcopy(self.model.metadata)  # class names, training record
         self._set_busy(True)
@@ -209,7 +218,7 @@ class ExportDialog(QDialog):
         for widget in (self.export_button, self.browse_button, self.path_edit,
                        *self.radios.values()):
             widget.setEnabled(not busy)
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setEnabled(not busy)
+        self.cancel_button.setEnabled(not busy)
         if not busy and not onnx_available():
             self.radios["onnx"].setEnabled(False)
 

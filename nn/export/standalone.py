@@ -8,6 +8,8 @@ each one against the engine's layer. Only ``load_grayscale`` needs Pillow, impor
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 BLOCKS_BY_KIND = {
@@ -21,7 +23,8 @@ BLOCKS_BY_HEAD = {"softmax": ("softmax",), "sigmoid_pair": ("sigmoid", "sigmoid_
 IMAGE_BLOCKS = ("_LUMA", "unit_range", "luminance", "load_grayscale")
 
 
-def im2col(x, kh, kw, stride, pad, fill=0.0):
+def im2col(x: np.ndarray, kh: int, kw: int, stride: int, pad: int,
+           fill: float = 0.0) -> tuple[np.ndarray, int, int]:
     """Every kh×kw window of ``x`` (N, C, H, W) as one row: (N·OH·OW, C·kh·kw) (book ch. 7.4.3).
 
     The border is padded with ``fill`` (0 for convolution and average pooling, −inf for max
@@ -38,7 +41,7 @@ def im2col(x, kh, kw, stride, pad, fill=0.0):
     return col.transpose(0, 4, 5, 1, 2, 3).reshape(n * oh * ow, -1), oh, ow
 
 
-def conv2d(x, W, b, stride, pad):
+def conv2d(x: np.ndarray, W: np.ndarray, b: np.ndarray, stride: int, pad: int) -> np.ndarray:
     """Cross-correlation of ``x`` (N, C, H, W) with the F kernels ``W`` (F, C, kh, kw), plus the
     bias ``b`` (F,): (N, F, OH, OW), one matrix product (book ch. 7.4.3)."""
     f, _, kh, kw = W.shape
@@ -47,7 +50,7 @@ def conv2d(x, W, b, stride, pad):
     return out.reshape(x.shape[0], oh, ow, f).transpose(0, 3, 1, 2)
 
 
-def max_pool2d(x, ph, pw, stride, pad):
+def max_pool2d(x: np.ndarray, ph: int, pw: int, stride: int, pad: int) -> np.ndarray:
     """Largest value of each ph×pw window, per channel: (N, C, OH, OW) (book ch. 7.4.4)."""
     n, c = x.shape[:2]
     col, oh, ow = im2col(x, ph, pw, stride, pad, fill=-np.inf)
@@ -55,7 +58,7 @@ def max_pool2d(x, ph, pw, stride, pad):
     return out.reshape(n, oh, ow, c).transpose(0, 3, 1, 2)
 
 
-def avg_pool2d(x, ph, pw, stride, pad):
+def avg_pool2d(x: np.ndarray, ph: int, pw: int, stride: int, pad: int) -> np.ndarray:
     """Mean of each ph×pw window, per channel; zero padding counts towards the mean."""
     n, c = x.shape[:2]
     col, oh, ow = im2col(x, ph, pw, stride, pad)
@@ -63,19 +66,20 @@ def avg_pool2d(x, ph, pw, stride, pad):
     return out.reshape(n, oh, ow, c).transpose(0, 3, 1, 2)
 
 
-def flatten(x):
+def flatten(x: np.ndarray) -> np.ndarray:
     """(N, ...) → (N, D), row-major."""
     return x.reshape(x.shape[0], -1)
 
 
-def dense(x, W, b=None):
+def dense(x: np.ndarray, W: np.ndarray, b: np.ndarray | None = None) -> np.ndarray:
     """Affine layer ``x·W + b`` (book ch. 5.6.1): ``x`` (N, ...) is flattened first, ``W`` is
     (D, units)."""
     out = x.reshape(x.shape[0], -1) @ W
     return out if b is None else out + b
 
 
-def batch_norm(x, gamma, beta, mean, var, eps):
+def batch_norm(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, mean: np.ndarray,
+               var: np.ndarray, eps: float) -> np.ndarray:
     """Batch Normalization at inference (book ch. 6.3): the running mean and variance recorded
     in training normalise each feature (x of shape (N, D)) or channel ((N, C, H, W)), then
     ``gamma`` scales and ``beta`` shifts."""
@@ -84,37 +88,38 @@ def batch_norm(x, gamma, beta, mean, var, eps):
     return (x - mean.reshape(shape)) * inv_std * gamma.reshape(shape) + beta.reshape(shape)
 
 
-def relu(x):
+def relu(x: np.ndarray) -> np.ndarray:
     """max(0, x) (book ch. 3.2.7)."""
     return np.maximum(x, 0)
 
 
-def leaky_relu(x, alpha):
+def leaky_relu(x: np.ndarray, alpha: float) -> np.ndarray:
     """x where x > 0, else alpha·x."""
     return np.where(x > 0, x, x * alpha)
 
 
-def sigmoid(x):
+def sigmoid(x: np.ndarray) -> np.ndarray:
     """1 / (1 + e^−x) (book ch. 3.2.4), computed as (1 + tanh(x/2)) / 2, which never overflows."""
     return 0.5 * (1.0 + np.tanh(0.5 * x))
 
 
-def tanh(x):
+def tanh(x: np.ndarray) -> np.ndarray:
+    """Hyperbolic tangent."""
     return np.tanh(x)
 
 
-def step(x):
+def step(x: np.ndarray) -> np.ndarray:
     """The perceptron's step function: 1 where x > 0, else 0 (book ch. 3.2.2)."""
     return (x > 0).astype(x.dtype)
 
 
-def softmax(y):
+def softmax(y: np.ndarray) -> np.ndarray:
     """Row-wise softmax; the row maximum is subtracted first so exp never overflows (ch. 3.5.2)."""
     z = np.exp(y - y.max(axis=1, keepdims=True))
     return z / z.sum(axis=1, keepdims=True)
 
 
-def sigmoid_pair(y):
+def sigmoid_pair(y: np.ndarray) -> np.ndarray:
     """One output unit to the probabilities of two classes: [1 − σ(y), σ(y)]."""
     p = sigmoid(y.reshape(y.shape[0], 1))
     return np.concatenate([1.0 - p, p], axis=1)
@@ -123,7 +128,7 @@ def sigmoid_pair(y):
 _LUMA = np.array([0.299, 0.587, 0.114])  # ITU-R 601-2 luma, the weights of Pillow's convert("L")
 
 
-def unit_range(arr):
+def unit_range(arr: np.ndarray) -> np.ndarray:
     """Samples of unknown depth (32-bit int or float images) to [0, 1]: by their maximum, as
     already in [0, 1] (floats), 8-bit or 16-bit."""
     data = np.nan_to_num(arr.astype(np.float64), nan=0.0, posinf=0.0, neginf=0.0)
@@ -137,7 +142,7 @@ def unit_range(arr):
     return np.clip(data / scale, 0.0, 1.0)
 
 
-def luminance(im):
+def luminance(im) -> np.ndarray:  # im: a PIL.Image.Image (Pillow is imported only to read)
     """A decoded Pillow image to grey levels (H, W), float32 in [0, 1], transparency on white."""
     mode = im.mode
     if mode.startswith("I;16"):
@@ -155,7 +160,7 @@ def luminance(im):
     return np.clip(grey, 0.0, 1.0)
 
 
-def load_grayscale(path):
+def load_grayscale(path: str | Path) -> np.ndarray:
     """Read an image file (PNG, JPEG, BMP, GIF's first frame…) as grey levels, 1 = white."""
     from PIL import Image, ImageOps
 

@@ -54,8 +54,9 @@ def test_draw_model_onnx_opens_in_onnx_runtime_without_this_project(tmp_path):
 
 def _digit_images(folder) -> list:
     """Test digits drawn as files of several kinds: dark ink on white RGB, light on black
-    grey, RGBA with transparency, a palette GIF, a JPEG photo, a 16-bit PNG."""
-    digits = digit_inputs()[:6, 0]
+    grey, RGBA with transparency, a palette GIF, a JPEG photo, a 16-bit PNG, 32-bit integer and
+    float TIFFs (every branch of the luminance conversion)."""
+    digits = digit_inputs()[:8, 0]
     paths = []
     for k, digit in enumerate(digits):
         big = np.kron(digit, np.ones((5, 5)))
@@ -70,6 +71,8 @@ def _digit_images(folder) -> list:
             ("palette.gif", Image.fromarray(paper).convert("P")),
             ("photo.jpg", Image.fromarray(np.repeat(paper[..., None], 3, axis=2))),
             ("deep.png", Image.fromarray(paper.astype(np.uint16) * 257)),
+            ("int32.tif", Image.fromarray(paper.astype(np.int32) * 257)),
+            ("float.tif", Image.fromarray(paper.astype(np.float32) / 255)),
         ][k]
         path = folder / f"{k}_{kind}"
         image.save(path)

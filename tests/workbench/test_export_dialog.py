@@ -6,7 +6,7 @@ import numpy as np
 import onnxruntime as ort
 import pytest
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QPushButton
 
 import nn
 from workbench import export_dialog, file_actions
@@ -108,15 +108,16 @@ def test_existing_files_are_replaced_only_when_confirmed(qtbot, model, tmp_path,
                                                          errors):
     target = tmp_path / "m.onnx"
     target.write_bytes(b"old")
-    answers = []
-    monkeypatch.setattr(QMessageBox, "question", staticmethod(
-        lambda *a, **k: answers.pop(0)))
+    answers, asked = [], []
+    monkeypatch.setattr(export_dialog, "confirm_replace",
+                        lambda parent, files: asked.append(files) or answers.pop(0))
     dialog = make_dialog(qtbot, model, tmp_path)
     dialog.path_edit.setText(str(target))
-    answers.append(QMessageBox.StandardButton.No)
+    answers.append(False)
     export(qtbot, dialog)
+    assert asked == [[target]]
     assert target.read_bytes() == b"old" and dialog.result_path is None
-    answers.append(QMessageBox.StandardButton.Yes)
+    answers.append(True)
     export(qtbot, dialog)
     assert target.read_bytes() != b"old" and dialog.result_path == str(target)
 
@@ -175,3 +176,27 @@ def test_file_menu_action_exports_the_current_model(qtbot, tmp_path, monkeypatch
     assert "not been trained" in note  # nothing trained yet: the builder's fresh model
     assert str(tmp_path / "x.onnx") in window.statusBar().currentMessage()
     window.close()
+
+
+def test_dialog_is_all_chinese_in_chinese(qtbot, model, tmp_path):
+    from tests.workbench.i18n_walk import assert_all_chinese
+
+    set_language("zh_CN")
+    try:
+        dialog = make_dialog(qtbot, model, tmp_path, note="这个模型还没有训练")
+        assert_all_chinese(dialog)
+    finally:
+        set_language("en")
+
+
+def test_replace_question_has_translated_buttons(qtbot, tmp_path):
+    def answer(choice: str) -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox) and str(tmp_path / "a.onnx") in box.text()
+        (button,) = [b for b in box.findChildren(QPushButton) if b.text() == choice]
+        button.click()
+
+    QTimer.singleShot(50, lambda: answer("Cancel"))
+    assert not export_dialog.confirm_replace(None, [tmp_path / "a.onnx"])
+    QTimer.singleShot(50, lambda: answer("Replace"))
+    assert export_dialog.confirm_replace(None, [tmp_path / "a.onnx"])
