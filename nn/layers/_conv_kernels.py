@@ -26,6 +26,7 @@ Loops run over chunks and kernel offsets only, never over single samples or pixe
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -126,13 +127,27 @@ class _Scratch:
         return a, False
 
 
+_THREAD = threading.local()
+
+
+def _shared() -> _Scratch:
+    """This thread's scratch for buffers every kernel overwrites in full before reading (column
+    matrices, GEMM results): the layers of a model run one after another, so one set serves all
+    of them; each thread (a training worker, an inference thread) has its own."""
+    scratch = getattr(_THREAD, "scratch", None)
+    if scratch is None:
+        scratch = _THREAD.scratch = _Scratch()
+    return scratch
+
+
 class ConvKernel:
     """The chunked forward and backward passes for one convolution geometry.
 
     Scratch buffers live between calls and hold one chunk, so a step allocates only its
-    outputs. Zero borders of the padded buffers and the zero extended rows of the gradient
-    buffer are written when a buffer is created; later calls write only interiors, so no
-    buffer is zero-filled per call.
+    outputs. The padded input, padded gradient and gradient buffers are this kernel's own: their
+    zero borders (and the gradient's zero extended rows) are written when they are created and
+    later calls write only interiors, so nothing is zero-filled per call. The large buffers that
+    are overwritten in full (column matrices, GEMM results) are shared by all kernels of a thread.
     """
 
     def __init__(self, geometry: ConvGeometry, chunk: int | None = None) -> None:
@@ -152,11 +167,9 @@ class ConvKernel:
         xp, _ = self._scratch.get("xpad", cap * img + g.kw, dtype)
         p = g.pad
         xp[: n * img].reshape(n, g.c, g.hp, g.wp)[:, :, p : p + g.h, p : p + g.w] = x[start:stop]
-        flat, fresh = self._scratch.get("cols", (g.k + 1) * cap * per, dtype)
-        cols = flat[: (g.k + 1) * cap * per].reshape(g.k + 1, cap * per)
-        if fresh:
-            cols[g.k] = 1.0
-        cols = cols[:, : n * per]
+        flat, _ = _shared().get("cols", (g.k + 1) * cap * per, dtype)
+        cols = flat[: (g.k + 1) * n * per].reshape(g.k + 1, n * per)
+        cols[g.k] = 1.0  # the bias row (the buffer is shared, so it is written every time)
         shape = (g.c, g.kh, g.kw, n, g.oh, g.owx)
         steps = (g.hp * g.wp, g.wp, 1, img, g.stride * g.wp, g.stride)
         np.copyto(cols[: g.k].reshape(shape), _view(xp, 0, shape, steps))
@@ -182,7 +195,7 @@ class ConvKernel:
         wb = np.empty((g.f, g.k + 1), x.dtype)
         wb[:, : g.k] = w.reshape(g.f, g.k)
         wb[:, g.k] = b
-        flat, _ = self._scratch.get("gemm", g.f * cap * per, x.dtype)
+        flat, _ = _shared().get("gemm", g.f * cap * per, x.dtype)
         for start in range(0, total, cap):
             stop = min(total, start + cap)
             n = stop - start
@@ -247,11 +260,11 @@ class ConvKernel:
         interior = dpad[: n * img].reshape(n, g.f, hq, wq)[:, :, qh : qh + g.oh, qw : qw + g.ow]
         np.copyto(interior, d[:, :, : g.ow, :].transpose(0, 3, 1, 2))
         per, rows = g.h * wq, g.f * g.kh * g.kw
-        flat, _ = self._scratch.get("dcols", rows * cap * per, dtype)
-        dcols = flat[: rows * cap * per].reshape(rows, cap * per)[:, : n * per]
+        flat, _ = _shared().get("dcols", rows * cap * per, dtype)
+        dcols = flat[: rows * n * per].reshape(rows, n * per)
         shape = (g.f, g.kh, g.kw, n, per)
         np.copyto(dcols.reshape(shape), _view(dpad, 0, shape, (hq * wq, wq, 1, img, 1)))
-        flat, _ = self._scratch.get("gemm_dx", g.c * cap * per, dtype)
+        flat, _ = _shared().get("gemm_dx", g.c * cap * per, dtype)
         y = flat[: g.c * n * per].reshape(g.c, n * per)
         np.matmul(w_dx, dcols, out=y)
         np.copyto(dx, y.reshape(g.c, n, g.h, wq)[:, :, :, : g.w].transpose(1, 0, 2, 3))
@@ -263,7 +276,7 @@ class ConvKernel:
         dcols = w.reshape(g.f, g.k).T @ d2.T  # (K, n·OH·OWx), zero in the extended columns
         d6 = dcols.reshape(g.c, g.kh, g.kw, n, g.oh, g.owx)
         img = g.c * g.hp * g.wp
-        dxp, _ = self._scratch.get("dxpad", cap * img + g.kw, dtype)
+        dxp, _ = _shared().get("dxpad", cap * img + g.kw, dtype)
         dxp[: n * img + g.kw] = 0.0  # accumulated into, so it starts at zero
         steps = (g.hp * g.wp, img, g.stride * g.wp, g.stride)
         for i in range(g.kh):
