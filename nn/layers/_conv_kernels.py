@@ -8,7 +8,8 @@ the cache (the chunk size is picked from the layer's shape and :data:`CACHE_BYTE
   GEMM adds the bias), one GEMM ``[W | b] @ cols``, then an *epilogue* that reads the result as
   (n, F, OH, OW): by default a copy into the output; fused layers put ReLU or pooling there
   (:mod:`nn.layers._fused`).
-* **backward** — a *fill* callback writes the gradient w.r.t. the convolution's output into a
+* **backward** — a callback gives the gradient w.r.t. the convolution's output per chunk
+  (fused layers apply the ReLU mask or route through the pool there), copied into a
   ``(n·OH·OWx, F)`` buffer; the chunk's column matrix is rebuilt (cheaper than keeping 45 MB of
   columns from the forward pass) and one GEMM ``cols @ dout`` gives ``dWᵀ`` and, from the ones
   row, ``db``. For stride 1 the input gradient is the convolution of the zero-padded ``dout``
@@ -41,9 +42,9 @@ CACHE_BYTES = 2 << 20
 #: ``epilogue(y, start, stop)``: ``y`` (n, F, OH, OW) is the chunk's output, bias included, as a
 #: strided view of a scratch buffer that the next chunk overwrites.
 Epilogue = Callable[[NDArray, int, int], None]
-#: ``fill(d, start, stop)``: write the gradient w.r.t. the chunk's output into ``d``
-#: (n, OH, OW, F), a strided view of a scratch buffer; every element must be written.
-Fill = Callable[[NDArray, int, int], None]
+#: ``gradient(start, stop)``: the gradient w.r.t. the output of images ``start:stop``,
+#: (n, F, OH, OW) in any memory layout; it is read before the next call.
+Gradient = Callable[[int, int], NDArray]
 
 
 @dataclass(frozen=True)
@@ -207,11 +208,12 @@ class ConvKernel:
 
     # -------------------------------------------------------------------------- backward
     def backward(
-        self, x: NDArray, w: NDArray, dw: NDArray, db: NDArray, input_grad: bool, fill: Fill
+        self, x: NDArray, w: NDArray, dw: NDArray, db: NDArray, input_grad: bool,
+        gradient: Gradient,
     ) -> NDArray | None:
         """Write ``dw`` (F, C, kh, kw) and ``db`` (F,) in place; return dx (N, C, H, W) or None.
 
-        ``x`` is the forward input; ``fill`` supplies the gradient w.r.t. the output per chunk.
+        ``x`` is the forward input; ``gradient`` gives the gradient w.r.t. the output per chunk.
         """
         g, dtype = self.g, x.dtype
         total, per = x.shape[0], g.per_image
@@ -226,8 +228,9 @@ class ConvKernel:
         for start in range(0, total, cap):
             stop = min(total, start + cap)
             n = stop - start
+            dy = gradient(start, stop)
             d = d_flat[: n * per * g.f].reshape(n, g.oh, g.owx, g.f)
-            fill(d[:, :, : g.ow, :], start, stop)
+            np.copyto(d[:, :, : g.ow, :], dy.transpose(0, 2, 3, 1))
             d2 = d.reshape(n * per, g.f)
             # (K + 1, n·L) @ (n·L, F): both contiguous along n·L, BLAS's fast form here
             np.matmul(self._columns(x, start, stop), d2, out=part if start else acc)
@@ -235,7 +238,7 @@ class ConvKernel:
                 acc += part
             if dx is not None:
                 if w_dx is not None:
-                    self._dx_transposed(d, w_dx, dx[start:stop], cap)
+                    self._dx_transposed(dy, w_dx, dx[start:stop], cap)
                 else:
                     self._dx_col2im(d2, w, dx[start:stop], cap)
         dw.reshape(g.f, g.k)[...] = acc[: g.k].T
@@ -246,19 +249,17 @@ class ConvKernel:
         """``(C, F·kh·kw)``: the kernel flipped in space, with its two channel axes swapped."""
         return np.ascontiguousarray(w[:, :, ::-1, ::-1].transpose(1, 0, 2, 3)).reshape(self.g.c, -1)
 
-    def _dx_transposed(self, d: NDArray, w_dx: NDArray, dx: NDArray, cap: int) -> None:
-        """Stride 1: ``dx`` = correlation of ``dout`` zero-padded by ``k − 1 − pad`` with ``w_dx``.
-
-        ``d`` is the chunk's gradient (n, OH, OWx, F) with zero extended columns.
-        """
-        g, dtype = self.g, d.dtype
-        n = d.shape[0]
+    def _dx_transposed(self, dy: NDArray, w_dx: NDArray, dx: NDArray, cap: int) -> None:
+        """Stride 1: ``dx`` = correlation of ``dy`` (n, F, OH, OW) zero-padded by ``k − 1 − pad``
+        with ``w_dx``."""
+        g, dtype = self.g, dy.dtype
+        n = dy.shape[0]
         qh, qw = g.kh - 1 - g.pad, g.kw - 1 - g.pad
         hq, wq = g.oh + 2 * qh, g.ow + 2 * qw
         img = g.f * hq * wq
         dpad, _ = self._scratch.get("dpad", cap * img + g.kw, dtype)
         interior = dpad[: n * img].reshape(n, g.f, hq, wq)[:, :, qh : qh + g.oh, qw : qw + g.ow]
-        np.copyto(interior, d[:, :, : g.ow, :].transpose(0, 3, 1, 2))
+        np.copyto(interior, dy)
         per, rows = g.h * wq, g.f * g.kh * g.kw
         flat, _ = _shared().get("dcols", rows * cap * per, dtype)
         dcols = flat[: rows * n * per].reshape(rows, n * per)

@@ -82,12 +82,10 @@ class Conv2D(WeightedLayer):
         return self._kernel_for(x).forward(x, self.params["W"], self.params["b"])
 
     def backward(self, dout: NDArray) -> NDArray | None:
-        def fill(d: NDArray, start: int, stop: int) -> None:
-            np.copyto(d, dout[start:stop].transpose(0, 2, 3, 1))
-
         params, grads = self.params, self.grads
         return self._kernel_for(self._x).backward(
-            self._x, params["W"], grads["W"], grads["b"], self.input_grad, fill
+            self._x, params["W"], grads["W"], grads["b"], self.input_grad,
+            lambda start, stop: dout[start:stop],
         )
 
     def get_config(self) -> dict[str, Any]:
