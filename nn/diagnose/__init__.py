@@ -23,10 +23,11 @@ from nn.diagnose.evidence import (
 )
 from nn.diagnose.findings import FIX_KINDS, PRIORITY, SEVERITIES, Finding, Fix, rank
 from nn.diagnose.fixes import apply_fix
+from nn.diagnose.lr_finder import LRFinderResult, lr_range_test
 from nn.diagnose.thresholds import Thresholds
 
 __all__ = [
     "CHECKS", "FIX_KINDS", "PRIORITY", "SEVERITIES", "ActivationStats", "Evidence", "Finding",
-    "Fix", "LayerFacts", "Thresholds", "activation_stats", "apply_fix", "architecture", "collect",
-    "diagnose", "from_trainer", "probe", "rank",
+    "Fix", "LRFinderResult", "LayerFacts", "Thresholds", "activation_stats", "apply_fix",
+    "architecture", "collect", "diagnose", "from_trainer", "lr_range_test", "probe", "rank",
 ]
