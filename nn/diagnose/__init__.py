@@ -40,6 +40,7 @@ from nn.diagnose.maps import (
     sample_indices,
     trustworthiness,
 )
+from nn.diagnose.records import RunRecord, read_record, record_from_model
 from nn.diagnose.robustness import (
     KINDS,
     PERTURBATIONS,
@@ -54,9 +55,11 @@ from nn.diagnose.tsne import TSNEResult, tsne
 __all__ = [
     "CHECKS", "FIX_KINDS", "KINDS", "PERTURBATIONS", "PRIORITY", "SEVERITIES", "AblationResult",
     "ActivationStats", "Evidence", "Finding", "Fix", "LRFinderResult", "LayerFacts",
-    "PCAResult", "Perturbation", "RobustnessReport", "TSNEResult", "Thresholds", "ablate",
+    "PCAResult", "Perturbation", "RobustnessReport", "RunRecord", "TSNEResult", "Thresholds",
+    "ablate",
     "ablated_copy", "activation_stats", "apply_fix", "architecture", "choose_units",
     "collect", "diagnose", "from_trainer", "knn_accuracy", "layer_features", "lr_range_test",
-    "pca", "perturb", "probe", "rank", "robustness", "sample_indices", "trustworthiness",
+    "pca", "perturb", "probe", "rank", "read_record", "record_from_model", "robustness",
+    "sample_indices", "trustworthiness",
     "tsne", "unit_count",
 ]

@@ -123,12 +123,18 @@ class RobustnessReport:
 
 
 def _pick_examples(levels: NDArray, kind: str, count: int) -> list[float]:
-    """The clean level, the strongest one(s) and evenly spaced ones between."""
+    """``count`` levels spread evenly from the weakest to the strongest, one of them the clean
+    level (both extremes for perturbations that go both ways, such as scale)."""
     if count >= len(levels):
         return [float(v) for v in levels]
-    far = np.argsort(np.abs(levels - CLEAN[kind]), kind="stable")
-    order = np.linspace(0, len(far) - 1, count).round().astype(int)
-    return sorted(float(levels[far[i]]) for i in order)
+    picked = [float(levels[i]) for i in np.linspace(0, len(levels) - 1, count).round()
+              .astype(int)]
+    clean = CLEAN[kind]
+    if clean not in picked:
+        inner = range(1, len(picked) - 1) if len(picked) > 2 else range(len(picked))
+        nearest = min(inner, key=lambda i: abs(picked[i] - clean))
+        picked[nearest] = clean
+    return sorted(set(picked))
 
 
 def robustness(

@@ -10,6 +10,10 @@ info       presets, data sets, optimizers, initializers, schedules
 export     a model as ONNX, a standalone NumPy script or PyTorch code
 =========  ==================================================================================
 
+``diagnose`` prints the training assistant's findings for a model or a recorded run, and
+``robustness`` a model's test accuracy under noise, rotation, shift, scale and stroke thickness
+(issue 22).
+
 Every failure is one ``error: ...`` line on stderr and a non-zero exit code (2 for usage
 errors, 1 otherwise; ``train`` uses 3 for divergence and 130 for Ctrl-C) — never a traceback
 (set ``NN_WORKBENCH_DEBUG=1`` to see one for an unexpected error). Never imports Qt;
@@ -38,7 +42,8 @@ __all__ = ["run_cli"]
 #: Command name → module in this package holding its ``run(args, argv) -> int``.
 _COMMANDS = {"train": "train", "eval": "evaluate", "predict": "predict", "compare": "compare",
              "search": "search", "info": "info",
-             "export": "export"}
+             "export": "export",
+             "diagnose": "diagnose", "robustness": "robustness"}  # issue 22
 
 
 def _error(message: object, hint: str = "") -> None:

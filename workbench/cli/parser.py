@@ -12,7 +12,9 @@ from typing import NoReturn
 import nn
 from nn import datasets, initializers, optimizers, presets, schedules
 from workbench.cli.common import UsageError, prog_name
+from workbench.cli.diagnose import add_diagnose_parser
 from workbench.cli.export import add_export_parser
+from workbench.cli.robustness import add_robustness_parser
 from workbench.entry import APP_FLAGS
 
 
@@ -257,4 +259,6 @@ def build_parser() -> CliParser:
     for add in (_train, _eval, _predict, _compare, _search, _info):
         add(sub)
     add_export_parser(sub)  # issue 23: its options live with the command
+    add_diagnose_parser(sub)  # issue 22, likewise
+    add_robustness_parser(sub)
     return parser
