@@ -76,7 +76,8 @@ def pca(features: ArrayLike, k: int = 2) -> PCAResult:
     return PCAResult(centred @ vt.T, vt, explained, mean)
 
 
-def _squared_distances(a: NDArray) -> NDArray[np.float64]:
+def squared_distances(a: NDArray) -> NDArray[np.float64]:
+    """‖a_i − a_j‖² for the rows of ``a`` (N, D): (N, N), ≥ 0, zero diagonal."""
     sq = np.einsum("ij,ij->i", a, a)
     d = sq[:, None] + sq[None, :] - 2.0 * (a @ a.T)
     np.maximum(d, 0.0, out=d)
@@ -93,12 +94,12 @@ def trustworthiness(high: ArrayLike, low: ArrayLike, k: int = 10) -> float:
     n = len(x)
     if not 1 <= k < n / 2:
         raise ValueError(f"k must be in [1, N/2) = [1, {n / 2:g}); got {k}")
-    dx = _squared_distances(x)
+    dx = squared_distances(x)
     np.fill_diagonal(dx, np.inf)
     order = np.argsort(dx, axis=1, kind="stable")
     ranks = np.empty((n, n), dtype=np.int64)
     ranks[np.arange(n)[:, None], order] = np.arange(1, n + 1)[None, :]
-    dy = _squared_distances(y)
+    dy = squared_distances(y)
     np.fill_diagonal(dy, np.inf)
     neighbours = np.argsort(dy, axis=1, kind="stable")[:, :k]
     r = ranks[np.arange(n)[:, None], neighbours] - k
@@ -113,7 +114,7 @@ def knn_accuracy(points: ArrayLike, labels: ArrayLike, k: int = 5) -> float:
     t = np.asarray(labels).astype(np.int64)
     if len(p) <= k:
         raise ValueError(f"Need more than k = {k} points, got {len(p)}")
-    d = _squared_distances(p)
+    d = squared_distances(p)
     np.fill_diagonal(d, np.inf)
     nearest = np.argpartition(d, k, axis=1)[:, :k]
     votes = np.zeros((len(p), int(t.max()) + 1), dtype=np.int64)
@@ -139,4 +140,4 @@ def sample_indices(labels: ArrayLike, size: int, seed: int = 0) -> NDArray[np.in
 
 
 __all__ = ["PCAResult", "knn_accuracy", "layer_features", "pca", "sample_indices",
-           "trustworthiness"]
+           "squared_distances", "trustworthiness"]

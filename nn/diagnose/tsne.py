@@ -19,6 +19,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from nn.diagnose.maps import pca
+from nn.diagnose.maps import squared_distances as _squared_distances
 
 MAX_POINTS = 5000  # N² float64 matrices: 200 MB each beyond this
 BLOCK = 128  # rows of the N² affinities per block of the gradient (fits in cache)
@@ -32,14 +33,6 @@ class TSNEResult:
     kl: float
     iterations: int
     perplexity: float
-
-
-def _squared_distances(a: NDArray) -> NDArray[np.float64]:
-    sq = np.einsum("ij,ij->i", a, a)
-    d = sq[:, None] + sq[None, :] - 2.0 * (a @ a.T)
-    np.maximum(d, 0.0, out=d)
-    np.fill_diagonal(d, 0.0)
-    return d
 
 
 def conditional_probabilities(distances: NDArray, perplexity: float, tol: float = 1e-5,
