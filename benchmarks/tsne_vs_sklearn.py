@@ -46,7 +46,7 @@ def main() -> int:
     except ImportError:
         TSNE = None
         print("scikit-learn is not installed: its rows are skipped")
-    print(f"{'features':<10} {'method':<22} {'time':>8} {'KL':>7} {'trust.':>7} {'5-NN':>7}")
+    print(f"{'features':<10} {'method':<27} {'time':>8} {'KL':>7} {'trust.':>7} {'5-NN':>7}")
     for name in args.layers.split(","):
         feats = x.reshape(len(x), -1) if name == "pixels" else layer_features(model, x, name)
         rows = []
@@ -66,7 +66,7 @@ def main() -> int:
                 rows.append((f"t-SNE {method} (sklearn)", time.perf_counter() - start,
                              float(est.kl_divergence_), coords))
         for method, seconds, kl, coords in rows:
-            print(f"{name:<10} {method:<22} {seconds:>7.1f}s {kl:>7.3f} "
+            print(f"{name:<10} {method:<27} {seconds:>7.1f}s {kl:>7.3f} "
                   f"{trustworthiness(feats, coords, 10):>7.3f} {knn_accuracy(coords, y, 5):>7.3f}",
                   flush=True)
     return 0
