@@ -32,7 +32,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.lib.stride_tricks import as_strided
 from numpy.typing import NDArray
 
 #: Bytes of column matrix per chunk: large enough that each GEMM call amortises its overhead
@@ -108,9 +107,13 @@ class ConvGeometry:
 
 
 def _view(base: NDArray, offset: int, shape: tuple[int, ...], steps: tuple[int, ...]) -> NDArray:
-    """Strided view of flat ``base`` from element ``offset``, ``steps`` counted in elements."""
-    start = base[offset:]
-    return as_strided(start, shape, tuple(s * base.itemsize for s in steps))
+    """Strided view of flat ``base`` from element ``offset``, ``steps`` counted in elements.
+
+    Like ``as_strided`` (the caller keeps it within ``base``) but built directly, ten times
+    faster: this runs a few times per chunk.
+    """
+    item = base.itemsize
+    return np.ndarray(shape, base.dtype, base, offset * item, tuple(s * item for s in steps))
 
 
 class _Scratch:

@@ -51,13 +51,24 @@ class ConvReLU:
             def epilogue(y: NDArray, start: int, stop: int) -> None:
                 relu(y, out=out[start:stop])
 
-        else:
+        elif training:
             winner = self._winner = np.empty(out.shape, np.uint8)
 
             def epilogue(y: NDArray, start: int, stop: int) -> None:
                 o = out[start:stop]
                 max_of_views(self._pool_views(y), o, winner[start:stop])
                 relu(o, out=o)  # max-pooling and ReLU commute
+
+        else:  # inference: no winner bookkeeping (a later backward recomputes it)
+            self._winner = None
+
+            def epilogue(y: NDArray, start: int, stop: int) -> None:
+                o = out[start:stop]
+                views = self._pool_views(y)
+                np.copyto(o, views[0])
+                for v in views[1:]:
+                    np.maximum(o, v, out=o)
+                relu(o, out=o)
 
         conv._x = x
         conv._kernel_for(x).forward(x, conv.params["W"], conv.params["b"], epilogue)
@@ -71,6 +82,8 @@ class ConvReLU:
                 return relu_backward(dout[start:stop], out[start:stop])
 
         else:
+            if self._winner is None:  # after an inference pass (saliency): redo it with winners
+                self.forward(self._x, training=True)
             f, oh, ow = conv.output_shape
             tiled = self.pool._tiles((0, f, oh, ow))
             winner = self._winner

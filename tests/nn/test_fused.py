@@ -104,3 +104,15 @@ def test_capture_still_returns_every_layer_output():
     np.testing.assert_array_equal(list(captured.values())[-1], model.forward(x))
     conv_out = captured["0.Conv2D"]
     np.testing.assert_array_equal(captured["1.ReLU"], np.maximum(conv_out, 0))
+
+
+def test_saliency_after_an_inference_pass_matches_layer_by_layer():
+    """Inference skips the pool's winner bookkeeping; a backward after it recomputes it."""
+    model = nn.presets.build("simple_convnet", seed=0, dtype="float64")
+    x = np.random.default_rng(0).random((3, 1, 28, 28))
+    x[0, 0, 10:18, 10:18] = 1.0  # saturated strokes: pool ties
+    saliency = model.input_gradient(x)
+    y = model.forward(x)
+    dout = np.zeros_like(y)
+    dout[np.arange(3), y.argmax(axis=1)] = 1.0
+    np.testing.assert_array_equal(saliency, layer_by_layer(model, x, dout)[2])
