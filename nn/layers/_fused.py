@@ -1,4 +1,5 @@
-"""Fused ``Conv2D → ReLU [→ MaxPool2D]`` for :class:`nn.model.Sequential`'s forward and backward.
+"""Fused ``Conv2D → ReLU [→ MaxPool2D]`` (and ``Dense → ReLU``) for :class:`nn.model.Sequential`'s
+forward and backward passes.
 
 Run layer by layer, a convolution writes its full-resolution output to memory, ReLU reads it and
 writes another copy, pooling reads that and writes a quarter; the backward pass reads and writes
@@ -22,6 +23,7 @@ from numpy.typing import NDArray
 from nn.layers.activations import ReLU, relu, relu_backward
 from nn.layers.base import Layer
 from nn.layers.conv import Conv2D
+from nn.layers.dense import Dense
 from nn.layers.pooling import MaxPool2D, max_of_views, route_to_winners
 
 
@@ -100,6 +102,23 @@ class ConvReLU:
         )
 
 
+class DenseReLU:
+    """``Dense`` then ``ReLU``: the ReLU runs in place on the Dense layer's fresh output."""
+
+    def __init__(self, dense: Dense, act: ReLU) -> None:
+        self.dense, self.act = dense, act
+        self.layers: tuple[Layer, ...] = (dense, act)
+        self._out: NDArray | None = None
+
+    def forward(self, x: NDArray, training: bool = False) -> NDArray:
+        out = self.dense.forward(x, training)
+        self._out = relu(out, out=out)
+        return out
+
+    def backward(self, dout: NDArray) -> NDArray | None:
+        return self.dense.backward(relu_backward(dout, self._out))
+
+
 def _fusable_pool(layer: Layer) -> bool:
     return (
         type(layer) is MaxPool2D
@@ -108,10 +127,11 @@ def _fusable_pool(layer: Layer) -> bool:
     )
 
 
-def plan(layers: Sequence[Layer]) -> list[Layer | ConvReLU]:
+def plan(layers: Sequence[Layer]) -> list[Layer | ConvReLU | DenseReLU]:
     """The model's layers with each ``Conv2D → ReLU [→ MaxPool2D]`` run replaced by one
-    :class:`ConvReLU` step; every other layer is its own step."""
-    steps: list[Layer | ConvReLU] = []
+    :class:`ConvReLU` step and each ``Dense → ReLU`` by a :class:`DenseReLU`; every other layer
+    is its own step."""
+    steps: list[Layer | ConvReLU | DenseReLU] = []
     i = 0
     while i < len(layers):
         layer = layers[i]
@@ -124,6 +144,10 @@ def plan(layers: Sequence[Layer]) -> list[Layer | ConvReLU]:
             else:
                 steps.append(ConvReLU(layer, nxt))
                 i += 2
+            continue
+        if type(layer) is Dense and type(nxt) is ReLU:
+            steps.append(DenseReLU(layer, nxt))
+            i += 2
             continue
         steps.append(layer)
         i += 1

@@ -1,6 +1,7 @@
-"""Fused Conv2D → ReLU [→ MaxPool2D] steps (nn/layers/_fused.py): which layers fuse, and the same
-numbers as running the layers one by one — outputs, every gradient, the input gradient — bit for
-bit, including pool ties, odd sizes the pool does not tile and batches the chunks do not divide."""
+"""Fused Conv2D → ReLU [→ MaxPool2D] and Dense → ReLU steps (nn/layers/_fused.py): which layers
+fuse, and the same numbers as running the layers one by one — outputs, every gradient, the input
+gradient — bit for bit, including pool ties, odd sizes the pool does not tile and batches the
+chunks do not divide."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ def test_plan_fuses_conv_relu_and_tiling_pools_only():
     model = nn.presets.build("deep_convnet")
     assert step_names(model)[:3] == ["Conv2D+ReLU", "Conv2D+ReLU+MaxPool2D", "Conv2D+ReLU"]
     assert sum(isinstance(s, ConvReLU) for s in model._steps) == 6
+    assert step_names(model)[6:] == ["Dense+ReLU", "Dropout", "Dense", "Dropout"]
     layers = [nn.Conv2D(2, 3), nn.ReLU(), nn.MaxPool2D(3, stride=2), nn.Conv2D(2, 1),
               nn.BatchNorm(), nn.ReLU(), nn.Conv2D(2, 1), nn.ReLU(), nn.AvgPool2D(2),
               nn.Conv2D(2, 1), nn.Tanh()]
@@ -55,6 +57,8 @@ STACKS = {
     "no pool": ((2, 7, 7), [nn.Conv2D(3, 2, stride=2), nn.ReLU(), nn.Conv2D(2, 3), nn.ReLU()]),
     "stacked": ((1, 10, 10), [nn.Conv2D(3, 3, pad=1), nn.ReLU(), nn.Conv2D(4, 3, pad=1),
                               nn.ReLU(), nn.MaxPool2D(2), nn.Conv2D(2, 3), nn.ReLU()]),
+    "dense": ((1, 6, 6), [nn.Conv2D(2, 3), nn.ReLU(), nn.Dense(5), nn.ReLU(), nn.Dense(4),
+                          nn.ReLU()]),
 }
 
 
