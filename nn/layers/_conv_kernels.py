@@ -5,9 +5,9 @@ the cache (the chunk size is picked from the layer's shape and :data:`CACHE_BYTE
 
 * **forward** — copy the chunk into a zero-bordered padded buffer, build the column matrix
   ``(C·kh·kw + 1, n·OH·OWx)`` with one copy from a strided view (its last row is ones, so the
-  GEMM adds the bias), one GEMM ``[W | b] @ cols``, then an *epilogue* that reads the result as
-  (n, F, OH, OW): by default a copy into the output; fused layers put ReLU or pooling there
-  (:mod:`nn.layers._fused`).
+  GEMM adds the bias), one GEMM ``[W | b] @ cols``, then an *epilogue* that reads the result
+  (n, F, OH, OW) out of it: by default a copy into the output; fused layers put ReLU or
+  pooling there (:mod:`nn.layers._fused`).
 * **backward** — a callback gives the gradient w.r.t. the convolution's output per chunk
   (fused layers apply the ReLU mask or route through the pool there), copied into a
   ``(n·OH·OWx, F)`` buffer; the chunk's column matrix is rebuilt (cheaper than keeping 45 MB of
@@ -38,8 +38,9 @@ from numpy.typing import NDArray
 #: (and splits over two BLAS threads), small enough to stay in a core's L2 / the shared L3.
 CACHE_BYTES = 2 << 20
 
-#: ``epilogue(y, start, stop)``: ``y`` (n, F, OH, OW) is the chunk's output, bias included, as a
-#: strided view of a scratch buffer that the next chunk overwrites.
+#: ``epilogue(raw, start, stop)``: ``raw`` (F, n, OH, OWx) is the GEMM result for images
+#: ``start:stop``, bias included, in a scratch buffer that the next chunk overwrites; its valid
+#: part as (n, F, OH, OW) is :func:`valid`\ ``(raw, OW)``.
 Epilogue = Callable[[NDArray, int, int], None]
 #: ``gradient(start, stop)``: the gradient w.r.t. the output of images ``start:stop``,
 #: (n, F, OH, OW) in any memory layout; it is read before the next call.
@@ -104,6 +105,11 @@ class ConvGeometry:
             return self.chunk_images(itemsize, budget)
         rows = self.f * self.kh * self.kw
         return max(1, budget // (rows * self.h * (self.w + self.kw - 1) * itemsize))
+
+
+def valid(raw: NDArray, ow: int) -> NDArray:
+    """The output (n, F, OH, OW) inside a GEMM result ``raw`` (F, n, OH, OWx), as a view."""
+    return raw[:, :, :, :ow].transpose(1, 0, 2, 3)
 
 
 def _view(base: NDArray, offset: int, shape: tuple[int, ...], steps: tuple[int, ...]) -> NDArray:
@@ -193,8 +199,8 @@ class ConvKernel:
         if epilogue is None:
             out = np.empty((total, g.f, g.oh, g.ow), x.dtype)
 
-            def epilogue(y: NDArray, start: int, stop: int) -> None:
-                np.copyto(out[start:stop], y)
+            def epilogue(raw: NDArray, start: int, stop: int) -> None:
+                np.copyto(out[start:stop], valid(raw, g.ow))
 
         wb = np.empty((g.f, g.k + 1), x.dtype)
         wb[:, : g.k] = w.reshape(g.f, g.k)
@@ -205,8 +211,7 @@ class ConvKernel:
             n = stop - start
             y = flat[: g.f * n * per].reshape(g.f, n * per)
             np.matmul(wb, self._columns(x, start, stop), out=y)
-            epilogue(y.reshape(g.f, n, g.oh, g.owx)[:, :, :, : g.ow].transpose(1, 0, 2, 3),
-                     start, stop)
+            epilogue(y.reshape(g.f, n, g.oh, g.owx), start, stop)
         return out
 
     # -------------------------------------------------------------------------- backward

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
+from nn.layers._conv_kernels import valid
 from nn.layers.activations import ReLU, relu, relu_backward
 from nn.layers.base import Layer
 from nn.layers.conv import Conv2D
@@ -46,36 +47,54 @@ class ConvReLU:
 
     def forward(self, x: NDArray, training: bool = False) -> NDArray:
         conv = self.conv
-        n = x.shape[0]
-        shape = self.layers[-1].output_shape
-        out = np.empty((n, *shape), x.dtype)
+        ow = conv.output_shape[2]
+        out = np.empty((x.shape[0], *self.layers[-1].output_shape), x.dtype)
         if self.pool is None:
-            def epilogue(y: NDArray, start: int, stop: int) -> None:
-                relu(y, out=out[start:stop])
+            def epilogue(raw: NDArray, start: int, stop: int) -> None:
+                relu(valid(raw, ow), out=out[start:stop])
 
         elif training:
             winner = self._winner = np.empty(out.shape, np.uint8)
 
-            def epilogue(y: NDArray, start: int, stop: int) -> None:
+            def epilogue(raw: NDArray, start: int, stop: int) -> None:
                 o = out[start:stop]
-                max_of_views(self._pool_views(y), o, winner[start:stop])
+                max_of_views(self._pool_views(valid(raw, ow)), o, winner[start:stop])
                 relu(o, out=o)  # max-pooling and ReLU commute
 
-        else:  # inference: no winner bookkeeping (a later backward recomputes it)
+        else:  # inference: the maximum only (a backward after it recomputes the winners)
             self._winner = None
 
-            def epilogue(y: NDArray, start: int, stop: int) -> None:
+            def epilogue(raw: NDArray, start: int, stop: int) -> None:
                 o = out[start:stop]
-                views = self._pool_views(y)
-                np.copyto(o, views[0])
-                for v in views[1:]:
-                    np.maximum(o, v, out=o)
+                self._pool_max(raw, o)
                 relu(o, out=o)
 
         conv._x = x
         conv._kernel_for(x).forward(x, conv.params["W"], conv.params["b"], epilogue)
         self._x, self._out = x, out
         return out
+
+    def _pool_max(self, raw: NDArray, out: NDArray) -> None:
+        """Window maxima of a GEMM result ``raw`` (F, n, OH, OWx) into ``out`` (n, F, PH, PW).
+
+        Without winners the order of the comparisons is free: rows first, over whole contiguous
+        rows of ``raw`` (stride-2 column pairs of a 2×2 pool then form one long loop), instead of
+        the strided window views that NumPy walks a few elements at a time.
+        """
+        s = self.pool.stride
+        f, n, oh, owx = raw.shape
+        _, ph, pw = self.pool.output_shape
+        if s != 2 or owx % 2:
+            views = self._pool_views(valid(raw, self.conv.output_shape[2]))
+            np.copyto(out, views[0])
+            for v in views[1:]:
+                np.maximum(out, v, out=out)
+            return
+        rows = raw[:, :, : 2 * ph].reshape(f * n * ph, 2, owx)
+        vertical = np.maximum(rows[:, 0], rows[:, 1])  # (F·n·PH, OWx), contiguous
+        flat = vertical.reshape(-1)
+        both = np.maximum(flat[0::2], flat[1::2]).reshape(f, n, ph, owx // 2)
+        np.copyto(out, both[:, :, :, :pw].transpose(1, 0, 2, 3))
 
     def backward(self, dout: NDArray) -> NDArray | None:
         conv, out = self.conv, self._out

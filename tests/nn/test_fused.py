@@ -54,6 +54,8 @@ STACKS = {
     "pool tiles": ((1, 8, 8), [nn.Conv2D(3, 3, pad=1), nn.ReLU(), nn.MaxPool2D(2)]),
     "odd size": ((2, 9, 7), [nn.Conv2D(4, 3, pad=1), nn.ReLU(), nn.MaxPool2D(2)]),
     "pool 3": ((2, 9, 9), [nn.Conv2D(3, 3, pad=2), nn.ReLU(), nn.MaxPool2D(3)]),
+    "odd height": ((2, 9, 8), [nn.Conv2D(3, 3, pad=1), nn.ReLU(), nn.MaxPool2D(2)]),
+    "odd row": ((1, 8, 7), [nn.Conv2D(3, 2, pad=1), nn.ReLU(), nn.MaxPool2D(2)]),  # OWx odd
     "no pool": ((2, 7, 7), [nn.Conv2D(3, 2, stride=2), nn.ReLU(), nn.Conv2D(2, 3), nn.ReLU()]),
     "stacked": ((1, 10, 10), [nn.Conv2D(3, 3, pad=1), nn.ReLU(), nn.Conv2D(4, 3, pad=1),
                               nn.ReLU(), nn.MaxPool2D(2), nn.Conv2D(2, 3), nn.ReLU()]),
@@ -78,6 +80,10 @@ def test_fused_equals_layer_by_layer_bit_for_bit(stack, chunk, dtype):
     x[0] = 1.0  # a saturated image: every pool window ties
     x[1, :, ::2] = 0.0
     dout = rng.standard_normal((5, *model.output_shape)).astype(dtype)
+    inference = x
+    for layer in model.layers:
+        inference = layer.forward(inference, training=False)
+    np.testing.assert_array_equal(model.forward(x), inference)
     want = layer_by_layer(model, x, dout)
     got = fused(model, x, dout)
     np.testing.assert_array_equal(got[0], want[0])
