@@ -164,6 +164,7 @@ class ConvKernel:
         self.g = geometry
         self.chunk = chunk
         self._scratch = _Scratch()
+        self._plans: dict[tuple[int, np.dtype], tuple[NDArray, ...]] = {}
 
     def capacity(self, dtype: np.dtype) -> int:
         """Images per chunk of the forward pass (fixes the scratch layouts)."""
@@ -171,19 +172,30 @@ class ConvKernel:
 
     def _columns(self, x: NDArray, start: int, stop: int) -> NDArray:
         """Column matrix ``(K + 1, n·OH·OWx)`` of images ``start:stop``; its last row is ones."""
-        g, dtype = self.g, x.dtype
-        n, cap, per = stop - start, self.capacity(x.dtype), g.per_image
-        img = g.c * g.hp * g.wp
-        xp, _ = self._scratch.get("xpad", cap * img + g.kw, dtype)
-        p = g.pad
-        xp[: n * img].reshape(n, g.c, g.hp, g.wp)[:, :, p : p + g.h, p : p + g.w] = x[start:stop]
-        flat, _ = _shared().get("cols", (g.k + 1) * cap * per, dtype)
-        cols = flat[: (g.k + 1) * n * per].reshape(g.k + 1, n * per)
+        g, n = self.g, stop - start
+        cap, per = self.capacity(x.dtype), g.per_image
+        shared, _ = _shared().get("cols", (g.k + 1) * cap * per, x.dtype)
+        plan = self._plans.get((n, x.dtype))
+        if plan is None or plan[0] is not shared:  # views of this chunk size, built once
+            plan = self._plans[(n, x.dtype)] = self._column_views(n, x.dtype, shared)
+        _, interior, cols, src, dst = plan
+        np.copyto(interior, x[start:stop])  # into the zero-bordered padded buffer
         cols[g.k] = 1.0  # the bias row (the buffer is shared, so it is written every time)
+        np.copyto(dst, src)
+        return cols
+
+    def _column_views(self, n: int, dtype: np.dtype, shared: NDArray) -> tuple[NDArray, ...]:
+        """(shared buffer, padded-buffer interior, column matrix, its strided source, its
+        destination) for chunks of ``n`` images."""
+        g = self.g
+        img = g.c * g.hp * g.wp
+        xp, _ = self._scratch.get("xpad", self.capacity(dtype) * img + g.kw, dtype)
+        p = g.pad
+        interior = xp[: n * img].reshape(n, g.c, g.hp, g.wp)[:, :, p : p + g.h, p : p + g.w]
+        cols = shared[: (g.k + 1) * n * g.per_image].reshape(g.k + 1, n * g.per_image)
         shape = (g.c, g.kh, g.kw, n, g.oh, g.owx)
         steps = (g.hp * g.wp, g.wp, 1, img, g.stride * g.wp, g.stride)
-        np.copyto(cols[: g.k].reshape(shape), _view(xp, 0, shape, steps))
-        return cols
+        return shared, interior, cols, _view(xp, 0, shape, steps), cols[: g.k].reshape(shape)
 
     # --------------------------------------------------------------------------- forward
     def forward(
@@ -208,10 +220,9 @@ class ConvKernel:
         flat, _ = _shared().get("gemm", g.f * cap * per, x.dtype)
         for start in range(0, total, cap):
             stop = min(total, start + cap)
-            n = stop - start
-            y = flat[: g.f * n * per].reshape(g.f, n * per)
-            np.matmul(wb, self._columns(x, start, stop), out=y)
-            epilogue(y.reshape(g.f, n, g.oh, g.owx), start, stop)
+            y = flat[: g.f * (stop - start) * per]
+            np.matmul(wb, self._columns(x, start, stop), out=y.reshape(g.f, -1))
+            epilogue(y.reshape(g.f, stop - start, g.oh, g.owx), start, stop)
         return out
 
     # -------------------------------------------------------------------------- backward
