@@ -9,12 +9,14 @@ the cache (the chunk size is picked from the layer's shape and :data:`CACHE_BYTE
   (n, F, OH, OW) out of it: by default a copy into the output; fused layers put ReLU or
   pooling there (:mod:`nn.layers._fused`).
 * **backward** — a callback gives the gradient w.r.t. the convolution's output per chunk
-  (fused layers apply the ReLU mask or route through the pool there), copied into a
-  ``(n·OH·OWx, F)`` buffer; the chunk's column matrix is rebuilt (cheaper than keeping 45 MB of
-  columns from the forward pass) and one GEMM ``cols @ dout`` gives ``dWᵀ`` and, from the ones
-  row, ``db``. For stride 1 the input gradient is the convolution of the zero-padded ``dout``
-  with the flipped, transposed kernel (a gather and a GEMM with ``K = F·kh·kw``: no
-  scatter-add); other strides scatter-add ``Wᵀ @ dout`` over the ``kh·kw`` kernel offsets.
+  (fused layers apply the ReLU mask or route through the pool there). With stride 1 (when the
+  input gradient is wanted) one column matrix serves both gradients: the im2col of ``dout``
+  zero-padded by ``k − 1 − pad`` gives ``dx`` as a convolution with the flipped, transposed
+  kernel (a gather and a GEMM with ``K = F·kh·kw``, no scatter-add), and the same matrix times
+  the pixel-major input gives ``dW``. Otherwise (the first layer, other strides) the chunk's
+  column matrix of ``x`` is rebuilt (cheaper than keeping 45 MB of columns from the forward
+  pass), one GEMM ``cols @ dout`` gives ``dWᵀ`` and, from the ones row, ``db``, and ``dx`` is
+  ``Wᵀ @ dout`` scatter-added over the ``kh·kw`` kernel offsets (col2im).
 
 *Extended rows.* With a horizontal stride of 1 each column-matrix row holds ``OH`` padded input
 rows of full padded width ``Wp`` (``OWx = Wp`` instead of ``OW``): one contiguous run, so the copy
@@ -235,15 +237,14 @@ class ConvKernel:
         ``x`` is the forward input; ``gradient`` gives the gradient w.r.t. the output per chunk.
         """
         g, dtype = self.g, x.dtype
+        if input_grad and g.transposed:
+            return self._backward_transposed(x, w, dw, db, gradient)
         total, per = x.shape[0], g.per_image
         cap = self.capacity(dtype)
-        if input_grad:
-            cap = min(cap, self.chunk or g.dx_chunk_images(dtype.itemsize))
         d_flat, _ = self._scratch.get("dout", cap * per * g.f, dtype)  # extended rows stay 0
         part = np.empty((g.k + 1, g.f), dtype)
         acc = np.empty((g.k + 1, g.f), dtype)
         dx = np.empty(x.shape, dtype) if input_grad else None
-        w_dx = self._dx_weights(w) if input_grad and g.transposed else None
         for start in range(0, total, cap):
             stop = min(total, start + cap)
             n = stop - start
@@ -256,21 +257,59 @@ class ConvKernel:
             if start:
                 acc += part
             if dx is not None:
-                if w_dx is not None:
-                    self._dx_transposed(dy, w_dx, dx[start:stop], cap)
-                else:
-                    self._dx_col2im(d2, w, dx[start:stop], cap)
+                self._dx_col2im(d2, w, dx[start:stop], cap)
         dw.reshape(g.f, g.k)[...] = acc[: g.k].T
         db[...] = acc[g.k]
+        return dx
+
+    def _backward_transposed(
+        self, x: NDArray, w: NDArray, dw: NDArray, db: NDArray, gradient: Gradient
+    ) -> NDArray:
+        """Stride 1 with dx: one column matrix per chunk serves both gradients.
+
+        ``dcols`` (F·kh·kw, n·H·Wq) is the im2col of ``dout`` zero-padded by ``k − 1 − pad``;
+        ``dx = W̃ @ dcols`` with the flipped, transposed kernel ``W̃`` (C, F·kh·kw), and
+        ``dcols @ x`` (x pixel-major, zero in the extended columns) is ``dW`` with its kernel
+        offsets flipped — no second column matrix of ``x`` is built.
+        """
+        g, dtype = self.g, x.dtype
+        total, wq = x.shape[0], g.w + g.kw - 1
+        cap = min(self.capacity(dtype), self.chunk or g.dx_chunk_images(dtype.itemsize))
+        per, rows = g.h * wq, g.f * g.kh * g.kw
+        xpm_flat, _ = self._scratch.get("xpm", cap * per * g.c, dtype)  # extended rows stay 0
+        part = np.empty((rows, g.c), dtype)
+        acc = np.empty((rows, g.c), dtype)
+        db_sum = np.zeros(g.f, dtype)
+        dx = np.empty(x.shape, dtype)
+        w_dx = self._dx_weights(w)
+        for start in range(0, total, cap):
+            stop = min(total, start + cap)
+            n = stop - start
+            dy = gradient(start, stop)
+            db_sum += dy.reshape(n, g.f, -1).sum(axis=2).sum(axis=0)
+            dcols = self._dout_columns(dy, cap)
+            xpm = xpm_flat[: n * per * g.c].reshape(n, g.h, wq, g.c)
+            np.copyto(xpm[:, :, : g.w, :], x[start:stop].transpose(0, 2, 3, 1))
+            np.matmul(dcols, xpm.reshape(n * per, g.c), out=part if start else acc)
+            if start:
+                acc += part
+            flat, _ = _shared().get("gemm_dx", g.c * cap * per, dtype)
+            y = flat[: g.c * n * per].reshape(g.c, n * per)
+            np.matmul(w_dx, dcols, out=y)
+            valid_dx = y.reshape(g.c, n, g.h, wq)[:, :, :, : g.w].transpose(1, 0, 2, 3)
+            np.copyto(dx[start:stop], valid_dx)
+        flipped = acc.reshape(g.f, g.kh, g.kw, g.c)[:, ::-1, ::-1, :]
+        dw[...] = flipped.transpose(0, 3, 1, 2)
+        db[...] = db_sum
         return dx
 
     def _dx_weights(self, w: NDArray) -> NDArray:
         """``(C, F·kh·kw)``: the kernel flipped in space, with its two channel axes swapped."""
         return np.ascontiguousarray(w[:, :, ::-1, ::-1].transpose(1, 0, 2, 3)).reshape(self.g.c, -1)
 
-    def _dx_transposed(self, dy: NDArray, w_dx: NDArray, dx: NDArray, cap: int) -> None:
-        """Stride 1: ``dx`` = correlation of ``dy`` (n, F, OH, OW) zero-padded by ``k − 1 − pad``
-        with ``w_dx``."""
+    def _dout_columns(self, dy: NDArray, cap: int) -> NDArray:
+        """Column matrix ``(F·kh·kw, n·H·Wq)`` of ``dy`` (n, F, OH, OW) zero-padded by
+        ``k − 1 − pad`` (stride 1): the input of the transposed convolution."""
         g, dtype = self.g, dy.dtype
         n = dy.shape[0]
         qh, qw = g.kh - 1 - g.pad, g.kw - 1 - g.pad
@@ -284,10 +323,7 @@ class ConvKernel:
         dcols = flat[: rows * n * per].reshape(rows, n * per)
         shape = (g.f, g.kh, g.kw, n, per)
         np.copyto(dcols.reshape(shape), _view(dpad, 0, shape, (hq * wq, wq, 1, img, 1)))
-        flat, _ = _shared().get("gemm_dx", g.c * cap * per, dtype)
-        y = flat[: g.c * n * per].reshape(g.c, n * per)
-        np.matmul(w_dx, dcols, out=y)
-        np.copyto(dx, y.reshape(g.c, n, g.h, wq)[:, :, :, : g.w].transpose(1, 0, 2, 3))
+        return dcols
 
     def _dx_col2im(self, d2: NDArray, w: NDArray, dx: NDArray, cap: int) -> None:
         """Any stride: the column gradient ``Wᵀ @ dout`` scatter-added over the kernel offsets."""
