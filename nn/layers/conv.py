@@ -57,11 +57,12 @@ class Conv2D(WeightedLayer):
         ow = conv_output_size(w, kw, self.stride, self.pad)
         return (self.filters, oh, ow)
 
+    def param_shapes(self, input_shape: Shape) -> dict[str, Shape]:
+        return {"W": (self.filters, input_shape[0], *self.kernel_size), "b": (self.filters,)}
+
     def _create_params(self, rng: np.random.Generator) -> None:
-        c = self.input_shape[0]
-        kh, kw = self.kernel_size
-        fan_in = c * kh * kw
-        shape = (self.filters, c, kh, kw)
+        shape = self.param_shapes(self.input_shape)["W"]
+        fan_in = shape[1] * shape[2] * shape[3]
         self.params = {
             "W": self.initializer(shape, fan_in, rng, self.dtype),
             "b": np.zeros(self.filters, dtype=self.dtype),
