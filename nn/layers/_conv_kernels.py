@@ -168,6 +168,10 @@ class ConvKernel:
         self._scratch = _Scratch()
         self._plans: dict[tuple[int, np.dtype], tuple[NDArray, ...]] = {}
 
+    def __deepcopy__(self, memo: dict) -> ConvKernel:
+        """A copied layer gets fresh scratch: buffers and the views into them are no state."""
+        return ConvKernel(self.g, self.chunk)
+
     def capacity(self, dtype: np.dtype) -> int:
         """Images per chunk of the forward pass (fixes the scratch layouts)."""
         return self.chunk or self.g.chunk_images(dtype.itemsize)

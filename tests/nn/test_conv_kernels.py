@@ -119,3 +119,17 @@ def test_chunk_size_follows_the_layer_shape():
     assert small.chunk_images(4) > large.chunk_images(4) >= 1
     cols = (large.k + 1) * large.per_image * 4 * large.chunk_images(4)
     assert cols <= 2 << 20 or large.chunk_images(4) == 1
+
+
+def test_a_deep_copied_layer_computes_the_same():
+    import copy
+
+    shape, rng = (4, 2, 7, 7), np.random.default_rng(5)
+    layer = built(shape, 3, 3, 1, 1, chunk=2)
+    x, dout = rng.standard_normal(shape), rng.standard_normal((4, 3, 7, 7))
+    first = run(layer, x, dout)
+    twin = copy.deepcopy(layer)
+    for a, b in zip(run(twin, x, dout), first, strict=True):
+        np.testing.assert_array_equal(a, b)
+    for a, b in zip(run(layer, x, dout), first, strict=True):
+        np.testing.assert_array_equal(a, b)
