@@ -5,6 +5,8 @@ col2im for other strides and for padding ≥ kernel, rectangular kernels, odd si
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pytest
 
@@ -122,8 +124,6 @@ def test_chunk_size_follows_the_layer_shape():
 
 
 def test_a_deep_copied_layer_computes_the_same():
-    import copy
-
     shape, rng = (4, 2, 7, 7), np.random.default_rng(5)
     layer = built(shape, 3, 3, 1, 1, chunk=2)
     x, dout = rng.standard_normal(shape), rng.standard_normal((4, 3, 7, 7))
