@@ -79,9 +79,27 @@ class ConvGeometry:
         return (self.wp - self.kw) // self.stride + 1
 
     @property
+    def shared(self) -> bool:
+        """Whether rows share their horizontal padding (stride 1, ``0 < pad < kernel``): in
+        the padded buffer each row is followed by ``pad`` zeros, which are also the next row's
+        left padding, so a row takes ``W + pad`` elements instead of ``W + 2·pad``."""
+        return self.stride == 1 and 0 < self.pad < min(self.kh, self.kw)
+
+    @property
+    def rs(self) -> int:
+        """Row stride of the padded input buffer."""
+        return self.w + self.pad if self.shared else self.wp
+
+    @property
     def owx(self) -> int:
-        """Column-matrix row length per output row: ``Wp`` (extended) for stride 1, else ``OW``."""
-        return self.wp if self.stride == 1 else self.ow
+        """Column-matrix row length per output row: the row stride for stride 1 (extended
+        rows), else ``OW``."""
+        return self.rs if self.stride == 1 else self.ow
+
+    @property
+    def dx_rs(self) -> int:
+        """Row stride of the padded ``dout`` of the transposed convolution (shared padding)."""
+        return self.ow + self.kw - 1 - self.pad
 
     @property
     def k(self) -> int:
@@ -106,7 +124,7 @@ class ConvGeometry:
         if not self.transposed:
             return self.chunk_images(itemsize, budget)
         rows = self.f * self.kh * self.kw
-        return max(1, budget // (rows * self.h * (self.w + self.kw - 1) * itemsize))
+        return max(1, budget // (rows * self.h * self.dx_rs * itemsize))
 
 
 def valid(raw: NDArray, ow: int) -> NDArray:
@@ -192,15 +210,23 @@ class ConvKernel:
 
     def _column_views(self, n: int, dtype: np.dtype, shared: NDArray) -> tuple[NDArray, ...]:
         """(shared buffer, padded-buffer interior, column matrix, its strided source, its
-        destination) for chunks of ``n`` images."""
+        destination) for chunks of ``n`` images.
+
+        The padded buffer holds images of ``Hp`` rows of ``rs`` elements, after ``guard`` zeros;
+        real columns start at ``lead``. Column ``j`` of kernel row ``i`` for output ``(oh, ow)``
+        is element ``(oh + i)·rs + ow + j`` from the buffer's start, one formula for both the
+        shared-padding layout (``guard = pad``, ``lead = 0``) and the plain one.
+        """
         g = self.g
-        img = g.c * g.hp * g.wp
-        xp, _ = self._scratch.get("xpad", self.capacity(dtype) * img + g.kw, dtype)
+        rs, img = g.rs, g.c * g.hp * g.rs
+        guard, lead = (g.pad, 0) if g.shared else (0, g.pad)
+        xp, _ = self._scratch.get("xpad", guard + self.capacity(dtype) * img + g.kw, dtype)
         p = g.pad
-        interior = xp[: n * img].reshape(n, g.c, g.hp, g.wp)[:, :, p : p + g.h, p : p + g.w]
+        body = xp[guard : guard + n * img].reshape(n, g.c, g.hp, rs)
+        interior = body[:, :, p : p + g.h, lead : lead + g.w]
         cols = shared[: (g.k + 1) * n * g.per_image].reshape(g.k + 1, n * g.per_image)
         shape = (g.c, g.kh, g.kw, n, g.oh, g.owx)
-        steps = (g.hp * g.wp, g.wp, 1, img, g.stride * g.wp, g.stride)
+        steps = (g.hp * rs, rs, 1, img, g.stride * rs, g.stride)
         return shared, interior, cols, _view(xp, 0, shape, steps), cols[: g.k].reshape(shape)
 
     # --------------------------------------------------------------------------- forward
@@ -277,7 +303,7 @@ class ConvKernel:
         offsets flipped — no second column matrix of ``x`` is built.
         """
         g, dtype = self.g, x.dtype
-        total, wq = x.shape[0], g.w + g.kw - 1
+        total, wq = x.shape[0], g.dx_rs
         cap = min(self.capacity(dtype), self.chunk or g.dx_chunk_images(dtype.itemsize))
         per, rows = g.h * wq, g.f * g.kh * g.kw
         xpm_flat, _ = self._scratch.get("xpm", cap * per * g.c, dtype)  # extended rows stay 0
@@ -312,21 +338,22 @@ class ConvKernel:
         return np.ascontiguousarray(w[:, :, ::-1, ::-1].transpose(1, 0, 2, 3)).reshape(self.g.c, -1)
 
     def _dout_columns(self, dy: NDArray, cap: int) -> NDArray:
-        """Column matrix ``(F·kh·kw, n·H·Wq)`` of ``dy`` (n, F, OH, OW) zero-padded by
-        ``k − 1 − pad`` (stride 1): the input of the transposed convolution."""
+        """Column matrix ``(F·kh·kw, n·H·rs)`` of ``dy`` (n, F, OH, OW) zero-padded by
+        ``k − 1 − pad`` (stride 1): the input of the transposed convolution. Its padded buffer
+        shares the horizontal padding between rows, like the forward pass's."""
         g, dtype = self.g, dy.dtype
         n = dy.shape[0]
         qh, qw = g.kh - 1 - g.pad, g.kw - 1 - g.pad
-        hq, wq = g.oh + 2 * qh, g.ow + 2 * qw
-        img = g.f * hq * wq
-        dpad, _ = self._scratch.get("dpad", cap * img + g.kw, dtype)
-        interior = dpad[: n * img].reshape(n, g.f, hq, wq)[:, :, qh : qh + g.oh, qw : qw + g.ow]
-        np.copyto(interior, dy)
-        per, rows = g.h * wq, g.f * g.kh * g.kw
+        hq, rs = g.oh + 2 * qh, g.dx_rs
+        img = g.f * hq * rs
+        dpad, _ = self._scratch.get("dpad", qw + cap * img + g.kw, dtype)
+        body = dpad[qw : qw + n * img].reshape(n, g.f, hq, rs)
+        np.copyto(body[:, :, qh : qh + g.oh, : g.ow], dy)
+        per, rows = g.h * rs, g.f * g.kh * g.kw
         flat, _ = _shared().get("dcols", rows * cap * per, dtype)
         dcols = flat[: rows * n * per].reshape(rows, n * per)
         shape = (g.f, g.kh, g.kw, n, per)
-        np.copyto(dcols.reshape(shape), _view(dpad, 0, shape, (hq * wq, wq, 1, img, 1)))
+        np.copyto(dcols.reshape(shape), _view(dpad, 0, shape, (hq * rs, rs, 1, img, 1)))
         return dcols
 
     def _dx_col2im(self, d2: NDArray, w: NDArray, dx: NDArray, cap: int) -> None:

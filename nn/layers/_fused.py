@@ -84,7 +84,7 @@ class ConvReLU:
         s = self.pool.stride
         f, n, oh, owx = raw.shape
         _, ph, pw = self.pool.output_shape
-        if s != 2 or owx % 2:
+        if s != 2:
             views = self._pool_views(valid(raw, self.conv.output_shape[2]))
             np.copyto(out, views[0])
             for v in views[1:]:
@@ -92,9 +92,13 @@ class ConvReLU:
             return
         rows = raw[:, :, : 2 * ph].reshape(f * n * ph, 2, owx)
         vertical = np.maximum(rows[:, 0], rows[:, 1])  # (F·n·PH, OWx), contiguous
-        flat = vertical.reshape(-1)
-        both = np.maximum(flat[0::2], flat[1::2]).reshape(f, n, ph, owx // 2)
-        np.copyto(out, both[:, :, :, :pw].transpose(1, 0, 2, 3))
+        if owx % 2 == 0:  # column pairs never straddle two rows: one long stride-2 loop
+            flat = vertical.reshape(-1)
+            both = np.maximum(flat[0::2], flat[1::2]).reshape(f, n, ph, owx // 2)[..., :pw]
+        else:
+            both = np.maximum(vertical[:, 0 : 2 * pw : 2], vertical[:, 1 : 2 * pw : 2])
+            both = both.reshape(f, n, ph, pw)
+        np.copyto(out, both.transpose(1, 0, 2, 3))
 
     def backward(self, dout: NDArray) -> NDArray | None:
         conv, out = self.conv, self._out
