@@ -7,7 +7,7 @@ of a step, and — with PyTorch installed — the same architectures in PyTorch 
     python benchmarks/bench_engine.py --markdown           # the README's table
     python benchmarks/bench_engine.py --presets deep_convnet --epoch   # + one MNIST epoch
     python benchmarks/bench_engine.py --threads 1          # BLAS and PyTorch on one thread
-    python benchmarks/bench_engine.py --threads 1 --cpu-time   # on a busy machine (see below)
+    python benchmarks/bench_engine.py --threads 1 --cpu-time --rounds 5   # on a busy machine
 
 NumPy and PyTorch run in separate blocks, never interleaved step by step: on 2 cores their idle
 worker threads fight and PyTorch runs several times slower that way (PERFORMANCE.md). Times are
@@ -46,6 +46,9 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--presets", default=",".join(OPTIMIZER), help="comma-separated names")
     parser.add_argument("--repeats", type=int, default=9, help="timed runs per figure (median)")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="alternate the NumPy and PyTorch blocks this many times and keep "
+                        "each figure's best round (for a busy machine)")
     parser.add_argument("--threads", type=int, default=None,
                         help="BLAS and PyTorch threads (default: the libraries' own default)")
     parser.add_argument("--no-torch", action="store_true", help="skip the PyTorch comparison")
@@ -94,6 +97,13 @@ def median_ms(fn: Callable[[], object], repeats: int, warmup: int = 3) -> float:
         fn()
         times.append(clock() - start)
     return (min(times) if cpu else statistics.median(times)) * 1e3
+
+
+def best(a: Figures | None, b: Figures) -> Figures:
+    """The better of two rounds' figures, each figure on its own."""
+    if a is None:
+        return b
+    return Figures(min(a.step_ms, b.step_ms), min(a.infer_ms, b.infer_ms))
 
 
 def batch(n: int = BATCH, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -165,7 +175,7 @@ def bench_numpy(name: str, repeats: int) -> Figures:
     step = median_ms(lambda: model.train_step(x, t, opt), repeats)
     one = x[:1]
     infer = median_ms(lambda: model.predict_proba(one), max(repeats * 20, 100), warmup=20)
-    return Figures(step, infer, *peak_step_mib(name))
+    return Figures(step, infer)
 
 
 def torch_twin(model: nn.Sequential):
@@ -274,24 +284,34 @@ def print_table(rows: list[list[str]], markdown: bool) -> None:
 
 def main(args: argparse.Namespace) -> None:
     names = [n.strip() for n in args.presets.split(",") if n.strip()]
-    gemm = sgemm_gflops()
-    ours = {name: bench_numpy(name, args.repeats) for name in names}
-    gemm = max(gemm, sgemm_gflops())  # measured again after the block: the better of the two
-    theirs: dict[str, Figures] = {}
-    torch_version = None
+    torch = None
     if not args.no_torch:
         try:
             import torch
 
             if args.threads:
                 torch.set_num_threads(args.threads)
-            torch_version = torch.__version__
-            theirs = {name: bench_torch(name, args.repeats) for name in names}
         except ImportError:
             print("(PyTorch not installed: pip install torch==2.13.0 for the comparison)")
+    gemm = 0.0
+    ours: dict[str, Figures] = {}
+    theirs: dict[str, Figures] = {}
+    for _ in range(args.rounds):  # whole blocks alternate, never single steps
+        gemm = max(gemm, sgemm_gflops())
+        for name in names:
+            ours[name] = best(ours.get(name), bench_numpy(name, args.repeats))
+        gemm = max(gemm, sgemm_gflops())  # before and after the block: the better
+        if torch is not None:
+            for name in names:
+                theirs[name] = best(theirs.get(name), bench_torch(name, args.repeats))
+    for name in names:
+        ours[name].peak_mib, ours[name].transient_mib = peak_step_mib(name)
+    torch_version = torch.__version__ if torch is not None else None
 
     print(machine())
     stat = f"best CPU time of {args.repeats}" if args.cpu_time else f"median of {args.repeats}"
+    if args.rounds > 1:
+        stat += f", best of {args.rounds} alternating rounds"
     print(f"float32, batch {BATCH}, {stat}; sgemm 2048² in this run: "
           f"{gemm:.0f} GFLOP/s" + (f"; PyTorch {torch_version}" if torch_version else ""))
     head = ["preset", "step ms", "images/s", "GFLOP/s", "% of sgemm", "peak MiB", "of which step",
