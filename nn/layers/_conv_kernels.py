@@ -32,6 +32,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
@@ -51,7 +52,8 @@ Gradient = Callable[[int, int], NDArray]
 
 @dataclass(frozen=True)
 class ConvGeometry:
-    """Shapes of one convolution; per sample except ``f`` (filters)."""
+    """Shapes of one convolution; per sample except ``f`` (filters). Derived sizes are
+    computed once (they are read several times per chunk)."""
 
     c: int
     h: int
@@ -62,55 +64,55 @@ class ConvGeometry:
     stride: int
     pad: int
 
-    @property
+    @cached_property
     def hp(self) -> int:
         return self.h + 2 * self.pad
 
-    @property
+    @cached_property
     def wp(self) -> int:
         return self.w + 2 * self.pad
 
-    @property
+    @cached_property
     def oh(self) -> int:
         return (self.hp - self.kh) // self.stride + 1
 
-    @property
+    @cached_property
     def ow(self) -> int:
         return (self.wp - self.kw) // self.stride + 1
 
-    @property
+    @cached_property
     def shared(self) -> bool:
         """Whether rows share their horizontal padding (stride 1, ``0 < pad < kernel``): in
         the padded buffer each row is followed by ``pad`` zeros, which are also the next row's
         left padding, so a row takes ``W + pad`` elements instead of ``W + 2·pad``."""
         return self.stride == 1 and 0 < self.pad < min(self.kh, self.kw)
 
-    @property
+    @cached_property
     def rs(self) -> int:
         """Row stride of the padded input buffer."""
         return self.w + self.pad if self.shared else self.wp
 
-    @property
+    @cached_property
     def owx(self) -> int:
         """Column-matrix row length per output row: the row stride for stride 1 (extended
         rows), else ``OW``."""
         return self.rs if self.stride == 1 else self.ow
 
-    @property
+    @cached_property
     def dx_rs(self) -> int:
         """Row stride of the padded ``dout`` of the transposed convolution (shared padding)."""
         return self.ow + self.kw - 1 - self.pad
 
-    @property
+    @cached_property
     def k(self) -> int:
         return self.c * self.kh * self.kw
 
-    @property
+    @cached_property
     def per_image(self) -> int:
         """Columns of the column matrix per image."""
         return self.oh * self.owx
 
-    @property
+    @cached_property
     def transposed(self) -> bool:
         """Whether dx is a convolution of the padded ``dout`` (stride 1, pad < kernel)."""
         return self.stride == 1 and self.pad < min(self.kh, self.kw)
