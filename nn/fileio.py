@@ -231,13 +231,17 @@ def _sync_folder(folder: Path) -> None:
             os.close(fd)
 
 
+def write_bytes_atomic(path: str | os.PathLike, data: bytes, what: str = "file") -> None:
+    """Write ``data`` to ``path`` atomically."""
+    atomic_write(path, lambda f: f.write(data), what)
+
+
 def write_text_atomic(path: str | os.PathLike, text: str, what: str = "file") -> None:
     """Write ``text`` (UTF-8, newlines as given) to ``path`` atomically."""
-    data = text.encode("utf-8")
-    atomic_write(path, lambda f: f.write(data), what)
+    write_bytes_atomic(path, text.encode("utf-8"), what)
 
 
 __all__ = [
     "atomic_write", "check_writable", "clean_stale_temps", "describe_os_error", "file_mode_for",
-    "is_stale_temp", "temp_path", "write_text_atomic",
+    "is_stale_temp", "temp_path", "write_bytes_atomic", "write_text_atomic",
 ]

@@ -14,6 +14,7 @@ from numpy.typing import ArrayLike, NDArray
 from nn import initializers, layers, losses
 from nn.blueprint import as_layer, blueprint, check_input_shape
 from nn.errors import ModelBuildError, TrainingError
+from nn.layers._fused import plan as fused_plan
 from nn.layers.base import Layer, ShapeMismatch
 from nn.layers.dense import WeightedLayer
 
@@ -127,6 +128,8 @@ class Sequential:
                 ) from None
             layer.input_grad = index > 0
         self.output_shape = shape
+        # Forward and backward run these: Conv2D → ReLU [→ MaxPool2D] fused (same numbers).
+        self._steps = fused_plan(self.layers)
         self._params = {
             f"{i}.{k}": p for i, layer in enumerate(self.layers) for k, p in layer.params.items()
         }
@@ -199,8 +202,8 @@ class Sequential:
         """Raw outputs (scores) ``(N, *output_shape)`` for inputs ``(N, *input_shape)``."""
         out = self._cast(x)
         self._forward_batch = out.shape[0]
-        for layer in self.layers:
-            out = layer.forward(out, training)
+        for step in self._steps:
+            out = step.forward(out, training)
         return out
 
     def backward(self, dout: NDArray, input_grad: bool = False) -> NDArray | None:
@@ -226,8 +229,8 @@ class Sequential:
         first = self.layers[0]
         first.input_grad = input_grad
         try:
-            for layer in reversed(self.layers):
-                dout = layer.backward(dout)
+            for step in reversed(self._steps):
+                dout = step.backward(dout)
         finally:
             first.input_grad = False
         return dout

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 import traceback
-from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, Qt, QTranslator
 from PySide6.QtGui import QIcon
@@ -12,10 +11,11 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from nn.runtime import share_malloc_arena
 from workbench import fonts, i18n, theme
+from workbench.desktop_entry import APP_ID
+from workbench.resources_locator import resource_path
 
 APP_NAME = "Neural Network Workbench"
 ORG_NAME = "nn-workbench"
-ICON = Path(__file__).resolve().parents[1] / "resources" / "icons" / "app.svg"
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
@@ -25,7 +25,8 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(ORG_NAME)
     app.setApplicationDisplayName(APP_NAME)
-    app.setWindowIcon(QIcon(str(ICON)))
+    app.setDesktopFileName(APP_ID)  # matches the menu entry of --install-desktop-entry
+    app.setWindowIcon(QIcon(str(resource_path("icons", "app.svg"))))
     app.setAttribute(Qt.ApplicationAttribute.AA_DontShowIconsInMenus, False)
     settings = QSettings()
     fonts.configure()  # a CJK fallback font for Matplotlib, whatever the language

@@ -5,16 +5,36 @@ from __future__ import annotations
 import os
 import sys
 
+#: Options of the app itself (not of a CLI command), each alone on the command line.
+APP_FLAGS = {
+    "--self-test": "open the main window, check that the shipped model is on Draw, close it",
+    "--install-desktop-entry": "add the app to the desktop's application menu (Linux, XDG)",
+    "--uninstall-desktop-entry": "remove it from the menu again",
+}
+
 
 def main(argv: list[str] | None = None) -> int:
     """Open the desktop app when no command is given, otherwise run the headless CLI."""
     args = list(sys.argv[1:] if argv is None else argv)
-    if not args:
+    if not args or args[0] == "--self-test":
         # The app trains, draws and inspects in several threads at once next to the GUI
         # thread; OpenBLAS's spinning threads then fight over the cores (a forward pass can
         # take ten times longer). One BLAS thread keeps everything responsive; set
         # OPENBLAS_NUM_THREADS to override. Must happen before NumPy is imported.
         os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    if args and args[0] in APP_FLAGS:
+        if len(args) > 1:
+            print(f"error: {args[0]} takes no other arguments (got {' '.join(args[1:])})",
+                  file=sys.stderr)
+            return 2
+        if args[0] == "--self-test":
+            from workbench.self_test import run_self_test
+
+            return run_self_test()
+        from workbench import desktop_entry
+
+        return desktop_entry.run(args[0])
+    if not args:
         from workbench.app import run_app
 
         return run_app()

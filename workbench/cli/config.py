@@ -29,6 +29,7 @@ from nn.model import FORMAT as MODEL_FORMAT
 from nn.model import FORMAT_VERSION as MODEL_VERSION
 from nn.training import TrainSettings
 from workbench.cli.common import CliError, UsageError, parse_augment, parse_key_values
+from workbench.cli.data_choice import choose_dataset
 
 #: The model a toy 2-D set gets when none is chosen.
 TOY_PRESET = "multi_layer_net"
@@ -136,6 +137,7 @@ def _apply_data(run: RunConfig, args: argparse.Namespace) -> None:
         data.augment = parse_augment(args.augment)
         if data.augment and data.name in datasets.TOY_DATASETS:
             raise UsageError(f"--augment works on images; {data.name} is a toy 2-D set")
+    choose_dataset(data, dataset_given=_given(args, "dataset") is not None)
     data.validate()
 
 

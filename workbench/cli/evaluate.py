@@ -23,6 +23,7 @@ from workbench.cli.common import (
     out,
     pct,
 )
+from workbench.cli.data_choice import choose_dataset
 
 
 def data_config_for(model: Sequential, name: str | None, data_dir: str | None,
@@ -79,6 +80,7 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
     """Run the ``eval`` command."""
     model = nn.load_model(args.model)
     config = data_config_for(model, args.dataset, args.data_dir, args.download)
+    choose_dataset(config, dataset_given=args.dataset is not None)
     data = load_data(config, quiet=args.json)
     x = check_fits(model, data)
     y = data.test[1]

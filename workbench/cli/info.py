@@ -15,8 +15,11 @@ def _datasets(data_dir: str | None) -> list[list[str]]:
     for name in datasets.names():
         if name in datasets.IDX_SETS:
             folder = datasets.find_dataset_dir(name, data_dir)
+            known = datasets.identify_idx_folder(folder) if folder is not None else None
             where = (f"available in {folder}" if folder is not None
                      else "not found (use --data-dir DIR or --download)")
+            if known is not None and known.name != name:  # same file names, other content
+                where = f"not found ({folder} holds {known.name})"
         elif name == "digits":
             where = "embedded (8,000 train / 2,000 test)"
         else:

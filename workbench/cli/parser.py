@@ -12,6 +12,8 @@ from typing import NoReturn
 import nn
 from nn import datasets, initializers, optimizers, presets, schedules
 from workbench.cli.common import UsageError, prog_name
+from workbench.cli.export import add_export_parser
+from workbench.entry import APP_FLAGS
 
 
 class CliParser(argparse.ArgumentParser):
@@ -248,9 +250,11 @@ def build_parser() -> CliParser:
         description="Neural Network Workbench, headless: train, evaluate, predict, compare and "
                     "search with the NumPy engine of 'Deep Learning from Scratch'. Without a "
                     "command, the desktop app opens.",
-        epilog="Run '%(prog)s COMMAND --help' for a command's options.")
+        epilog="Run '%(prog)s COMMAND --help' for a command's options. App options, alone: "
+               + "; ".join(f"{flag}: {what}" for flag, what in APP_FLAGS.items()) + ".")
     parser.add_argument("--version", action="version", version=f"%(prog)s {nn.__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for add in (_train, _eval, _predict, _compare, _search, _info):
         add(sub)
+    add_export_parser(sub)  # issue 23: its options live with the command
     return parser

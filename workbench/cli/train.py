@@ -51,6 +51,7 @@ from workbench.cli.common import (
     seconds,
 )
 from workbench.cli.config import Defaults, build_run_config, finish_schedule, planned_steps
+from workbench.cli.data_choice import choose_dataset
 from workbench.cli.progress import ProgressBar, format_duration
 
 DEFAULTS = Defaults(
@@ -111,6 +112,7 @@ def _resume(args: argparse.Namespace, argv: list[str]) -> int:
                        "on (no run_config in its extra settings)")
     if args.data_dir is not None:
         run_config.data.data_dir = args.data_dir
+        choose_dataset(run_config.data, dataset_given=True)  # the checkpoint fixes the set
     if args.download:
         run_config.data.download = True
     data = load_data(run_config.data, args.quiet)
@@ -141,9 +143,12 @@ def _print_header(run: RunConfig, data: PreparedData, trainer: Trainer) -> None:
     if data.val is not None:
         sizes += f" / {len(data.val[0]):,} validation"
     sizes += f" / {len(data.test[0]):,} test"
+    folder = (datasets.find_dataset_dir(data.name, run.data.data_dir)
+              if data.name in datasets.IDX_SETS else None)
+    out(f"data: {data.name}, {sizes}" + (" (augmented)" if trainer.augment else "")
+        + (f", from {folder}" if folder is not None else ""))  # first: the set really used
     out(f"model: {run.label} ({model.parameter_count:,} parameters, {model.dtype.name}, "
         f"init {model.init if run.model.init is None else run.model.init})")
-    out(f"data: {data.name}, {sizes}" + (" (augmented)" if trainer.augment else ""))
     settings = ", ".join(f"{k} {v:g}" for k, v in opt.get_config().items()
                          if isinstance(v, float) and v and k not in ("lr", "eps"))
     schedule = opt.schedule.get_config()["name"]

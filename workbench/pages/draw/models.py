@@ -22,15 +22,15 @@ from PySide6.QtWidgets import (
 )
 
 import nn
-from nn.datasets.embedded import resources_dir
 from workbench import theme
 from workbench.context import AppContext
 from workbench.i18n import tr
 from workbench.pages.draw._support import follow_language
 from workbench.pages.draw.inference import DIGITS, class_names, model_problem
+from workbench.resources_locator import resource_path
 
 #: The pretrained demo model shipped with the app.
-DEMO_MODEL = resources_dir() / "models" / "digits_deep_convnet.npz"
+DEMO_MODEL = resource_path("models", "digits_deep_convnet.npz")
 RECENT_KEY = "draw/recentModels"
 MAX_RECENT = 6
 DEMO, CURRENT = "demo", "current"
