@@ -20,6 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from nn import datasets, initializers, optimizers, presets, schedules
+from nn.archive import parse_json
 from nn.blueprint import config_blueprint
 from nn.errors import DatasetError, ModelBuildError
 from nn.fileio import write_text_atomic
@@ -191,16 +192,20 @@ class RunConfig:
             type, a value out of range.
         """
         doc = check_object(data, "the run configuration", RUN_SECTIONS)
-        model = ModelSpec.from_dict(doc.get("model") or {})
-        data_cfg = DataConfig.from_dict(doc.get("data") or {})
-        training = doc.get("training") or {}
+
+        def section(key: str, default: Any) -> Any:  # absent or null: the default
+            return default if doc.get(key) is None else doc[key]
+
+        model = ModelSpec.from_dict(section("model", {}))
+        data_cfg = DataConfig.from_dict(section("data", {}))
+        training = section("training", {})
         check_object(training, "training", TrainSettings.__dataclass_fields__)
         try:
             training = TrainSettings.from_dict(training)
         except (ValueError, TypeError) as exc:
             raise SettingsError(f"training: {exc}") from None
-        optimizer = check_optimizer(doc.get("optimizer") or {"name": "adam", "lr": 0.001})
-        label = check_text(doc.get("label", ""), "label")
+        optimizer = check_optimizer(section("optimizer", {"name": "adam", "lr": 0.001}))
+        label = check_text(section("label", ""), "label")
         return cls(model, data_cfg, optimizer, training, label)
 
     def with_overrides(self, overrides: Mapping[str, Any], label: str | None = None) -> RunConfig:
@@ -317,10 +322,12 @@ def load_experiment(path: str | os.PathLike) -> dict[str, Any]:
     """Read an experiment file; raises ``ValueError`` naming the problem."""
     path = Path(path)
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        doc = parse_json(path.read_bytes(), "file")
     except FileNotFoundError:
         raise ValueError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except IsADirectoryError:
+        raise ValueError(f"{path}: a folder, not an experiment file") from None
+    except (OSError, ValueError) as exc:
         raise ValueError(f"{path}: not an experiment file ({exc})") from None
     if not isinstance(doc, dict) or doc.get("format") != EXPERIMENT_FORMAT:
         raise ValueError(f"{path}: not an experiment file (no {EXPERIMENT_FORMAT} header)")
