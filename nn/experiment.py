@@ -22,7 +22,7 @@ from numpy.typing import NDArray
 from nn import datasets, initializers, optimizers, presets, schedules
 from nn.archive import parse_json
 from nn.blueprint import config_blueprint
-from nn.errors import DatasetError, ModelBuildError
+from nn.errors import DatasetError, ModelBuildError, ModelFileError
 from nn.fileio import write_text_atomic
 from nn.model import DTYPES, Sequential
 from nn.optimizers import Optimizer
@@ -319,20 +319,35 @@ def save_experiment(path: str | os.PathLike, kind: str, config: Mapping[str, Any
 
 
 def load_experiment(path: str | os.PathLike) -> dict[str, Any]:
-    """Read an experiment file; raises ``ValueError`` naming the problem."""
+    """Read an experiment file.
+
+    Raises
+    ------
+    ModelFileError
+        (a ``ValueError``) naming the file and the problem: missing, a folder, unreadable,
+        not JSON or nested too deeply, not an experiment, too new, or sections of the wrong type.
+    """
     path = Path(path)
     try:
         doc = parse_json(path.read_bytes(), "file")
     except FileNotFoundError:
-        raise ValueError(f"{path}: no such file") from None
+        raise ModelFileError(f"{path}: no such file") from None
     except IsADirectoryError:
-        raise ValueError(f"{path}: a folder, not an experiment file") from None
+        raise ModelFileError(f"{path}: a folder, not an experiment file") from None
+    except PermissionError:
+        raise ModelFileError(f"{path}: permission denied") from None
     except (OSError, ValueError) as exc:
-        raise ValueError(f"{path}: not an experiment file ({exc})") from None
+        raise ModelFileError(f"{path}: not an experiment file ({exc})") from None
     if not isinstance(doc, dict) or doc.get("format") != EXPERIMENT_FORMAT:
-        raise ValueError(f"{path}: not an experiment file (no {EXPERIMENT_FORMAT} header)")
-    if not isinstance(doc.get("version"), int) or doc["version"] > EXPERIMENT_VERSION:
-        raise ValueError(f"{path}: written by a newer version (format {doc.get('version')!r})")
+        raise ModelFileError(f"{path}: not an experiment file (no {EXPERIMENT_FORMAT} header)")
+    version = doc.get("version")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise ModelFileError(f"{path}: missing or invalid format version {version!r}")
+    if version > EXPERIMENT_VERSION:
+        raise ModelFileError(f"{path}: written by a newer version (format {version})")
+    for key in ("config", "results"):
+        if key in doc and not isinstance(doc[key], dict):
+            raise ModelFileError(f"{path}: its {key!r} section must be an object")
     return doc
 
 

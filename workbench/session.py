@@ -21,7 +21,7 @@ from nn.errors import ModelFileError
 from nn.schema import SettingsError, check_object
 from nn.serialization import model_from_archive, write_archive
 from nn.training import History
-from nn.training.state import from_archive, to_archive
+from nn.training.state import check_trainer_state, from_archive, to_archive
 from workbench.session_check import check_session_parts
 
 FORMAT = "nn-workbench-session"
@@ -83,7 +83,7 @@ def load_session(path: str | os.PathLike) -> Session:
         except SettingsError as exc:
             raise ModelFileError(f"{path}: damaged session file ({exc})") from None
         model, message, status, trainer = None, checked.message, checked.status, None
-        if config.get("model"):
+        if config.get("model") is not None:
             try:
                 model = model_from_archive(archive, config["model"], "model/")
             except NonFiniteArray as exc:
@@ -97,7 +97,7 @@ def load_session(path: str | os.PathLike) -> Session:
 
 def _trainer_state(archive: Archive, part: Any, model: nn.Sequential) -> dict[str, Any] | None:
     """The saved trainer state, or None if absent; checked against the model's parameters."""
-    if not part:
+    if part is None:
         return None
     names = [k for k in archive.members if k.startswith("trainer/")]
     params = model.named_parameters()
@@ -113,7 +113,9 @@ def _trainer_state(archive: Archive, part: Any, model: nn.Sequential) -> dict[st
     try:
         state = from_archive(check_object(part, "trainer"),
                              {k[len("trainer/"):]: v for k, v in arrays.items()})
-    except (KeyError, TypeError, SettingsError) as exc:
+        check_trainer_state(state, model)
+    except (KeyError, TypeError, ValueError) as exc:
+        detail = f"missing {exc}" if isinstance(exc, KeyError) else str(exc)
         raise ModelFileError(f"{archive.path}: damaged session file (trainer state: "
-                             f"{exc})") from None
+                             f"{detail})") from None
     return {**state, "model": None}
