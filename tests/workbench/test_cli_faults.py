@@ -255,11 +255,18 @@ def test_float_labels_in_an_idx_file_are_refused(tmp_path, capsys):
         one_error(code, err)
 
 
-def test_a_folder_named_like_a_data_file_is_named(tmp_path, capsys):
+def test_a_folder_or_fifo_named_like_a_data_file_is_named(tmp_path, capsys):
     (tmp_path / "train-images-idx3-ubyte.gz").mkdir()
     code, _, err = cli(capsys, "train", "--dataset", "mnist", "--data-dir", tmp_path, "-q")
     assert "train-images-idx3-ubyte.gz: named like a mnist data file, but it is a folder" in \
         one_error(code, err)
+    if hasattr(os, "mkfifo"):
+        fifo = tmp_path / "fifo"
+        fifo.mkdir()
+        os.mkfifo(fifo / "t10k-labels-idx1-ubyte")
+        code, _, err = cli(capsys, "train", "--dataset", "mnist", "--data-dir", fifo, "-q")
+        assert "t10k-labels-idx1-ubyte: named like a mnist data file, but it is not a regular " \
+               "file" in one_error(code, err)
 
 
 def test_a_blank_image_gets_a_notice_not_a_prediction(tmp_path, capsys):
