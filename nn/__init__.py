@@ -5,6 +5,7 @@
 >>> opt = nn.optimizers.get("adam", lr=1e-3)
 >>> loss = model.train_step(x, t, opt)           # doctest: +SKIP
 >>> nn.save_model(model, "m.npz"); nn.load_model("m.npz")  # doctest: +SKIP
+>>> nn.export.to_onnx(model, "m.onnx")           # doctest: +SKIP
 
 Imports NumPy and the standard library only — never Qt or Matplotlib.
 """
@@ -12,6 +13,7 @@ Imports NumPy and the standard library only — never Qt or Matplotlib.
 from nn import (
     datasets,
     errors,
+    export,
     functions,
     gradcheck,
     initializers,
@@ -54,7 +56,7 @@ __all__ = [
     "AvgPool2D", "BatchNorm", "Conv2D", "DatasetError", "Dense", "DownloadError", "Dropout",
     "Flatten", "Identity", "LeakyReLU", "MaxPool2D", "ModelBuildError", "ModelFileError",
     "NNError", "ReLU", "Sequential", "Sigmoid", "Step", "Tanh", "TrainingError", "datasets",
-    "errors",
+    "errors", "export",
     "functions", "gradcheck", "initializers", "layers", "load_model", "losses", "optimizers",
     "presets", "save_model", "schedules", "training",
 ]

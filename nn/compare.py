@@ -83,7 +83,9 @@ class Comparison:
         self.data = data if data is not None else prepare_data(base.data)
         self.smooth_window = smooth_window
         self.runs: list[list[RunConfig]] = [
-            [base.with_overrides({**v.overrides, "training": {"seed": s}}, label=v.label)
+            [base.with_overrides({**v.overrides,
+                                  "training": {**(v.overrides.get("training") or {}), "seed": s}},
+                                 label=v.label)
              for s in self.seeds]
             for v in self.variants
         ]

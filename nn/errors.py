@@ -19,6 +19,14 @@ class ModelFileError(NNError, ValueError):
     """A model or session file that is truncated, foreign, pickled, too new or mismatched."""
 
 
+class FileWriteError(NNError, OSError):
+    """A file that cannot be written: the message names the user's path and the reason."""
+
+    def __init__(self, message: str, errno: int | None = None) -> None:
+        super().__init__(message)
+        self.errno = errno
+
+
 class DatasetError(NNError, OSError):
     """A dataset that is missing, truncated, foreign or fails verification."""
 

@@ -19,12 +19,23 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from nn import datasets, optimizers, presets
-from nn.errors import DatasetError
-from nn.model import Sequential
+from nn import datasets, initializers, optimizers, presets, schedules
+from nn.blueprint import config_blueprint
+from nn.errors import DatasetError, ModelBuildError
+from nn.fileio import write_text_atomic
+from nn.model import DTYPES, Sequential
 from nn.optimizers import Optimizer
+from nn.schema import (
+    SettingsError,
+    check_bool,
+    check_int,
+    check_keys,
+    check_number,
+    check_object,
+    check_text,
+    suggestion,
+)
 from nn.training import History, Trainer, TrainSettings
-from nn.training.history import write_text_atomic
 
 EXPERIMENT_FORMAT = "nn-workbench-experiment"
 EXPERIMENT_VERSION = 1
@@ -49,16 +60,37 @@ class DataConfig:
     #: :class:`nn.datasets.Augmenter` settings for image sets (None = no augmentation).
     augment: dict[str, Any] | None = None
 
-    def validate(self) -> None:
-        if self.name not in datasets.names():
-            raise ValueError(
-                f"Unknown dataset {self.name!r}; expected one of {', '.join(datasets.names())}"
-            )
-        if not (isinstance(self.val_fraction, (int, float)) and 0 <= self.val_fraction < 1):
-            raise ValueError(f"Invalid val_fraction: {self.val_fraction!r} (must be in [0, 1))")
-        if self.train_size is not None and (not isinstance(self.train_size, int)
-                                            or self.train_size < 1):
-            raise ValueError(f"Invalid train_size: {self.train_size!r} (must be ≥ 1 or None)")
+    def validate(self, where: str = "data") -> None:
+        """Check every field's type and range; ``SettingsError`` naming ``where.field``."""
+        names = datasets.names()
+        if self.name not in names:
+            raise SettingsError(f"{where}.name: unknown dataset {self.name!r}"
+                                f"{suggestion(str(self.name), names)} (expected one of "
+                                f"{', '.join(names)})")
+        check_text(self.data_dir, f"{where}.data_dir", optional=True)
+        check_bool(self.download, f"{where}.download")
+        check_int(self.train_size, f"{where}.train_size", 1, optional=True)
+        check_number(self.val_fraction, f"{where}.val_fraction", 0.0, None)
+        if self.val_fraction >= 1:
+            raise SettingsError(f"{where}.val_fraction must be in [0, 1), not "
+                                f"{self.val_fraction:g}")
+        check_int(self.toy_n, f"{where}.toy_n", 2, 1_000_000, optional=True)
+        check_number(self.toy_noise, f"{where}.toy_noise", 0.0, 10.0, optional=True)
+        check_int(self.toy_seed, f"{where}.toy_seed", 0)
+        if self.augment is not None:
+            check_object(self.augment, f"{where}.augment")
+            try:
+                datasets.Augmenter.from_config(dict(self.augment))
+            except (ValueError, TypeError) as exc:
+                raise SettingsError(f"{where}.augment: {exc}") from None
+
+    @classmethod
+    def from_dict(cls, value: Any, where: str = "data") -> DataConfig:
+        """A checked DataConfig from JSON-like data: unknown keys and wrong types are errors."""
+        fields_ = check_object(value, where, cls.__dataclass_fields__)
+        config = cls(**fields_)
+        config.validate(where)
+        return config
 
 
 @dataclass
@@ -71,6 +103,62 @@ class ModelSpec:
     #: Initializer for every layer that does not set its own (None: the preset's or config's).
     init: str | None = None
     dtype: str = "float32"
+
+
+    @classmethod
+    def from_dict(cls, value: Any, where: str = "model") -> ModelSpec:
+        """A checked ModelSpec: the preset and its options, or a layer stack, are valid."""
+        doc = check_object(value, where, cls.__dataclass_fields__)
+        spec = cls(**doc)
+        check_text(spec.preset, f"{where}.preset", optional=True, choices=presets.NAMES)
+        check_object(spec.options, f"{where}.options")
+        if spec.preset is not None:
+            try:
+                presets.check_options(spec.preset, spec.options)
+            except ValueError as exc:
+                raise SettingsError(f"{where}.options: {exc}") from None
+        if spec.config is not None:
+            check_object(spec.config, f"{where}.config")
+            try:
+                config_blueprint(spec.config)
+            except ModelBuildError as exc:
+                raise SettingsError(f"{where}.config: {exc}") from None
+        elif spec.preset is None:
+            raise SettingsError(f"{where}: give a preset or a layer configuration")
+        if spec.init is not None:
+            check_text(spec.init, f"{where}.init")
+            try:
+                initializers.get(spec.init)
+            except ValueError as exc:
+                raise SettingsError(f"{where}.init: {exc}") from None
+        check_text(spec.dtype, f"{where}.dtype", choices=DTYPES)
+        return spec
+
+
+RUN_SECTIONS = ("label", "model", "data", "optimizer", "training")
+
+
+def check_optimizer(value: Any, where: str = "optimizer") -> dict[str, Any]:
+    """An optimizer config: a known name, only its own settings, each in range."""
+    doc = check_object(value, where)
+    name = check_text(doc.get("name", "adam"), f"{where}.name",
+                      choices=optimizers.NAMES)
+    rule = optimizers.RULES[name]
+    check_keys(doc, ("name", "lr", "weight_decay", "schedule", *rule.defaults), where)
+    if "schedule" in doc and doc["schedule"] is not None:
+        schedule = doc["schedule"]
+        if not isinstance(schedule, (str, Mapping)):
+            raise SettingsError(f"{where}.schedule must be a name or an object, not "
+                                f"{type(schedule).__name__}")
+        try:
+            schedules.get(copy.deepcopy(schedule))
+        except (ValueError, TypeError) as exc:
+            raise SettingsError(f"{where}.schedule: {exc}") from None
+    try:
+        optimizers.get(copy.deepcopy(doc))
+    except (ValueError, TypeError) as exc:
+        raise SettingsError(f"{where}: {exc}") from None
+    return doc
 
 
 @dataclass
@@ -93,15 +181,27 @@ class RunConfig:
         }
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> RunConfig:
+    def from_dict(cls, data: Any) -> RunConfig:
+        """A checked RunConfig from JSON-like data (a file, a checkpoint, a variant).
+
+        Raises
+        ------
+        SettingsError
+            Naming the field: an unknown key or section (with the closest known one), a wrong
+            type, a value out of range.
+        """
+        doc = check_object(data, "the run configuration", RUN_SECTIONS)
+        model = ModelSpec.from_dict(doc.get("model") or {})
+        data_cfg = DataConfig.from_dict(doc.get("data") or {})
+        training = doc.get("training") or {}
+        check_object(training, "training", TrainSettings.__dataclass_fields__)
         try:
-            model = ModelSpec(**dict(data.get("model") or {}))
-            data_cfg = DataConfig(**dict(data.get("data") or {}))
-            training = TrainSettings.from_dict(dict(data.get("training") or {}))
-        except TypeError as exc:
-            raise ValueError(f"Invalid run configuration: {exc}") from None
-        optimizer = dict(data.get("optimizer") or {"name": "adam", "lr": 0.001})
-        return cls(model, data_cfg, optimizer, training, str(data.get("label", "")))
+            training = TrainSettings.from_dict(training)
+        except (ValueError, TypeError) as exc:
+            raise SettingsError(f"training: {exc}") from None
+        optimizer = check_optimizer(doc.get("optimizer") or {"name": "adam", "lr": 0.001})
+        label = check_text(doc.get("label", ""), "label")
+        return cls(model, data_cfg, optimizer, training, label)
 
     def with_overrides(self, overrides: Mapping[str, Any], label: str | None = None) -> RunConfig:
         """A copy with ``overrides`` deep-merged into :meth:`to_dict` (dicts merge, values
@@ -209,7 +309,8 @@ def save_experiment(path: str | os.PathLike, kind: str, config: Mapping[str, Any
     """Write an experiment (``kind`` e.g. ``"train"``, ``"compare"``, ``"search"``) as JSON."""
     doc = {"format": EXPERIMENT_FORMAT, "version": EXPERIMENT_VERSION, "kind": kind,
            "config": config, "results": results}
-    write_text_atomic(path, json.dumps(_jsonable(doc), indent=1, allow_nan=False))
+    write_text_atomic(path, json.dumps(_jsonable(doc), indent=1, allow_nan=False),
+                      "experiment file")
 
 
 def load_experiment(path: str | os.PathLike) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -11,7 +12,9 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from nn import initializers, layers, losses
+from nn.blueprint import as_layer, blueprint, check_input_shape
 from nn.errors import ModelBuildError, TrainingError
+from nn.layers._fused import plan as fused_plan
 from nn.layers.base import Layer, ShapeMismatch
 from nn.layers.dense import WeightedLayer
 
@@ -72,24 +75,45 @@ class Sequential:
         self.dtype = np.dtype(str(dtype))
         self.name = name
         self.metadata: dict[str, Any] = {}
+        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+            raise ValueError(f"Invalid seed: {seed!r} (must be a whole number ≥ 0)")
         self.seed = int(seed)
         self.init = initializers.get(init).name
         self.loss = losses.get(loss)
-        self.input_shape = tuple(int(s) for s in input_shape)
-        self.layers: list[Layer] = [self._as_layer(spec) for spec in layers]
+        self.input_shape = check_input_shape(input_shape)
+        if isinstance(layers, (str, bytes, Mapping)) or not isinstance(layers, Sequence):
+            raise ModelBuildError("The layers must be a list")
+        self.layers: list[Layer] = [as_layer(spec, i) for i, spec in enumerate(layers)]
         if not self.layers:
             raise ModelBuildError("A model needs at least one layer")
+        self._check_layers_are_own()
+        blueprint(self.layers, self.input_shape)  # shapes and sizes first: nothing allocated
         self.rng = np.random.default_rng(self.seed)
+        self._forward_batch: int | None = None  # batch size of the last forward pass
         self._build()
+        for layer in self.layers:
+            layer._owner = weakref.ref(self)
 
-    @staticmethod
-    def _as_layer(spec: Layer | Mapping[str, Any]) -> Layer:
-        return spec if isinstance(spec, Layer) else layers.from_config(dict(spec))
+    def _check_layers_are_own(self) -> None:
+        """One layer object cannot sit at two places (it has one set of weights and one cache
+        for backward), nor in two models."""
+        seen: dict[int, int] = {}
+        for index, layer in enumerate(self.layers):
+            if id(layer) in seen:
+                raise ModelBuildError(
+                    f"Layer {index} ({layer.describe()}) is the same object as layer "
+                    f"{seen[id(layer)]}: each position needs its own layer (create another, or "
+                    f"pass its config dict)", index=index)
+            seen[id(layer)] = index
+            owner = layer._owner() if layer._owner is not None else None
+            if owner is not None:
+                raise ModelBuildError(
+                    f"Layer {index} ({layer.describe()}) already belongs to another model "
+                    f"({owner.name!r}); building it here would silently replace that model's "
+                    f"weights. Create a new layer, or use model.copy()", index=index)
 
     def _build(self) -> None:
         shape = self.input_shape
-        if not shape or any(s < 1 for s in shape):
-            raise ModelBuildError(f"Invalid input shape {shape}: every axis must be ≥ 1")
         for index, layer in enumerate(self.layers):
             layer.name = f"{index}.{type(layer).__name__}"
             if isinstance(layer, WeightedLayer):
@@ -104,6 +128,8 @@ class Sequential:
                 ) from None
             layer.input_grad = index > 0
         self.output_shape = shape
+        # Forward and backward run these: Conv2D → ReLU [→ MaxPool2D] fused (same numbers).
+        self._steps = fused_plan(self.layers)
         self._params = {
             f"{i}.{k}": p for i, layer in enumerate(self.layers) for k, p in layer.params.items()
         }
@@ -175,20 +201,36 @@ class Sequential:
     def forward(self, x: ArrayLike, training: bool = False) -> NDArray:
         """Raw outputs (scores) ``(N, *output_shape)`` for inputs ``(N, *input_shape)``."""
         out = self._cast(x)
-        for layer in self.layers:
-            out = layer.forward(out, training)
+        self._forward_batch = out.shape[0]
+        for step in self._steps:
+            out = step.forward(out, training)
         return out
 
     def backward(self, dout: NDArray, input_grad: bool = False) -> NDArray | None:
         """Backpropagate ``dout`` through every layer, filling :meth:`named_grads`.
 
         Returns the gradient with respect to the input only when ``input_grad`` is true.
+
+        Raises
+        ------
+        TrainingError
+            Before any :meth:`forward` (there is nothing to differentiate yet).
+        ValueError
+            If ``dout`` does not have the shape of the last forward pass's output.
         """
+        if self._forward_batch is None:
+            raise TrainingError("backward() needs a forward() pass first: it differentiates the "
+                                "outputs of the last forward pass")
+        dout = np.asarray(dout)
+        expected = (self._forward_batch, *self.output_shape)
+        if dout.shape != expected:
+            raise ValueError(f"backward() got a gradient of shape {dout.shape}; the last forward "
+                             f"pass produced outputs of shape {expected}")
         first = self.layers[0]
         first.input_grad = input_grad
         try:
-            for layer in reversed(self.layers):
-                dout = layer.backward(dout)
+            for step in reversed(self._steps):
+                dout = step.backward(dout)
         finally:
             first.input_grad = False
         return dout
@@ -198,6 +240,8 @@ class Sequential:
         if not self.trainable:
             step = next(layer for layer in self.layers if not layer.differentiable)
             raise TrainingError(step.MESSAGE)
+        x = self._cast(x)
+        _check_finite_batch(x)
         y = self.forward(x, training=True)
         loss = self.loss.forward(y, np.asarray(t))
         self.backward(self.loss.backward())
@@ -212,6 +256,8 @@ class Sequential:
     def predict_proba(self, x: ArrayLike, batch_size: int = 500) -> NDArray:
         """Class probabilities ``(N, classes)`` in inference mode, batched."""
         x = self._cast(x)
+        if x.shape[0] == 0:
+            return np.empty((0, self.num_classes), self.dtype)
         parts = [
             self.loss.probabilities(self.forward(x[i : i + batch_size]))
             for i in range(0, x.shape[0], batch_size)
@@ -246,6 +292,7 @@ class Sequential:
         Ordinary training never keeps these; this is for the inspection views.
         """
         out = self._cast(x)
+        self._forward_batch = out.shape[0]
         captured: dict[str, NDArray] = {}
         for layer in self.layers:
             out = layer.forward(out, training=False)
@@ -255,10 +302,26 @@ class Sequential:
     def input_gradient(self, x: ArrayLike, target: int | Iterable[int] | None = None) -> NDArray:
         """Gradient of each sample's chosen class score w.r.t. its input (saliency), ``x``'s shape.
 
-        ``target`` defaults to each sample's predicted class.
+        ``target`` defaults to each sample's predicted class; an explicit one is one class index
+        for every sample, or one per sample, each in ``0 … classes − 1`` (``ValueError``
+        otherwise — ``-1`` does not mean the last class).
         """
         y = self.forward(x)
-        chosen = y.argmax(axis=1) if target is None else np.broadcast_to(target, y.shape[:1])
+        if target is None:
+            chosen = y.argmax(axis=1)
+        else:
+            chosen = np.asarray(target)
+            classes = y.shape[1]
+            if chosen.dtype == bool or not np.issubdtype(chosen.dtype, np.integer):
+                raise ValueError(f"The target class must be an integer, not {target!r}")
+            if chosen.ndim > 1 or (chosen.ndim == 1 and chosen.shape[0] != y.shape[0]):
+                raise ValueError(f"Give one target class, or one per sample ({y.shape[0]}); "
+                                 f"got shape {chosen.shape}")
+            bad = chosen[(chosen < 0) | (chosen >= classes)]
+            if bad.size:
+                raise ValueError(f"Target class {int(bad.flat[0])} is out of range: this model "
+                                 f"has {classes} classes (0–{classes - 1})")
+            chosen = np.broadcast_to(chosen, y.shape[:1])
         dout = np.zeros_like(y)
         dout[np.arange(y.shape[0]), chosen] = 1.0
         return self.backward(dout, input_grad=True)
@@ -355,3 +418,17 @@ class Sequential:
     def __repr__(self) -> str:
         count = self.parameter_count
         return f"Sequential({self.name!r}, {len(self.layers)} layers, {count:,} params)"
+
+
+def _check_finite_batch(x: NDArray) -> None:
+    """Refuse NaN or infinite inputs before they reach the weights (one NaN pixel would turn
+    every weight NaN in a single step). A sum is the cheap test; counting runs only if it fails."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = np.sum(x, dtype=np.float64)
+    if np.isfinite(total):
+        return
+    bad = int(np.count_nonzero(~np.isfinite(x)))
+    if bad:
+        raise ValueError(f"The training batch contains {bad:,} NaN or infinite input value"
+                         f"{'s' if bad != 1 else ''}; refusing to train on it (every weight "
+                         "would become NaN). Check the data.")

@@ -7,7 +7,10 @@ book's experiments, e.g. ``weight_init_compare`` or ``batch_norm_test`` (ch. 6).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import difflib
+import inspect
+import math
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -117,15 +120,59 @@ INFO: dict[str, PresetInfo] = {
 NAMES = tuple(_BUILDERS)
 
 
-def build(name: str, seed: int = 0, dtype: str = "float32", **overrides: Any) -> Sequential:
-    """Build the preset ``name`` with its initial weights drawn from ``seed``."""
+def _key(name: str) -> str:
     key = str(name).strip().lower()
     if key not in _BUILDERS:
-        raise ValueError(f"Unknown preset {name!r}; expected one of {', '.join(NAMES)}")
+        close = difflib.get_close_matches(key, NAMES, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise ValueError(f"Unknown preset {name!r}{hint} (expected one of {', '.join(NAMES)})")
+    return key
+
+
+def check_options(name: str, options: Mapping[str, Any]) -> None:
+    """Every option must be one the preset takes, of the type of its default: ``True`` or
+    ``False`` for switches (never the text "maybe"), whole numbers for sizes (never 28.7)."""
+    key = _key(name)
+    params = {p.name: p for p in inspect.signature(_BUILDERS[key]).parameters.values()
+              if p.kind is inspect.Parameter.KEYWORD_ONLY}
+    for option, value in options.items():
+        if option not in params:
+            close = difflib.get_close_matches(str(option), list(params), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise ValueError(f"{key} has no option {option!r}{hint} (options: "
+                             f"{', '.join(params)})")
+        default = params[option].default
+        if isinstance(default, bool):
+            ok, want = isinstance(value, bool), "true or false"
+        elif isinstance(default, int):
+            ok = isinstance(value, int) and not isinstance(value, bool) and value >= 1
+            want = "a whole number ≥ 1"
+        elif isinstance(default, float):
+            ok = (isinstance(value, (int, float)) and not isinstance(value, bool)
+                  and math.isfinite(value))
+            want = "a number"
+        elif isinstance(default, str):
+            ok, want = isinstance(value, str), "text"
+        else:  # sizes and shapes: lists of whole numbers
+            ok = isinstance(value, (list, tuple)) and bool(value) and all(
+                isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in value)
+            want = "a list of whole numbers ≥ 1"
+        if not ok:
+            raise ValueError(f"{key} option {option!r} must be {want}, not {value!r}")
+
+
+def build(name: str, seed: int = 0, dtype: str = "float32", **overrides: Any) -> Sequential:
+    """Build the preset ``name`` with its initial weights drawn from ``seed``.
+
+    Raises ``ValueError`` for an unknown preset or option and an option of the wrong type
+    (:func:`check_options`); ``ModelBuildError`` for a stack that cannot be built.
+    """
+    key = _key(name)
+    check_options(key, overrides)
     try:
         return _BUILDERS[key](seed=seed, dtype=dtype, **overrides)
     except TypeError as exc:
         raise ValueError(f"Invalid option for preset {key}: {exc}") from None
 
 
-__all__ = ["INFO", "NAMES", "PresetInfo", "build", *NAMES]
+__all__ = ["INFO", "NAMES", "PresetInfo", "build", "check_options", *NAMES]

@@ -5,17 +5,17 @@ a ``uint8`` array; every other member is a named float array (``"2.W"``). Files 
 atomically (temporary file in the same folder, ``fsync``, ``os.replace``), so a crash never
 leaves a half-written file where a good one was, and read with ``allow_pickle=False``.
 
-:func:`write_archive` / :func:`read_archive` are generic (the GUI's session files use them too);
-:func:`save_model` / :func:`load_model` add the model-specific checks.
+:func:`write_archive` is generic (sessions and checkpoints use it too) and
+:mod:`nn.archive` reads such files safely; :func:`save_model` / :func:`load_model` add the
+model-specific checks: the architecture and its sizes are checked, and the stored arrays' shapes
+compared with it, before anything is allocated; only the model's own arrays are read; NaN or
+infinite weights are refused.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import tempfile
-import zipfile
-import zlib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -23,31 +23,20 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from nn import initializers, losses
+from nn.archive import CONFIG_KEY, Archive, open_archive
+from nn.blueprint import Blueprint, config_blueprint
 from nn.errors import ModelBuildError, ModelFileError
-from nn.model import FORMAT, FORMAT_VERSION, Sequential
-
-CONFIG_KEY = "__config__"
-# The process umask, read once (os.umask can only be read by setting it).
-_UMASK = os.umask(0o022)
-os.umask(_UMASK)
-
-
-def file_mode_for(path: Path) -> int:
-    """Permissions for a file written at ``path`` through a temporary file: the existing
-    file's, else the usual ``0o666`` minus the umask (``mkstemp`` alone gives ``0o600``)."""
-    try:
-        return path.stat().st_mode & 0o777
-    except OSError:
-        return 0o666 & ~_UMASK
-_ZIP_MAGIC = b"PK\x03\x04"
-_NPY_MAGIC = b"\x93NUMPY"
+from nn.fileio import atomic_write
+from nn.model import DTYPES, FORMAT, FORMAT_VERSION, Sequential
 
 
 def write_archive(
     path: str | os.PathLike, config: Mapping[str, Any], arrays: Mapping[str, NDArray],
-    compress: bool = True,
+    compress: bool = True, what: str = "file",
 ) -> None:
-    """Atomically write ``config`` (JSON-able) and ``arrays`` to the ``.npz`` at ``path``."""
+    """Atomically write ``config`` (JSON-able) and ``arrays`` to the ``.npz`` at ``path``
+    (:func:`nn.fileio.atomic_write`; a failure is a ``FileWriteError`` naming ``path``)."""
     path = Path(path)
     if CONFIG_KEY in arrays:
         raise ValueError(f"{CONFIG_KEY!r} is reserved")
@@ -57,93 +46,24 @@ def write_archive(
         if value.dtype == object:
             raise ValueError(f"Array {key!r} has dtype object, which would need pickle")
         payload[key] = value
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = file_mode_for(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            (np.savez_compressed if compress else np.savez)(f, **payload)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    save = np.savez_compressed if compress else np.savez
+    atomic_write(path, lambda f: save(f, **payload), what)
 
 
 def read_archive(
     path: str | os.PathLike, expected_format: str, max_version: int, what: str = "model file"
 ) -> tuple[dict[str, Any], dict[str, NDArray]]:
-    """Read and validate an archive written by :func:`write_archive`.
+    """The config and *every* array of an archive written by :func:`write_archive`.
+
+    Prefer :func:`nn.archive.open_archive`, which reads only the members asked for.
 
     Raises
     ------
     ModelFileError
-        Saying which problem: missing, not a file, pickled data, a bare array, not an archive,
-        truncated/damaged, foreign (no config or another format), or written by a newer version.
+        As :func:`nn.archive.open_archive`, or naming a damaged array.
     """
-    path = Path(path)
-    if not path.exists():
-        raise ModelFileError(f"{path}: no such file")
-    if not path.is_file():
-        raise ModelFileError(f"{path}: not a file")
-    with open(path, "rb") as f:
-        head = f.read(8)
-    if not head.startswith(_ZIP_MAGIC):
-        if head.startswith(_NPY_MAGIC):
-            raise ModelFileError(f"{path}: a bare NumPy array (.npy), not a {what}")
-        if head[:1] == b"\x80" or head[:1] in (b"(", b"]", b"}"):
-            raise ModelFileError(
-                f"{path}: contains pickled data; refusing to load it "
-                f"(a {what} never uses pickle, and pickle can run arbitrary code)"
-            )
-        if not head:
-            raise ModelFileError(f"{path}: the file is empty")
-        raise ModelFileError(f"{path}: not a {what} (not a NumPy .npz archive)")
-    try:
-        with np.load(path, allow_pickle=False) as archive:
-            names = list(archive.files)
-            if CONFIG_KEY not in names:
-                shown = ", ".join(names[:5]) + (", …" if len(names) > 5 else "")
-                raise ModelFileError(
-                    f"{path}: a foreign .npz archive, not a {what} "
-                    f"(it has no {CONFIG_KEY} entry; arrays: {shown or 'none'})"
-                )
-            raw = archive[CONFIG_KEY]
-            arrays = {k: archive[k] for k in names if k != CONFIG_KEY}
-    except ModelFileError:
-        raise
-    except ValueError as exc:
-        if "pickle" in str(exc).lower():
-            raise ModelFileError(
-                f"{path}: contains pickled (object) arrays; refusing to load it "
-                f"(a {what} never uses pickle)"
-            ) from None
-        raise ModelFileError(f"{path}: damaged archive ({exc})") from None
-    except (zipfile.BadZipFile, EOFError, OSError, zlib.error, KeyError) as exc:
-        raise ModelFileError(f"{path}: truncated or damaged file ({exc})") from None
-    try:
-        if raw.dtype != np.uint8 or raw.ndim != 1:
-            raise ValueError("not a byte string")
-        config = json.loads(raw.tobytes().decode("utf-8"))
-        if not isinstance(config, dict):
-            raise ValueError("not a JSON object")
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ModelFileError(f"{path}: damaged configuration ({exc})") from None
-    fmt, version = config.get("format"), config.get("version")
-    if fmt != expected_format:
-        raise ModelFileError(
-            f"{path}: a {fmt or 'foreign'} file, not a {what} (expected format {expected_format})"
-        )
-    if not isinstance(version, int) or version < 1:
-        raise ModelFileError(f"{path}: missing or invalid format version {version!r}")
-    if version > max_version:
-        raise ModelFileError(
-            f"{path}: written by a newer version of the workbench (format version {version}; "
-            f"this version reads up to {max_version}); please update"
-        )
-    return config, arrays
+    with open_archive(path, expected_format, max_version, what) as archive:
+        return archive.config, archive.read(archive.members)
 
 
 def save_model(
@@ -152,19 +72,55 @@ def save_model(
     """Save architecture, dtype, weights, buffers and optional JSON-able ``metadata``."""
     config = model.to_config()
     config["metadata"] = dict(metadata if metadata is not None else model.metadata)
-    write_archive(path, config, model.state_dict())
+    write_archive(path, config, model.state_dict(), what="model file")
+
+
+def check_model_config(path: str | os.PathLike, config: Any) -> Blueprint:
+    """Check a stored model configuration without building it: its layers, input shape,
+    dtype, loss, initializer and seed, and the sizes they imply. Returns the blueprint."""
+    if not isinstance(config, Mapping):
+        raise ModelFileError(f"{path}: invalid architecture (the model section is "
+                             f"{type(config).__name__}, not an object)")
+    try:
+        plan = config_blueprint(config)
+        dtype = config.get("dtype", "float32")
+        if dtype not in DTYPES:
+            raise ValueError(f"invalid dtype {dtype!r} (float32 or float64)")
+        seed = config.get("seed", 0)
+        if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+            raise ValueError(f"invalid seed {seed!r} (a whole number ≥ 0)")
+        for key in ("loss", "init", "name"):
+            if key in config and not isinstance(config[key], str):
+                raise ValueError(f"{key!r} must be text, not {config[key]!r}")
+        losses.get(config.get("loss", "softmax_cross_entropy"))
+        initializers.get(config.get("init", "he"))
+    except (ModelBuildError, ValueError, TypeError) as exc:
+        raise ModelFileError(f"{path}: invalid architecture ({exc})") from None
+    return plan
 
 
 def model_from_archive(
-    path: str | os.PathLike, config: Mapping[str, Any], arrays: Mapping[str, NDArray]
+    archive: Archive, config: Mapping[str, Any], prefix: str = "model/"
 ) -> Sequential:
-    """Rebuild a model from an archive's config and arrays, with clear errors."""
+    """Rebuild the model ``config`` describes from the arrays under ``prefix`` in ``archive``.
+
+    Checks come before any allocation: the architecture and its sizes
+    (:func:`check_model_config`), then the stored arrays' names and shapes from their headers.
+    Only those arrays are read, and NaN or infinite weights are refused, naming the array.
+    """
+    path = archive.path
+    plan = check_model_config(path, config)
+    archive.check_arrays(plan.arrays, prefix)
     try:
         model = Sequential.from_config(config)
     except (ModelBuildError, ValueError, TypeError) as exc:
         raise ModelFileError(f"{path}: invalid architecture ({exc})") from None
+    except MemoryError:
+        raise ModelFileError(f"{path}: not enough memory to build its model "
+                             f"({plan.parameter_count:,} parameters)") from None
+    arrays = archive.read([prefix + k for k in plan.arrays], finite=True)
     try:
-        model.load_state_dict(arrays, strict=True)
+        model.load_state_dict({k[len(prefix):]: v for k, v in arrays.items()}, strict=True)
     except ValueError as exc:
         raise ModelFileError(f"{path}: weights do not match the architecture ({exc})") from None
     metadata = config.get("metadata", {})
@@ -173,9 +129,10 @@ def model_from_archive(
 
 
 def load_model(path: str | os.PathLike) -> Sequential:
-    """Load a model saved by :func:`save_model` (``allow_pickle=False``)."""
-    config, arrays = read_archive(path, FORMAT, FORMAT_VERSION, "model file")
-    return model_from_archive(path, config, arrays)
+    """Load a model saved by :func:`save_model` (no pickle; only its own arrays are read)."""
+    with open_archive(path, FORMAT, FORMAT_VERSION, "model file") as archive:
+        return model_from_archive(archive, archive.config, prefix="")
 
 
-__all__ = ["load_model", "model_from_archive", "read_archive", "save_model", "write_archive"]
+__all__ = ["CONFIG_KEY", "check_model_config", "load_model", "model_from_archive",
+           "read_archive", "save_model", "write_archive"]

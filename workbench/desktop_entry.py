@@ -20,7 +20,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from nn.training import write_text_atomic
+from nn.fileio import write_text_atomic
 from workbench.resources_locator import resource_path
 
 __all__ = [

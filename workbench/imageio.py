@@ -8,10 +8,8 @@ in any mode as natural luminance in ``[0, 1]``; :func:`load_for_model` adds MNIS
 
 from __future__ import annotations
 
-import contextlib
 import os
 import struct
-import tempfile
 import warnings
 from pathlib import Path
 
@@ -19,8 +17,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from nn.fileio import atomic_write
 from nn.preprocess import prepare_image
-from nn.serialization import file_mode_for
 
 __all__ = [
     "MAX_PIXELS",
@@ -213,17 +211,5 @@ def save_grayscale_png(path: str | os.PathLike[str], image01: ArrayLike) -> None
     if arr.ndim != 2 or arr.size == 0:
         raise ValueError(f"image must be a non-empty 2-D array (H, W), got shape {arr.shape}")
     pixels = np.round(np.clip(np.nan_to_num(arr, nan=0.0), 0.0, 1.0) * 255.0).astype(np.uint8)
-    target = Path(path)
-    mode = file_mode_for(target)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            Image.fromarray(pixels).save(fh, format="PNG")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    image = Image.fromarray(pixels)
+    atomic_write(path, lambda fh: image.save(fh, format="PNG"), "image", create_folder=False)

@@ -138,6 +138,7 @@ class MainWindow(FileMenuMixin, QMainWindow):
         self.a_save_as = self._action(self.save_session_as, QKeySequence.StandardKey.SaveAs)
         self.a_open_model = self._action(self.open_model_dialog, "Ctrl+Shift+O")
         self.a_save_model = self._action(self.save_model_dialog, "Ctrl+Shift+M")
+        self.a_export_model = self._action(self.export_model)
         self.a_export_fig = self._action(self.export_figure, "Ctrl+Shift+E")
         self.a_export_csv = self._action(self.export_metrics)
         self.a_quit = self._action(self.close, QKeySequence.StandardKey.Quit)
@@ -171,6 +172,7 @@ class MainWindow(FileMenuMixin, QMainWindow):
         self.m_file.addSeparator()
         self.m_file.addAction(self.a_open_model)
         self.m_file.addAction(self.a_save_model)
+        self.m_file.addAction(self.a_export_model)
         self.m_file.addSeparator()
         self.m_file.addAction(self.a_export_fig)
         self.m_file.addAction(self.a_export_csv)
@@ -217,6 +219,9 @@ class MainWindow(FileMenuMixin, QMainWindow):
             self.a_open_model: (tr("Open &model…"), tr("Load a trained model (.npz)")),
             self.a_save_model: (tr("Save m&odel as…"), tr("Save the current model's "
                                                           "architecture and weights (.npz)")),
+            self.a_export_model: (tr("E&xport model as…"), tr(
+                "Take the model elsewhere: an ONNX file, a standalone NumPy script or PyTorch "
+                "code, with the same weights and answers")),
             self.a_export_fig: (tr("Export &figure…"), tr("Save the training plots as PNG, SVG "
                                                           "or PDF")),
             self.a_export_csv: (tr("Export metrics &CSV…"), tr("Save per-epoch metrics or "

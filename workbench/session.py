@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import nn
+from nn.archive import open_archive
 from nn.errors import ModelFileError
-from nn.serialization import model_from_archive, read_archive, write_archive
+from nn.serialization import model_from_archive, write_archive
 from nn.training import History
 
 FORMAT = "nn-workbench-session"
@@ -46,25 +47,25 @@ def save_session(session: Session, path: str | os.PathLike) -> None:
     }
     arrays = {} if session.model is None else {
         f"model/{k}": v for k, v in session.model.state_dict().items()}
-    write_archive(path, config, arrays)
+    write_archive(path, config, arrays, what="session file")
 
 
 def load_session(path: str | os.PathLike) -> Session:
     """Read a session; raises :class:`nn.ModelFileError` saying what is wrong."""
-    config, arrays = read_archive(path, FORMAT, VERSION, "session file")
-    try:
-        builder = dict(config["builder"])
-        if not isinstance(builder.get("layers"), list) or "input_shape" not in builder:
-            raise ValueError("the model builder section is incomplete")
-        setup = dict(config["setup"])
-        history = History.from_dict(config.get("history") or {})
-        model = None
-        if config.get("model"):
-            part = {k[6:]: v for k, v in arrays.items() if k.startswith("model/")}
-            model = model_from_archive(path, config["model"], part)
-        return Session(builder, setup, history, model, str(config.get("status", "idle")),
-                       str(config.get("message", "")))
-    except ModelFileError:
-        raise
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ModelFileError(f"{path}: damaged session file ({exc})") from None
+    with open_archive(path, FORMAT, VERSION, "session file") as archive:
+        config = archive.config
+        try:
+            builder = dict(config["builder"])
+            if not isinstance(builder.get("layers"), list) or "input_shape" not in builder:
+                raise ValueError("the model builder section is incomplete")
+            setup = dict(config["setup"])
+            history = History.from_dict(config.get("history") or {})
+            model = None
+            if config.get("model"):
+                model = model_from_archive(archive, config["model"], "model/")
+            return Session(builder, setup, history, model, str(config.get("status", "idle")),
+                           str(config.get("message", "")))
+        except ModelFileError:
+            raise
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ModelFileError(f"{path}: damaged session file ({exc})") from None

@@ -127,6 +127,27 @@ class FileMenuMixin:
             if file_actions.write_model(self, model, path):
                 self.recent.add(path)
 
+    def export_model(self) -> None:
+        """File → Export model as…: ONNX, a standalone NumPy script or PyTorch code."""
+        from workbench.export_dialog import export_model_dialog
+
+        model, note = self.train_page.model, None
+        if model is None:
+            try:
+                model = self.builder.build(seed=self.setup.training.seed, dtype=self.setup.dtype)
+            except (nn.ModelBuildError, ValueError) as exc:
+                file_actions.error_dialog(self, tr("Could not export the model"), str(exc))
+                return
+            note = tr("This model has not been trained yet: its weights are the random "
+                      "initial ones. Train it first to export what it has learned.")
+        elif self.train_page.controller.running:
+            note = tr("Training is running: the export holds the weights of the moment you "
+                      "press Export.")
+        path = export_model_dialog(self, model, self._start_dir(), note)
+        if path:
+            self.statusBar().showMessage(tr("Exported the model to {path}").format(path=path),
+                                         6000)
+
     # ----------------------------------------------------------------------------- exports
     def export_figure(self) -> None:
         path, _ = QFileDialog.getSaveFileName(

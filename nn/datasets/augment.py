@@ -9,6 +9,7 @@ array is never modified.
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
@@ -141,7 +142,23 @@ class Augmenter:
     clip: bool = True
 
     def __post_init__(self) -> None:
-        lo, hi = self.scale_range
+        for name in ("max_shift", "max_rotation", "noise_std", "thickness_prob"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) \
+                    or not math.isfinite(value):
+                raise ValueError(f"Invalid {name}: {value!r} (must be a number)")
+        for name in ("shift", "rotation", "scale", "noise", "thickness", "clip"):
+            if not isinstance(getattr(self, name), bool):
+                raise ValueError(f"Invalid {name}: {getattr(self, name)!r} (must be true or "
+                                 "false)")
+        pair = self.scale_range
+        if isinstance(pair, (str, bytes)) or not isinstance(pair, (tuple, list)) \
+                or len(pair) != 2 or not all(isinstance(v, (int, float))
+                                             and not isinstance(v, bool)
+                                             and math.isfinite(v) for v in pair):
+            raise ValueError(f"Invalid scale_range: {pair!r} (must be two numbers, low and "
+                             "high)")
+        lo, hi = pair
         checks = [
             (self.max_shift >= 0, f"Invalid max_shift: {self.max_shift} (must be >= 0)"),
             (0 <= self.max_rotation <= 180, f"Invalid max_rotation: {self.max_rotation}"),

@@ -11,18 +11,50 @@ from numpy.typing import NDArray
 from nn.errors import TrainingError
 from nn.layers.base import Layer
 
+_ZEROS: dict[np.dtype, NDArray] = {}
+
+
+def _zeros(shape: tuple[int, ...], dtype: np.dtype) -> NDArray:
+    """A read-only array of zeros of ``shape``, a view of one cached buffer per dtype."""
+    size = math.prod(shape)
+    zeros = _ZEROS.get(dtype)
+    if zeros is None or zeros.size < size:
+        zeros = np.zeros(max(size, 1 << 16), dtype)
+        zeros.flags.writeable = False
+        _ZEROS[dtype] = zeros
+    return zeros[:size].reshape(shape)
+
+
+def relu(x: NDArray, out: NDArray | None = None) -> NDArray:
+    """``max(x, 0)`` (NaN stays NaN), into ``out`` if given (``out=x`` works in place).
+
+    NumPy's ``maximum`` against an array of zeros runs 2–3× faster than against the scalar 0,
+    whose broadcast loop is not vectorised.
+    """
+    x = np.asarray(x)
+    if x.dtype.kind != "f":
+        return np.maximum(x, 0, out=out)
+    return np.maximum(x, _zeros(x.shape, x.dtype), out=out)
+
+
+def relu_backward(dout: NDArray, y: NDArray) -> NDArray:
+    """``dout`` where the ReLU output ``y`` is positive, else 0, as a new array."""
+    mask = np.greater(y, 0, out=np.empty(y.shape, dout.dtype), casting="unsafe")
+    mask *= dout  # a float mask multiplies faster than a boolean one
+    return mask
+
 
 class ReLU(Layer):
     """``max(0, x)``; the gradient passes where the input was positive (ch. 5.5.1)."""
 
     def forward(self, x: NDArray, training: bool = False) -> NDArray:
-        out = np.maximum(x, 0)
+        out = relu(x)
         self._out = out
         return out
 
     def backward(self, dout: NDArray) -> NDArray:
         # A new array: the book's ``dout[mask] = 0`` would mutate the caller's gradient.
-        return dout * (self._out > 0)
+        return relu_backward(dout, self._out)
 
 
 class LeakyReLU(Layer):

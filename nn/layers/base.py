@@ -13,6 +13,8 @@ A layer is small and honest:
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 import numpy as np
@@ -48,6 +50,16 @@ class Layer:
         self.input_shape: Shape | None = None
         self.output_shape: Shape | None = None
         self.dtype: np.dtype = np.dtype(np.float32)
+        #: A weak reference to the model this layer was built into (one model per layer).
+        self._owner: Callable[[], Any] | None = None
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Layer:
+        """A copy that belongs to no model (so it can be built into a new one)."""
+        twin = type(self).__new__(type(self))
+        memo[id(self)] = twin
+        for key, value in self.__dict__.items():
+            setattr(twin, key, None if key == "_owner" else copy.deepcopy(value, memo))
+        return twin
 
     # ----------------------------------------------------------------------------- building
     def build(self, input_shape: Shape, rng: np.random.Generator, dtype: DTypeLike) -> Shape:
@@ -62,6 +74,17 @@ class Layer:
     def compute_output_shape(self, input_shape: Shape) -> Shape:
         """Per-sample output shape; raise :class:`ShapeMismatch` if the input is unusable."""
         return input_shape
+
+    def param_shapes(self, input_shape: Shape) -> dict[str, Shape]:
+        """Shapes of the trainable arrays :meth:`build` would create for ``input_shape``,
+        without creating them (a file's arrays are checked against these before any
+        allocation)."""
+        return {}
+
+    def buffer_shapes(self, input_shape: Shape) -> dict[str, Shape]:
+        """Shapes of the non-trained arrays (BatchNorm's running averages), like
+        :meth:`param_shapes`."""
+        return {}
 
     def _create_params(self, rng: np.random.Generator) -> None:
         """Create ``params`` and ``buffers``; called by :meth:`build`."""

@@ -1,4 +1,4 @@
-"""2-D convolution through im2col (book ch. 7.2–7.4)."""
+"""2-D convolution through im2col (book ch. 7.2–7.4), cache-blocked (``_conv_kernels``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from nn.im2col import col2im, conv_output_size, im2col, pad_images
+from nn.im2col import conv_output_size
+from nn.layers._conv_kernels import ConvGeometry, ConvKernel
 from nn.layers.base import Shape, ShapeMismatch, as_pair, check_positive_int, require_rank
 from nn.layers.dense import WeightedLayer
 
@@ -34,9 +35,10 @@ class Conv2D(WeightedLayer):
             check_positive_int(k, "kernel_size")
         self.stride = check_positive_int(stride, "stride")
         self.pad = check_positive_int(pad, "pad", minimum=0)
-        self._cols: NDArray | None = None
-        self._x_shape: tuple[int, int, int, int] = (0, 0, 0, 0)
-        self._out_hw = (0, 0)
+        #: Images per cache block; None picks it from the layer's shape (``_conv_kernels``).
+        self.chunk_size: int | None = None
+        self._x: NDArray | None = None
+        self._kernel: ConvKernel | None = None
 
     def compute_output_shape(self, input_shape: Shape) -> Shape:
         require_rank(
@@ -55,41 +57,37 @@ class Conv2D(WeightedLayer):
         ow = conv_output_size(w, kw, self.stride, self.pad)
         return (self.filters, oh, ow)
 
+    def param_shapes(self, input_shape: Shape) -> dict[str, Shape]:
+        return {"W": (self.filters, input_shape[0], *self.kernel_size), "b": (self.filters,)}
+
     def _create_params(self, rng: np.random.Generator) -> None:
-        c = self.input_shape[0]
-        kh, kw = self.kernel_size
-        fan_in = c * kh * kw
-        shape = (self.filters, c, kh, kw)
+        shape = self.param_shapes(self.input_shape)["W"]
+        fan_in = shape[1] * shape[2] * shape[3]
         self.params = {
             "W": self.initializer(shape, fan_in, rng, self.dtype),
             "b": np.zeros(self.filters, dtype=self.dtype),
         }
 
-    def forward(self, x: NDArray, training: bool = False) -> NDArray:
-        n = x.shape[0]
+    def _kernel_for(self, x: NDArray) -> ConvKernel:
+        c, h, w = x.shape[1:]
         kh, kw = self.kernel_size
-        _, oh, ow = self.output_shape
-        self._x_shape = x.shape
-        self._out_hw = (oh, ow)
-        xp = pad_images(x, self.pad)
-        # Reuse the column buffer between steps: it is large and only this layer reads it.
-        self._cols = im2col(xp, kh, kw, (self.stride, self.stride), (oh, ow), out=self._cols)
-        w2 = self.params["W"].reshape(self.filters, -1)
-        out = w2 @ self._cols  # (F, N·OH·OW): one BLAS call for the whole batch
-        out += self.params["b"][:, None]
-        return np.ascontiguousarray(out.reshape(self.filters, n, oh, ow).transpose(1, 0, 2, 3))
+        geometry = ConvGeometry(c, h, w, self.filters, kh, kw, self.stride, self.pad)
+        kernel = self._kernel
+        if kernel is None or kernel.g != geometry or kernel.chunk != self.chunk_size:
+            kernel = self._kernel = ConvKernel(geometry, self.chunk_size)
+        return kernel
+
+    def forward(self, x: NDArray, training: bool = False) -> NDArray:
+        # Kept by reference: the backward pass rebuilds its column matrices chunk by chunk.
+        self._x = x
+        return self._kernel_for(x).forward(x, self.params["W"], self.params["b"])
 
     def backward(self, dout: NDArray) -> NDArray | None:
-        f = self.filters
-        # (N, F, OH, OW) → (F, N·OH·OW), the layout of the forward matmul
-        dout_f = np.ascontiguousarray(dout.transpose(1, 0, 2, 3)).reshape(f, -1)
-        np.matmul(dout_f, self._cols.T, out=self.grads["W"].reshape(f, -1))
-        np.sum(dout_f, axis=1, out=self.grads["b"])
-        if not self.input_grad:
-            return None
-        dcols = self.params["W"].reshape(f, -1).T @ dout_f
-        kh, kw = self.kernel_size
-        return col2im(dcols, self._x_shape, kh, kw, (self.stride, self.stride), self.pad)
+        params, grads = self.params, self.grads
+        return self._kernel_for(self._x).backward(
+            self._x, params["W"], grads["W"], grads["b"], self.input_grad,
+            lambda start, stop: dout[start:stop],
+        )
 
     def get_config(self) -> dict[str, Any]:
         kh, kw = self.kernel_size

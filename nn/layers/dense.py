@@ -43,11 +43,18 @@ class Dense(WeightedLayer):
     def compute_output_shape(self, input_shape: Shape) -> Shape:
         return (self.units,)
 
-    def _create_params(self, rng: np.random.Generator) -> None:
-        fan_in = math.prod(self.input_shape)
-        self.params = {"W": self.initializer((fan_in, self.units), fan_in, rng, self.dtype)}
+    def param_shapes(self, input_shape: Shape) -> dict[str, Shape]:
+        shapes = {"W": (math.prod(input_shape), self.units)}
         if self.use_bias:
-            self.params["b"] = np.zeros(self.units, dtype=self.dtype)
+            shapes["b"] = (self.units,)
+        return shapes
+
+    def _create_params(self, rng: np.random.Generator) -> None:
+        shapes = self.param_shapes(self.input_shape)
+        fan_in = shapes["W"][0]
+        self.params = {"W": self.initializer(shapes["W"], fan_in, rng, self.dtype)}
+        if self.use_bias:
+            self.params["b"] = np.zeros(shapes["b"], dtype=self.dtype)
 
     def forward(self, x: NDArray, training: bool = False) -> NDArray:
         self._x_shape = x.shape

@@ -34,6 +34,12 @@ class BatchNorm(Layer):
             raise ShapeMismatch("a feature vector (D,) or an image (channels, height, width)")
         return input_shape
 
+    def param_shapes(self, input_shape: Shape) -> dict[str, Shape]:
+        return {"gamma": (input_shape[0],), "beta": (input_shape[0],)}
+
+    def buffer_shapes(self, input_shape: Shape) -> dict[str, Shape]:
+        return {"running_mean": (input_shape[0],), "running_var": (input_shape[0],)}
+
     def _create_params(self, rng: np.random.Generator) -> None:
         n = self.input_shape[0]
         self.params = {"gamma": np.ones(n, self.dtype), "beta": np.zeros(n, self.dtype)}

@@ -16,6 +16,42 @@ from nn.im2col import conv_output_size, pad_images
 from nn.layers.base import Layer, Shape, ShapeMismatch, as_pair, check_positive_int, require_rank
 
 
+def max_of_views(views: list[NDArray], out: NDArray, winner: NDArray) -> None:
+    """``out`` = element-wise maximum of ``views`` (same shapes); ``winner`` (uint8) = the index
+    of the view holding it, the *first* one on ties (strict ``>``), as the book's ``argmax``
+    and PyTorch choose.
+
+    Views are visited in increasing order, so ``winner = max(winner, k·[v > running max])``
+    sets the index exactly where view ``k`` beat the running maximum (masked copies are slower).
+    """
+    np.copyto(out, views[0])
+    winner[...] = 0
+    greater = np.empty(out.shape, dtype=bool)
+    step = np.empty(out.shape, dtype=np.uint8)
+    for k, v in enumerate(views[1:], start=1):
+        np.greater(v, out, out=greater)
+        np.maximum(out, v, out=out)
+        np.multiply(greater, np.uint8(k), out=step)
+        np.maximum(winner, step, out=winner)
+
+
+def route_to_winners(
+    dout: NDArray, winner: NDArray, dviews: list[NDArray], overlapping: bool
+) -> None:
+    """Backward of :func:`max_of_views`: send ``dout`` to view ``winner`` of each window.
+
+    Without overlap each element of the ``dviews`` is written (assigned); with overlap the
+    gradients of windows sharing an element are added, so the views must start at zero.
+    """
+    routed = np.empty(winner.shape, dtype=bool)
+    for k, dv in enumerate(dviews):
+        np.equal(winner, k, out=routed)
+        if overlapping:
+            dv += dout * routed
+        else:
+            np.multiply(dout, routed, out=dv)
+
+
 class _Pool2D(Layer):
     """Shared shape logic: ``x`` (N, C, H, W) → (N, C, OH, OW)."""
 
@@ -92,31 +128,25 @@ class MaxPool2D(_Pool2D):
         self._x_shape = x.shape
         xp = pad_images(x, self.pad, value=-np.inf)
         views = self._offset_views(xp)
-        out = views[0].copy()
-        # Record which offset won each window; strict ">" keeps the first maximum on ties.
-        # Offsets are visited in increasing order, so "winner = max(winner, k·greater)" sets
-        # the index exactly where v beat the running maximum (masked copies are far slower).
-        winner = np.zeros(out.shape, dtype=np.uint8)
-        greater = np.empty(out.shape, dtype=bool)
-        step = np.empty(out.shape, dtype=np.uint8)
-        for k, v in enumerate(views[1:], start=1):
-            np.greater(v, out, out=greater)
-            np.maximum(out, v, out=out)
-            np.multiply(greater, np.uint8(k), out=step)
-            np.maximum(winner, step, out=winner)
+        out = np.empty(views[0].shape, x.dtype)
+        winner = np.empty(out.shape, np.uint8)
+        max_of_views(views, out, winner)
         self._winner, self._xp_shape = winner, xp.shape
         return out
 
     def backward(self, dout: NDArray) -> NDArray:
-        dxp = np.zeros(self._xp_shape, dtype=dout.dtype)
         overlapping = self._overlapping()
-        for k, dv in enumerate(self._offset_views(dxp)):
-            routed = self._winner == k
-            if overlapping:
-                dv += dout * routed
-            else:
-                np.multiply(dout, routed, out=dv)
+        # Non-overlapping windows that tile the input write every element: no zero-fill.
+        tiled = self.pad == 0 and self._tiles(self._x_shape)
+        dxp = (np.empty if tiled else np.zeros)(self._xp_shape, dtype=dout.dtype)
+        route_to_winners(dout, self._winner, self._offset_views(dxp), overlapping)
         return self._crop(dxp)
+
+    def _tiles(self, shape: tuple[int, ...]) -> bool:
+        """Whether the windows cover the (N, C, H, W) input exactly, without overlap or gaps."""
+        _, oh, ow = self.output_shape
+        s = self.stride
+        return self.pool_size == (s, s) and s * oh == shape[2] and s * ow == shape[3]
 
 
 class AvgPool2D(_Pool2D):

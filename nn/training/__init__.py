@@ -1,5 +1,6 @@
 """Training runtime: the event-yielding trainer, its metrics history and checkpoint files."""
 
+from nn.fileio import write_text_atomic
 from nn.training.checkpoint import load_checkpoint, save_checkpoint
 from nn.training.events import (
     TERMINAL,
@@ -12,7 +13,7 @@ from nn.training.events import (
     StepEnd,
     Stopped,
 )
-from nn.training.history import History, write_text_atomic
+from nn.training.history import History
 from nn.training.trainer import Trainer, TrainSettings
 
 __all__ = [

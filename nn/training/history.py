@@ -6,14 +6,13 @@ import csv
 import io
 import math
 import os
-import tempfile
 from dataclasses import asdict, dataclass, field, fields
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from nn.fileio import write_text_atomic
 from nn.training.events import EpochEnd, StepEnd
 
 EPOCH_COLUMNS = tuple(f.name for f in fields(EpochEnd))
@@ -65,7 +64,7 @@ class History:
     def write_csv(self, path: str | os.PathLike, kind: str = "epochs") -> None:
         """Write per-epoch metrics (``kind="epochs"``) or per-iteration loss (``"iterations"``)."""
         text = {"epochs": self.epochs_csv, "iterations": self.iterations_csv}[kind]()
-        write_text_atomic(path, text)
+        write_text_atomic(path, text, "metrics file")
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able form (NaN becomes ``None``)."""
@@ -113,23 +112,3 @@ def _cell(v: Any) -> str:
     if isinstance(v, float):
         return "" if math.isnan(v) else repr(v)
     return str(v)
-
-
-def write_text_atomic(path: str | os.PathLike, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and ``os.replace``."""
-    from nn.serialization import file_mode_for  # late: serialization imports the model
-
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = file_mode_for(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -20,6 +20,7 @@ from numpy.typing import NDArray
 
 from nn.model import Sequential
 from nn.optimizers import Optimizer
+from nn.training.divergence import ADVICE, DivergenceMonitor, chance_accuracy, chance_loss
 from nn.training.events import (
     Diverged,
     EpochEnd,
@@ -31,6 +32,7 @@ from nn.training.events import (
     Stopped,
 )
 from nn.training.history import History
+from nn.training.state import load_trainer_state, trainer_state
 
 Arrays = tuple[NDArray, NDArray]
 NAN = float("nan")
@@ -61,10 +63,11 @@ class TrainSettings:
                 raise ValueError(f"Invalid {name}: {value!r} (must be an integer ≥ {low})")
         for name in ("train_eval_size", "eval_size", "max_iterations"):
             value = getattr(self, name)
-            if value is not None and (not isinstance(value, int) or value < 1):
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int)
+                                      or value < 1):
                 raise ValueError(f"Invalid {name}: {value!r} (must be a positive integer or None)")
-        if not isinstance(self.seed, int):
-            raise ValueError(f"Invalid seed: {self.seed!r} (must be an integer)")
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
+            raise ValueError(f"Invalid seed: {self.seed!r} (must be a whole number ≥ 0)")
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -112,12 +115,7 @@ class Trainer:
         seed = self.settings.seed
         self.rng = np.random.default_rng(seed)  # batch order
         self.augment_rng = np.random.default_rng([seed, 1])
-        n = len(self.train[0])
-        size = self.settings.train_eval_size
-        self._train_eval_idx = (
-            None if size is None or size >= n
-            else np.sort(np.random.default_rng([seed, 2]).choice(n, size, replace=False))
-        )
+        self._train_eval_idx = self._train_eval_subset()
         self.history = History()
         self.epoch = 0  # completed epochs
         self.iteration = 0  # completed steps
@@ -126,6 +124,8 @@ class Trainer:
         self.best_epoch = 0
         self.best_state: dict[str, NDArray] | None = None
         self.diverged: str | None = None
+        self.monitor = DivergenceMonitor()
+        self._chance_acc = chance_accuracy(self.train[1])
         self.elapsed = 0.0
         self._perm: NDArray | None = None  # the current epoch's order, kept across stop/run
         self._pos = 0
@@ -134,6 +134,14 @@ class Trainer:
         self._running.set()
         self._pending: dict[str, float] = {}
         self._lock = threading.Lock()
+
+    def _train_eval_subset(self) -> NDArray | None:
+        """The fixed random subset of training samples the per-epoch training metrics use."""
+        n, size = len(self.train[0]), self.settings.train_eval_size
+        if size is None or size >= n:
+            return None
+        rng = np.random.default_rng([self.settings.seed, 2])
+        return np.sort(rng.choice(n, size, replace=False))
 
     # ----------------------------------------------------------------- control (any thread)
     def stop(self) -> None:
@@ -157,8 +165,17 @@ class Trainer:
             self._pending.update(checked)
 
     def add_epochs(self, count: int = 1) -> None:
-        """Raise the target so the next :meth:`run` trains ``count`` more epochs."""
-        self.target_epochs = max(self.target_epochs, self.epoch) + int(count)
+        """Make the next :meth:`run` stop exactly ``count`` epochs after the current one.
+
+        The current epoch is the last complete one, or the one a Stop interrupted: epochs 20,
+        stopped during epoch 4 ("epoch 4/20"), ``add_epochs(1)`` finishes epoch 4, trains
+        epoch 5 and stops ("5/5"); after a finished run of 20 it trains epoch 21 only. The
+        target is set, not raised, so a planned epoch 20 no longer counts.
+        """
+        if isinstance(count, bool) or not isinstance(count, (int, np.integer)) or count < 1:
+            raise ValueError(f"Invalid count: {count!r} (must be an integer ≥ 1)")
+        current = self.epoch + (1 if self._perm is not None and self._pos > 0 else 0)
+        self.target_epochs = current + int(count)
 
     @property
     def steps_per_epoch(self) -> int:
@@ -203,6 +220,9 @@ class Trainer:
                 if self.augment is not None:
                     xb = self.augment(xb, self.augment_rng)
                 lr = self.optimizer.current_lr
+                if math.isnan(self.monitor.chance):
+                    self.monitor.chance = chance_loss(self.model.loss, self.model.output_shape,
+                                                      y_train[idx], self.model.dtype)
                 t0 = time.perf_counter()
                 # Overflow is detected and reported as Diverged: no NumPy warnings meanwhile.
                 with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
@@ -234,6 +254,13 @@ class Trainer:
             event = self._evaluate_epoch(self.elapsed + time.perf_counter() - started)
             self.history.add(event)
             yield event
+            reason = self.monitor.epoch_end(event.train_acc, self._chance_acc, self.epoch,
+                                            self.optimizer.lr)
+            if reason is not None:
+                self.diverged = reason
+                self.elapsed += time.perf_counter() - started
+                yield Diverged(self.iteration, self.epoch, reason)
+                return
         self.elapsed += time.perf_counter() - started
         last = self.history.epochs[-1] if self.history.epochs else None
         if last is None or last.iteration != self.iteration:
@@ -254,24 +281,18 @@ class Trainer:
             self.optimizer.set_hyperparameters(**values)
 
     def _divergence(self, loss: float) -> str | None:
-        if not math.isfinite(loss):
-            what = "NaN" if math.isnan(loss) else "infinite"
-            return (
-                f"The loss became {what} at iteration {self.iteration} (epoch {self.epoch + 1}): "
-                f"training diverged. The learning rate ({self.optimizer.lr:g}) is probably too "
-                "high for this network and optimizer; lower it and start again (book ch. 6.1)."
-            )
-        if self.iteration % self.settings.check_weights_every == 0:
-            return self._nonfinite_weights()
-        return None
+        reason = self.monitor.step(loss, self.iteration, self.epoch + 1, self.optimizer.lr)
+        if reason is None and self.iteration % self.settings.check_weights_every == 0:
+            reason = self._nonfinite_weights()
+        return reason
 
     def _nonfinite_weights(self) -> str | None:
         for name, param in self.model.named_parameters().items():
             if not np.isfinite(param).all():
                 return (
                     f"The weights {name} became NaN or infinite by iteration {self.iteration}: "
-                    f"training diverged. Lower the learning rate ({self.optimizer.lr:g}) and "
-                    "start again (book ch. 6.1)."
+                    f"training diverged. The learning rate ({self.optimizer.lr:g}) is probably "
+                    f"too high; {ADVICE}."
                 )
         return None
 
@@ -302,6 +323,15 @@ class Trainer:
             self.best_state = self.model.state_dict()
         return EpochEnd(self.epoch, self.iteration, train_loss, train_acc, val_loss, val_acc,
                         test_loss, test_acc, elapsed, is_best)
+
+    def state_dict(self) -> dict[str, Any]:
+        """Everything needed to continue bit-identically (:mod:`nn.training.state`)."""
+        return trainer_state(self)
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Restore a :meth:`state_dict` (same architecture, optimizer kind and data size);
+        all or nothing, ``ValueError`` naming the first mismatch."""
+        load_trainer_state(self, state)
 
     def restore_best(self) -> bool:
         """Load the best-validation weights into the model; False if there are none."""

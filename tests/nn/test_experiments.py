@@ -106,7 +106,7 @@ def test_run_config_round_trip_and_overrides():
     assert tweaked.model.options == {"filters": 8, "hidden_size": 5}
     replaced = run.with_overrides({"optimizer": {"name": "adam"}})
     assert replaced.optimizer == {"name": "adam"}
-    with pytest.raises(ValueError, match="Invalid run configuration"):
+    with pytest.raises(ValueError, match="unknown key 'layers' in model"):
         RunConfig.from_dict({"model": {"layers": 3}})
 
 
@@ -123,7 +123,7 @@ def test_build_model_for_toy_data_and_errors():
     assert model.seed == 1
     with pytest.raises(ValueError, match=r"expects inputs of shape \(2,\)"):
         build_model(ModelSpec(config=explicit), (1, 28, 28), 10, 0)
-    with pytest.raises(ValueError, match="Unknown dataset"):
+    with pytest.raises(ValueError, match="unknown dataset"):
         prepare_data(DataConfig("cifar"))
 
 

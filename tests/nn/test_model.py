@@ -147,12 +147,19 @@ def test_predict_proba_accuracy_and_batching():
 def test_backward_does_not_mutate_its_input():
     model = small_cnn(dtype="float64")
     x, t = batch(4, dtype=np.float64)
-    model.forward(x, training=True)
+    out = x
+    for layer in model.layers:  # layer by layer: the model's own passes fuse Conv-ReLU-pool
+        out = layer.forward(out, training=True)
     for layer in reversed(model.layers):
         dout = np.random.default_rng(0).standard_normal((4, *layer.output_shape))
         before = dout.copy()
         layer.backward(dout)
         np.testing.assert_array_equal(dout, before, err_msg=layer.name)
+    model.forward(x, training=True)
+    dout = np.random.default_rng(1).standard_normal((4, *model.output_shape))
+    before = dout.copy()
+    model.backward(dout)
+    np.testing.assert_array_equal(dout, before)
 
 
 def test_capture_returns_every_layer_output():

@@ -64,7 +64,7 @@ def test_extend_switches_and_overrides():
     assert toy.input_shape == (2,) and toy.output_shape == (3,)
     with pytest.raises(ValueError, match="Unknown preset"):
         nn.presets.build("resnet")
-    with pytest.raises(ValueError, match="Invalid option"):
+    with pytest.raises(ValueError, match="simple_convnet has no option .depth."):
         nn.presets.build("simple_convnet", depth=3)
 
 

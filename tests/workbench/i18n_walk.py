@@ -46,6 +46,7 @@ _ALLOWED = """
     Backspace Esc Return Command PNG SVG PDF CSV JSON JPEG MB px ms GB KB
     inverted English Epsilon Max Average Rosenblatt AddLayer zeros xavier he
     MulLayer MultiLayerNet MultiLayerNetExtend macOS
+    ONNX Runtime PyTorch Pillow GPU Java JavaScript
 """
 ALLOWED_WORDS = set(_ALLOWED.split())
 #: Phrases stripped before looking at words (titles, names that are sentences in English).

@@ -7,6 +7,7 @@ predict    class probabilities for image files
 compare    variants trained side by side (optimizers, initializers…), table + loss-curve PNG
 search     random search over learning rate and weight decay (book ch. 6.5)
 info       presets, data sets, optimizers, initializers, schedules
+export     a model as ONNX, a standalone NumPy script or PyTorch code
 =========  ==================================================================================
 
 Every failure is one ``error: ...`` line on stderr and a non-zero exit code (2 for usage
@@ -36,7 +37,8 @@ __all__ = ["run_cli"]
 
 #: Command name → module in this package holding its ``run(args, argv) -> int``.
 _COMMANDS = {"train": "train", "eval": "evaluate", "predict": "predict", "compare": "compare",
-             "search": "search", "info": "info"}
+             "search": "search", "info": "info",
+             "export": "export"}
 
 
 def _error(message: object, hint: str = "") -> None:

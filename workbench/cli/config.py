@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from nn import datasets, optimizers, schedules
+from nn.archive import open_archive
 from nn.errors import ModelFileError
 from nn.experiment import (
     EXPERIMENT_FORMAT,
@@ -26,7 +27,6 @@ from nn.experiment import (
 )
 from nn.model import FORMAT as MODEL_FORMAT
 from nn.model import FORMAT_VERSION as MODEL_VERSION
-from nn.serialization import read_archive
 from nn.training import TrainSettings
 from workbench.cli.common import CliError, UsageError, parse_augment, parse_key_values
 from workbench.cli.data_choice import choose_dataset
@@ -77,7 +77,8 @@ def load_config_file(path: str) -> RunConfig:
 
 
 def _config_from_model(path: str) -> RunConfig:
-    config, _ = read_archive(path, MODEL_FORMAT, MODEL_VERSION, "model file")
+    with open_archive(path, MODEL_FORMAT, MODEL_VERSION, "model file") as archive:
+        config = archive.config  # the arrays are never read: only the architecture is reused
     metadata = config.pop("metadata", {}) or {}
     if not isinstance(config.get("layers"), list) or "input_shape" not in config:
         raise ModelFileError(f"{path}: the model file has no layer configuration")

@@ -12,6 +12,7 @@ from typing import NoReturn
 import nn
 from nn import datasets, initializers, optimizers, presets, schedules
 from workbench.cli.common import UsageError, prog_name
+from workbench.cli.export import add_export_parser
 from workbench.entry import APP_FLAGS
 
 
@@ -255,4 +256,5 @@ def build_parser() -> CliParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for add in (_train, _eval, _predict, _compare, _search, _info):
         add(sub)
+    add_export_parser(sub)  # issue 23: its options live with the command
     return parser

@@ -94,10 +94,11 @@ def _resume(args: argparse.Namespace, argv: list[str]) -> int:
     if fixed:
         names = ", ".join("--" + n.replace("_", "-") for n in fixed)
         raise UsageError(f"{names} cannot change when resuming; the checkpoint fixes them")
-    from nn.serialization import read_archive
+    from nn.archive import open_archive
     from nn.training.checkpoint import FORMAT, VERSION
 
-    config, _ = read_archive(args.resume, FORMAT, VERSION, "checkpoint file")
+    with open_archive(args.resume, FORMAT, VERSION, "checkpoint file") as archive:
+        config = archive.config
     extra = config.get("extra") or {}
     try:
         run_config = RunConfig.from_dict(extra["run_config"])
