@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import struct
 import zipfile
 import zlib
@@ -39,6 +40,7 @@ MAX_READ_BYTES = 2 * 2**30
 _ZIP_MAGIC = b"PK\x03\x04"
 _EMPTY_ZIP = b"PK\x05\x06"
 _NPY_MAGIC = b"\x93NUMPY"
+_WEIGHT_NAME = re.compile(r"^\d+\.\w+$")
 _READ_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, zlib.error,
                 KeyError, ValueError, struct.error, NotImplementedError, RuntimeError,
                 UnicodeDecodeError, OverflowError)
@@ -108,11 +110,13 @@ class Archive:
 
     def check_arrays(self, expected: dict[str, tuple[int, ...]], prefix: str = "",
                      what: str = "weights") -> None:
-        """The members under ``prefix`` must be exactly ``expected`` (names and shapes),
-        with floating-point dtypes; raises ModelFileError naming the first mismatch."""
+        """The members under ``prefix`` must include ``expected`` (names and shapes), with
+        floating-point dtypes, and no other weight-like name (``"5.W"``); raises
+        ModelFileError naming the first mismatch. Other members are ignored."""
         stored = {k[len(prefix):]: m for k, m in self.members.items() if k.startswith(prefix)}
         missing = sorted(set(expected) - set(stored))
-        unexpected = sorted(set(stored) - set(expected))
+        # Other members are never read; only names of this model's kind ("5.W") are an error.
+        unexpected = sorted(k for k in set(stored) - set(expected) if _WEIGHT_NAME.match(k))
         if missing or unexpected:
             parts = []
             if missing:

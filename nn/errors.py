@@ -16,7 +16,8 @@ class ModelBuildError(NNError, ValueError):
 
 
 class ModelFileError(NNError, ValueError):
-    """A model or session file that is truncated, foreign, pickled, too new or mismatched."""
+    """A model, session, checkpoint or experiment file that is missing, truncated, foreign,
+    pickled, too new, too large, inconsistent or mismatched; the message names the file."""
 
 
 class FileWriteError(NNError, OSError):

@@ -20,8 +20,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from nn import datasets, initializers, optimizers, presets, schedules
+from nn.archive import parse_json
 from nn.blueprint import config_blueprint
-from nn.errors import DatasetError, ModelBuildError
+from nn.errors import DatasetError, ModelBuildError, ModelFileError
 from nn.fileio import write_text_atomic
 from nn.model import DTYPES, Sequential
 from nn.optimizers import Optimizer
@@ -191,16 +192,20 @@ class RunConfig:
             type, a value out of range.
         """
         doc = check_object(data, "the run configuration", RUN_SECTIONS)
-        model = ModelSpec.from_dict(doc.get("model") or {})
-        data_cfg = DataConfig.from_dict(doc.get("data") or {})
-        training = doc.get("training") or {}
+
+        def section(key: str, default: Any) -> Any:  # absent or null: the default
+            return default if doc.get(key) is None else doc[key]
+
+        model = ModelSpec.from_dict(section("model", {}))
+        data_cfg = DataConfig.from_dict(section("data", {}))
+        training = section("training", {})
         check_object(training, "training", TrainSettings.__dataclass_fields__)
         try:
             training = TrainSettings.from_dict(training)
         except (ValueError, TypeError) as exc:
             raise SettingsError(f"training: {exc}") from None
-        optimizer = check_optimizer(doc.get("optimizer") or {"name": "adam", "lr": 0.001})
-        label = check_text(doc.get("label", ""), "label")
+        optimizer = check_optimizer(section("optimizer", {"name": "adam", "lr": 0.001}))
+        label = check_text(section("label", ""), "label")
         return cls(model, data_cfg, optimizer, training, label)
 
     def with_overrides(self, overrides: Mapping[str, Any], label: str | None = None) -> RunConfig:
@@ -314,18 +319,35 @@ def save_experiment(path: str | os.PathLike, kind: str, config: Mapping[str, Any
 
 
 def load_experiment(path: str | os.PathLike) -> dict[str, Any]:
-    """Read an experiment file; raises ``ValueError`` naming the problem."""
+    """Read an experiment file.
+
+    Raises
+    ------
+    ModelFileError
+        (a ``ValueError``) naming the file and the problem: missing, a folder, unreadable,
+        not JSON or nested too deeply, not an experiment, too new, or sections of the wrong type.
+    """
     path = Path(path)
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        doc = parse_json(path.read_bytes(), "file")
     except FileNotFoundError:
-        raise ValueError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValueError(f"{path}: not an experiment file ({exc})") from None
+        raise ModelFileError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise ModelFileError(f"{path}: a folder, not an experiment file") from None
+    except PermissionError:
+        raise ModelFileError(f"{path}: permission denied") from None
+    except (OSError, ValueError) as exc:
+        raise ModelFileError(f"{path}: not an experiment file ({exc})") from None
     if not isinstance(doc, dict) or doc.get("format") != EXPERIMENT_FORMAT:
-        raise ValueError(f"{path}: not an experiment file (no {EXPERIMENT_FORMAT} header)")
-    if not isinstance(doc.get("version"), int) or doc["version"] > EXPERIMENT_VERSION:
-        raise ValueError(f"{path}: written by a newer version (format {doc.get('version')!r})")
+        raise ModelFileError(f"{path}: not an experiment file (no {EXPERIMENT_FORMAT} header)")
+    version = doc.get("version")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise ModelFileError(f"{path}: missing or invalid format version {version!r}")
+    if version > EXPERIMENT_VERSION:
+        raise ModelFileError(f"{path}: written by a newer version (format {version})")
+    for key in ("config", "results"):
+        if key in doc and not isinstance(doc[key], dict):
+            raise ModelFileError(f"{path}: its {key!r} section must be an object")
     return doc
 
 

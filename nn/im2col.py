@@ -5,6 +5,9 @@ transpose-and-reshape copy. Here the column matrix is ``(C·kh·kw, N·OH·OW)``
 *single* copy from a strided window view whose innermost axis (output columns) is contiguous in
 memory, so the copy streams; the convolution is then one BLAS call ``W (F, C·kh·kw) @ cols``.
 col2im loops over the ``kh·kw`` kernel offsets only, never over samples or pixels.
+
+This one-shot version is the plain reference: ``Conv2D`` runs the cache-blocked kernels of
+:mod:`nn.layers._conv_kernels`, which the tests check against these functions.
 """
 
 from __future__ import annotations

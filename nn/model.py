@@ -17,6 +17,7 @@ from nn.errors import ModelBuildError, TrainingError
 from nn.layers._fused import plan as fused_plan
 from nn.layers.base import Layer, ShapeMismatch
 from nn.layers.dense import WeightedLayer
+from nn.misuse import check_finite_batch, check_layers_are_own, check_targets
 
 FORMAT = "nn-workbench-model"
 FORMAT_VERSION = 1
@@ -86,31 +87,13 @@ class Sequential:
         self.layers: list[Layer] = [as_layer(spec, i) for i, spec in enumerate(layers)]
         if not self.layers:
             raise ModelBuildError("A model needs at least one layer")
-        self._check_layers_are_own()
+        check_layers_are_own(self.layers)
         blueprint(self.layers, self.input_shape)  # shapes and sizes first: nothing allocated
         self.rng = np.random.default_rng(self.seed)
         self._forward_batch: int | None = None  # batch size of the last forward pass
         self._build()
         for layer in self.layers:
             layer._owner = weakref.ref(self)
-
-    def _check_layers_are_own(self) -> None:
-        """One layer object cannot sit at two places (it has one set of weights and one cache
-        for backward), nor in two models."""
-        seen: dict[int, int] = {}
-        for index, layer in enumerate(self.layers):
-            if id(layer) in seen:
-                raise ModelBuildError(
-                    f"Layer {index} ({layer.describe()}) is the same object as layer "
-                    f"{seen[id(layer)]}: each position needs its own layer (create another, or "
-                    f"pass its config dict)", index=index)
-            seen[id(layer)] = index
-            owner = layer._owner() if layer._owner is not None else None
-            if owner is not None:
-                raise ModelBuildError(
-                    f"Layer {index} ({layer.describe()}) already belongs to another model "
-                    f"({owner.name!r}); building it here would silently replace that model's "
-                    f"weights. Create a new layer, or use model.copy()", index=index)
 
     def _build(self) -> None:
         shape = self.input_shape
@@ -241,7 +224,7 @@ class Sequential:
             step = next(layer for layer in self.layers if not layer.differentiable)
             raise TrainingError(step.MESSAGE)
         x = self._cast(x)
-        _check_finite_batch(x)
+        check_finite_batch(x)
         y = self.forward(x, training=True)
         loss = self.loss.forward(y, np.asarray(t))
         self.backward(self.loss.backward())
@@ -307,21 +290,7 @@ class Sequential:
         otherwise — ``-1`` does not mean the last class).
         """
         y = self.forward(x)
-        if target is None:
-            chosen = y.argmax(axis=1)
-        else:
-            chosen = np.asarray(target)
-            classes = y.shape[1]
-            if chosen.dtype == bool or not np.issubdtype(chosen.dtype, np.integer):
-                raise ValueError(f"The target class must be an integer, not {target!r}")
-            if chosen.ndim > 1 or (chosen.ndim == 1 and chosen.shape[0] != y.shape[0]):
-                raise ValueError(f"Give one target class, or one per sample ({y.shape[0]}); "
-                                 f"got shape {chosen.shape}")
-            bad = chosen[(chosen < 0) | (chosen >= classes)]
-            if bad.size:
-                raise ValueError(f"Target class {int(bad.flat[0])} is out of range: this model "
-                                 f"has {classes} classes (0–{classes - 1})")
-            chosen = np.broadcast_to(chosen, y.shape[:1])
+        chosen = y.argmax(axis=1) if target is None else check_targets(target, y.shape)
         dout = np.zeros_like(y)
         dout[np.arange(y.shape[0]), chosen] = 1.0
         return self.backward(dout, input_grad=True)
@@ -418,17 +387,3 @@ class Sequential:
     def __repr__(self) -> str:
         count = self.parameter_count
         return f"Sequential({self.name!r}, {len(self.layers)} layers, {count:,} params)"
-
-
-def _check_finite_batch(x: NDArray) -> None:
-    """Refuse NaN or infinite inputs before they reach the weights (one NaN pixel would turn
-    every weight NaN in a single step). A sum is the cheap test; counting runs only if it fails."""
-    with np.errstate(over="ignore", invalid="ignore"):
-        total = np.sum(x, dtype=np.float64)
-    if np.isfinite(total):
-        return
-    bad = int(np.count_nonzero(~np.isfinite(x)))
-    if bad:
-        raise ValueError(f"The training batch contains {bad:,} NaN or infinite input value"
-                         f"{'s' if bad != 1 else ''}; refusing to train on it (every weight "
-                         "would become NaN). Check the data.")

@@ -11,7 +11,8 @@ The wheel check: under 5 MB; nothing at the top level but ``nn/``, ``workbench/`
 the same empty working folder: ``nn-workbench --version``, ``info``, ``train --preset
 simple_convnet --epochs 1 --out m.npz`` (on 2,000 of the embedded digits, to stay fast),
 ``eval m.npz``, ``predict`` on a PNG drawn here with Pillow (with the trained model and with the
-shipped demo model, which must read the drawn 1 as a 1), ``--self-test`` (the main window
+shipped demo model, which must read the drawn 1 as a 1), ``export m.npz --format numpy`` (its
+``predict.py`` must print what ``predict`` printed), ``--self-test`` (the main window
 offscreen, with the demo model on Draw), ``--install-desktop-entry`` and
 ``--uninstall-desktop-entry`` in a temporary XDG_DATA_HOME.
 
@@ -177,7 +178,11 @@ def smoke(venv: Path) -> None:
                    expect=("data: digits, 1,800 train", "model saved to m.npz"))
         runner.run("nn-workbench", "eval", "m.npz", expect=("test accuracy:",))
         runner.run("python", "-c", DRAW_ONE, "one.png", label="draw one.png with Pillow")
-        runner.run("nn-workbench", "predict", "m.npz", "one.png", expect=("one.png: ",))
+        predicted = runner.run("nn-workbench", "predict", "m.npz", "one.png",
+                               expect=("one.png: ",))
+        runner.run("nn-workbench", "export", "m.npz", "--format", "numpy", "--out", "m_numpy")
+        runner.run("python", "m_numpy/predict.py", "one.png", expect=(predicted.splitlines()[0],),
+                   label="python m_numpy/predict.py one.png (the exported script, same answer)")
         demo = runner.run("python", "-c", "from workbench.resources_locator import "
                                           "resource_path; print(resource_path('models', "
                                           "'digits_deep_convnet.npz'))",

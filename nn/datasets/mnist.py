@@ -171,7 +171,23 @@ def mnist_available(data_dir: str | os.PathLike[str] | None = None) -> bool:
     return find_mnist_dir(data_dir) is not None
 
 
+def _blocked(dataset: IdxSet, data_dir: str | os.PathLike[str] | None) -> str | None:
+    """A folder, FIFO or other non-file where a data file should be: the message, or None."""
+    for folder in _candidates(dataset, data_dir):
+        for spec in dataset.files:
+            for name in _variants(spec.name):
+                path = folder / name
+                if path.exists() and not path.is_file():
+                    kind = "a folder" if path.is_dir() else "not a regular file (a FIFO, a " \
+                                                            "device…)"
+                    return f"{path}: named like a {dataset.name} data file, but it is {kind}"
+    return None
+
+
 def _missing_message(dataset: IdxSet, data_dir: str | os.PathLike[str] | None) -> str:
+    blocked = _blocked(dataset, data_dir)
+    if blocked is not None:
+        return blocked
     looked = "\n  ".join(str(p) for p in _candidates(dataset, data_dir))
     names = ", ".join(f.name + "[.gz]" for f in dataset.files)
     return (
@@ -299,6 +315,9 @@ def load_idx_set(
                 f"{lbl_path}: {labels.shape} labels do not match the {len(images)} images in "
                 f"{img_path.name}"
             )
+        if labels.dtype.kind not in "iu":
+            raise DatasetError(f"{lbl_path}: the labels are {labels.dtype} numbers; a label "
+                               "file holds whole class numbers (unsigned bytes)")
         if labels.size and (labels.min() < 0 or labels.max() >= n_classes):
             raise DatasetError(f"{lbl_path}: labels outside 0..{n_classes - 1}")
     x_train, y_train, x_test, y_test = arrays

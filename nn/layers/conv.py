@@ -69,13 +69,16 @@ class Conv2D(WeightedLayer):
         }
 
     def _kernel_for(self, x: NDArray) -> ConvKernel:
+        kernel = self._kernel
+        if kernel is not None and kernel.chunk == self.chunk_size:
+            g = kernel.g
+            if (g.c, g.h, g.w) == x.shape[1:]:
+                return kernel
         c, h, w = x.shape[1:]
         kh, kw = self.kernel_size
         geometry = ConvGeometry(c, h, w, self.filters, kh, kw, self.stride, self.pad)
-        kernel = self._kernel
-        if kernel is None or kernel.g != geometry or kernel.chunk != self.chunk_size:
-            kernel = self._kernel = ConvKernel(geometry, self.chunk_size)
-        return kernel
+        self._kernel = ConvKernel(geometry, self.chunk_size)
+        return self._kernel
 
     def forward(self, x: NDArray, training: bool = False) -> NDArray:
         # Kept by reference: the backward pass rebuilds its column matrices chunk by chunk.

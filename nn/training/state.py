@@ -21,7 +21,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from nn import schedules
+from nn import optimizers
+from nn.schema import check_number, check_object, check_text
+from nn.training.divergence import DivergenceMonitor
 from nn.training.history import History
 
 if TYPE_CHECKING:
@@ -60,92 +62,139 @@ def trainer_state(trainer: Trainer) -> dict[str, Any]:
     }
 
 
-def _generator_state(template: np.random.Generator, state: Any, name: str) -> dict[str, Any]:
-    """``state`` checked by loading it into a scratch generator of the same kind."""
-    scratch = np.random.Generator(type(template.bit_generator)())
+def _generator_state(state: Any, name: str) -> dict[str, Any]:
+    """``state`` checked by loading it into a scratch PCG64 generator."""
+    kind = state.get("bit_generator") if isinstance(state, Mapping) else None
+    if kind != "PCG64":  # every generator of the trainer is np.random.default_rng's
+        raise ValueError(f"invalid random-generator state {name!r} (bit generator {kind!r})")
+    scratch = np.random.PCG64()
     try:
-        scratch.bit_generator.state = state
-    except (TypeError, ValueError, KeyError) as exc:
+        scratch.state = dict(state)
+    except (TypeError, ValueError, KeyError, OverflowError) as exc:
         raise ValueError(f"invalid random-generator state {name!r} ({exc})") from None
-    return scratch.bit_generator.state
+    return scratch.state
+
+
+def check_trainer_state(state: Any, model: Any, samples: int | None = None,
+                        optimizer_name: str | None = None) -> dict[str, Any]:
+    """Check every part of ``state`` against ``model`` (and, when known, the number of training
+    samples and the optimizer's kind); returns the parts ready to apply.
+
+    Raises
+    ------
+    ValueError
+        Naming the first problem: a section of the wrong type, an optimizer state that is
+        incomplete or shaped unlike its parameter, an order that is no permutation (or made on
+        another number of samples), a position without an order, a bad random-generator state,
+        best weights that do not match the model, unknown settings.
+    """
+    from nn.training.trainer import TrainSettings  # (trainer imports this module)
+
+    doc = check_object(state, "trainer state")
+    config = check_object(doc.get("optimizer"), "optimizer")
+    name = str(config.get("name", "")).lower()
+    if optimizer_name is not None and name != optimizer_name:
+        raise ValueError(f"the state is for the {config.get('name')!r} optimizer, this trainer "
+                         f"uses {optimizer_name!r}")
+    scratch = optimizers.get(copy.deepcopy(config))  # validates name and every setting
+    hyper = {k: v for k, v in config.items() if k not in ("name", "schedule")}
+    iterations = _count(doc.get("optimizer_iterations"), "optimizer_iterations")
+    params = model.named_parameters()
+    raw = doc.get("optimizer_state")
+    opt_arrays = {k: np.asarray(v) for k, v in
+                  check_object({} if raw is None else raw, "optimizer state").items()}
+    keys = sorted(scratch.rule.init_state(np.zeros(1, np.float32)))
+    expected = {f"{p}/{k}" for p in params for k in keys} if iterations else set()
+    if set(opt_arrays) != expected:
+        missing = sorted(expected - set(opt_arrays))
+        extra = sorted(set(opt_arrays) - expected)
+        raise ValueError("the optimizer state is incomplete or foreign ("
+                         + (f"missing {missing[0]}" if missing else f"unexpected {extra[0]}")
+                         + f" after {iterations} steps)")
+    for key, value in opt_arrays.items():
+        shape = params[key.rpartition("/")[0]].shape
+        if value.shape != shape or not np.issubdtype(value.dtype, np.floating):
+            raise ValueError(f"optimizer state {key!r} has shape {value.shape} and dtype "
+                             f"{value.dtype}; the parameter is {shape}")
+    progress = check_object(doc.get("progress"), "progress")
+    perm = doc.get("order")
+    if perm is not None:
+        perm = np.asarray(perm)
+        n = len(perm) if samples is None else samples
+        if perm.shape != (n,) or not np.issubdtype(perm.dtype, np.integer) \
+                or not np.array_equal(np.sort(perm), np.arange(n)):
+            raise ValueError(f"the state was made on {perm.size} training samples, not {n}"
+                             if perm.ndim == 1 and perm.size != n else
+                             "the batch order is not a permutation of the training samples")
+        perm = perm.astype(np.int64)
+    position = _count(progress.get("position"), "position")
+    if perm is not None and position >= len(perm):
+        raise ValueError(f"position {position} is beyond the {len(perm)} training samples")
+    if perm is None and samples is not None and 0 < position < samples:
+        raise ValueError(f"position {position} mid-epoch but no batch order")
+    numbers = {k: _count(progress.get(k), k) for k in ("epoch", "iteration", "target_epochs",
+                                                       "best_epoch")}
+    best_val = check_number(progress.get("best_val_acc"), "best_val_acc", optional=True)
+    elapsed = check_number(progress.get("elapsed", 0.0), "elapsed", 0.0)
+    diverged = check_text(progress.get("diverged"), "diverged", optional=True)
+    rngs = {name: _generator_state(progress.get(name), name)
+            for name in ("rng", "augment_rng", "model_rng")}
+    monitor = DivergenceMonitor()
+    try:
+        divergence = progress.get("divergence")
+        monitor.load_state(check_object({} if divergence is None else divergence,
+                                        "divergence"))
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"invalid divergence state ({exc})") from None
+    history = doc.get("history")
+    history = check_object({} if history is None else history, "history",
+                           ("iterations", "losses", "lrs", "epochs"))
+    history = History.from_dict(history)
+    settings = check_object(doc.get("settings"), "settings", TrainSettings.__dataclass_fields__)
+    settings = TrainSettings.from_dict(settings)
+    own = {k: v.shape for k, v in {**params, **model.named_buffers()}.items()}
+    best = doc.get("best")
+    if best is not None:
+        best = {k: np.asarray(v).copy() for k, v in check_object(best, "best").items()}
+        wrong = sorted(k for k in set(own) | set(best)
+                       if k not in own or k not in best or best[k].shape != own[k])
+        if wrong:
+            raise ValueError(f"the best-validation weights do not match the model ({wrong[0]})")
+    return {"model": doc.get("model"), "hyper": hyper, "schedule": scratch.schedule,
+            "optimizer_state": opt_arrays, "iterations": iterations, "order": perm,
+            "position": position, **numbers,
+            "best_val_acc": -math.inf if best_val is None else best_val, "elapsed": elapsed,
+            "diverged": diverged, **rngs, "divergence": monitor.state(), "history": history,
+            "settings": settings, "best": best}
 
 
 def load_trainer_state(trainer: Trainer, state: Mapping[str, Any]) -> None:
     """Restore ``state`` (from :func:`trainer_state`) into ``trainer``; all or nothing.
 
     The trainer must have the same architecture, the same kind of optimizer and the same number
-    of training samples. Raises ``ValueError`` naming the first mismatch; on error the trainer
-    is unchanged.
+    of training samples. Raises ``ValueError`` naming the first mismatch
+    (:func:`check_trainer_state`); on error the trainer is unchanged.
     """
     model, opt = trainer.model, trainer.optimizer
-    config = dict(state["optimizer"])
-    if str(config.get("name", "")).lower() != opt.name:
-        raise ValueError(f"the state is for the {config.get('name')!r} optimizer, this trainer "
-                         f"uses {opt.name!r}")
-    hyper = {k: v for k, v in config.items() if k not in ("name", "schedule")}
-    opt.check_hyperparameters(**hyper)
-    schedule = schedules.get(config["schedule"]) if config.get("schedule") else opt.schedule
-    params = model.named_parameters()
-    opt_arrays = {k: np.asarray(v) for k, v in dict(state.get("optimizer_state") or {}).items()}
-    for key, value in opt_arrays.items():
-        pname = key.rpartition("/")[0]
-        if pname not in params:
-            raise ValueError(f"optimizer state {key!r} belongs to no parameter of this model")
-        if value.shape != params[pname].shape or not np.issubdtype(value.dtype, np.floating):
-            raise ValueError(f"optimizer state {key!r} has shape {value.shape} and dtype "
-                             f"{value.dtype}; the parameter is {params[pname].shape}")
-    iterations = _count(state["optimizer_iterations"], "optimizer_iterations")
-    progress = dict(state["progress"])
-    n = len(trainer.train[0])
-    perm = state.get("order")
-    if perm is not None:
-        perm = np.asarray(perm)
-        if perm.shape != (n,) or not np.issubdtype(perm.dtype, np.integer) \
-                or not np.array_equal(np.sort(perm), np.arange(n)):
-            raise ValueError(f"the state was made on {perm.size} training samples, not {n}")
-        perm = perm.astype(np.int64)
-    position = _count(progress["position"], "position")
-    if perm is not None and position >= n:  # (without an order the position is unused)
-        raise ValueError(f"position {position} is beyond the {n} training samples")
-    numbers = {k: _count(progress[k], k) for k in ("epoch", "iteration", "target_epochs",
-                                                   "best_epoch")}
-    best_val = progress.get("best_val_acc")
-    best_val = -math.inf if best_val is None else float(best_val)
-    elapsed = float(progress.get("elapsed", 0.0))
-    diverged = progress.get("diverged")
-    if diverged is not None and not isinstance(diverged, str):
-        raise ValueError("'diverged' must be a message or null")
-    rngs = {name: _generator_state(gen, progress[name], name) for name, gen in
-            (("rng", trainer.rng), ("augment_rng", trainer.augment_rng),
-             ("model_rng", model.rng))}
-    history = History.from_dict(state.get("history") or {})
-    settings = type(trainer.settings).from_dict(dict(state.get("settings") or
-                                                     trainer.settings.to_dict()))
-    best = state.get("best")
-    best = {k: np.asarray(v).copy() for k, v in best.items()} if best else None
-    if best is not None:
-        own = {**params, **model.named_buffers()}
-        wrong = sorted(k for k in set(own) | set(best)
-                       if k not in own or k not in best or best[k].shape != own[k].shape)
-        if wrong:
-            raise ValueError(f"the best-validation weights do not match the model ({wrong[0]})")
+    c = check_trainer_state(state, model, len(trainer.train[0]), opt.name)
     # Everything checked: apply (model.load_state_dict checks all arrays before copying any).
-    if state.get("model") is not None:  # None: the caller loaded the weights already
-        model.load_state_dict(state["model"])
-    opt.set_hyperparameters(**hyper)
-    opt.schedule = schedule
-    opt.load_state_arrays(opt_arrays, iterations)
-    trainer._perm, trainer._pos = perm, position
-    trainer.epoch, trainer.iteration = numbers["epoch"], numbers["iteration"]
-    trainer.target_epochs, trainer.best_epoch = numbers["target_epochs"], numbers["best_epoch"]
-    trainer.best_val_acc, trainer.elapsed, trainer.diverged = best_val, elapsed, diverged
-    trainer.rng.bit_generator.state = rngs["rng"]
-    trainer.augment_rng.bit_generator.state = rngs["augment_rng"]
-    model.rng.bit_generator.state = rngs["model_rng"]
-    trainer.monitor.load_state(dict(progress.get("divergence") or {}))
-    trainer.best_state = best
-    trainer.history = history
-    trainer.settings = settings  # the batch size and seed the run was made with
+    if c["model"] is not None:  # None: the caller loaded the weights already
+        model.load_state_dict(c["model"])
+    opt.set_hyperparameters(**c["hyper"])
+    opt.schedule = c["schedule"]
+    opt.load_state_arrays(c["optimizer_state"], c["iterations"])
+    trainer._perm, trainer._pos = c["order"], c["position"]
+    trainer.epoch, trainer.iteration = c["epoch"], c["iteration"]
+    trainer.target_epochs, trainer.best_epoch = c["target_epochs"], c["best_epoch"]
+    trainer.best_val_acc, trainer.elapsed, trainer.diverged = (c["best_val_acc"], c["elapsed"],
+                                                               c["diverged"])
+    trainer.rng.bit_generator.state = c["rng"]
+    trainer.augment_rng.bit_generator.state = c["augment_rng"]
+    model.rng.bit_generator.state = c["model_rng"]
+    trainer.monitor.load_state(c["divergence"])
+    trainer.best_state = c["best"]
+    trainer.history = c["history"]
+    trainer.settings = c["settings"]  # the batch size and seed the run was made with
     trainer._train_eval_idx = trainer._train_eval_subset()
 
 
@@ -172,8 +221,8 @@ def from_archive(config: Mapping[str, Any], arrays: Mapping[str, NDArray]) -> di
     """Inverse of :func:`to_archive` (raises ``KeyError``/``TypeError`` on a damaged part)."""
     state: dict[str, Any] = {k: config[k] for k in ("optimizer", "optimizer_iterations",
                                                     "progress")}
-    state["settings"] = config.get("settings") or {}
-    state["history"] = config.get("history") or {}
+    state["settings"] = config.get("settings")
+    state["history"] = config.get("history")
     for key, prefix in _PREFIXES.items():
         state[key] = {k[len(prefix):]: v for k, v in arrays.items() if k.startswith(prefix)}
     state["best"] = state["best"] or None
@@ -181,4 +230,5 @@ def from_archive(config: Mapping[str, Any], arrays: Mapping[str, NDArray]) -> di
     return state
 
 
-__all__ = ["from_archive", "load_trainer_state", "to_archive", "trainer_state"]
+__all__ = ["check_trainer_state", "from_archive", "load_trainer_state", "to_archive",
+           "trainer_state"]

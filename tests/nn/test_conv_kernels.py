@@ -1,9 +1,12 @@
 """The cache-blocked convolution (nn/layers/_conv_kernels.py) against the plain im2col version:
 every chunk size gives the same numbers, buffers reused across batch sizes stay clean, and the
 float64 gradients pass the numerical check on every code path (stride 1 transposed convolution,
-col2im for other strides and for padding ≥ kernel, rectangular kernels, odd sizes)."""
+rows sharing their padding, col2im for other strides and for padding ≥ kernel, rectangular
+kernels, odd sizes)."""
 
 from __future__ import annotations
+
+import copy
 
 import numpy as np
 import pytest
@@ -24,6 +27,9 @@ CASES = [
     ((4, 2, 6, 6), 3, 1, 1, 1),  # pad ≥ kernel with stride 1: col2im on extended rows
     ((3, 1, 5, 5), 2, 2, 1, 2),  # pad = kernel
     ((5, 4, 5, 5), 6, 5, 1, 2),  # 5×5 kernel, "same" padding
+    ((4, 2, 6, 7), 3, (3, 2), 1, 1),  # rows share their padding, rectangular kernels
+    ((3, 2, 7, 6), 2, (2, 3), 1, 1),
+    ((3, 2, 6, 6), 2, 3, 1, 2),  # pad = kernel − 1: no padding in the transposed convolution
 ]
 IDS = [f"{s}-f{f}-k{k}-s{st}-p{p}" for s, f, k, st, p in CASES]
 
@@ -119,3 +125,15 @@ def test_chunk_size_follows_the_layer_shape():
     assert small.chunk_images(4) > large.chunk_images(4) >= 1
     cols = (large.k + 1) * large.per_image * 4 * large.chunk_images(4)
     assert cols <= 2 << 20 or large.chunk_images(4) == 1
+
+
+def test_a_deep_copied_layer_computes_the_same():
+    shape, rng = (4, 2, 7, 7), np.random.default_rng(5)
+    layer = built(shape, 3, 3, 1, 1, chunk=2)
+    x, dout = rng.standard_normal(shape), rng.standard_normal((4, 3, 7, 7))
+    first = run(layer, x, dout)
+    twin = copy.deepcopy(layer)
+    for a, b in zip(run(twin, x, dout), first, strict=True):
+        np.testing.assert_array_equal(a, b)
+    for a, b in zip(run(layer, x, dout), first, strict=True):
+        np.testing.assert_array_equal(a, b)

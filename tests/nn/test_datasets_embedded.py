@@ -124,3 +124,27 @@ def test_engine_imports_no_gui_library() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=repo, check=False
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_digits_come_from_the_engines_own_resource_package() -> None:
+    """``nn.resources`` (the repository's resources/digits/): loading them imports no
+    ``workbench`` module, so the engine keeps its layer even for its data."""
+    code = (
+        "import sys, nn.datasets as ds; ds.load('digits'); print(ds.digits_path()); "
+        "bad = [m for m in sys.modules if m.split('.')[0] == 'workbench']; "
+        "sys.exit(str(bad) if bad else 0)"
+    )
+    repo = Path(__file__).resolve().parents[2]
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=repo, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert Path(result.stdout.strip()).parent.name in ("digits", "resources")  # checkout, wheel
+
+
+def test_a_missing_resource_package_is_a_dataset_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    import nn.datasets.embedded as embedded
+
+    monkeypatch.setattr(embedded, "DIGITS_PACKAGE", "nn.no_such_resources")
+    with pytest.raises(DatasetError, match="embedded digits are not installed"):
+        ds.load("digits")

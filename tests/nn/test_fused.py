@@ -1,6 +1,7 @@
-"""Fused Conv2D → ReLU [→ MaxPool2D] steps (nn/layers/_fused.py): which layers fuse, and the same
-numbers as running the layers one by one — outputs, every gradient, the input gradient — bit for
-bit, including pool ties, odd sizes the pool does not tile and batches the chunks do not divide."""
+"""Fused Conv2D → ReLU [→ MaxPool2D] and Dense → ReLU steps (nn/layers/_fused.py): which layers
+fuse, and the same numbers as running the layers one by one — outputs, every gradient, the input
+gradient — bit for bit, including pool ties, odd sizes the pool does not tile and batches the
+chunks do not divide."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ def test_plan_fuses_conv_relu_and_tiling_pools_only():
     model = nn.presets.build("deep_convnet")
     assert step_names(model)[:3] == ["Conv2D+ReLU", "Conv2D+ReLU+MaxPool2D", "Conv2D+ReLU"]
     assert sum(isinstance(s, ConvReLU) for s in model._steps) == 6
+    assert step_names(model)[6:] == ["Dense+ReLU", "Dropout", "Dense", "Dropout"]
     layers = [nn.Conv2D(2, 3), nn.ReLU(), nn.MaxPool2D(3, stride=2), nn.Conv2D(2, 1),
               nn.BatchNorm(), nn.ReLU(), nn.Conv2D(2, 1), nn.ReLU(), nn.AvgPool2D(2),
               nn.Conv2D(2, 1), nn.Tanh()]
@@ -52,9 +54,13 @@ STACKS = {
     "pool tiles": ((1, 8, 8), [nn.Conv2D(3, 3, pad=1), nn.ReLU(), nn.MaxPool2D(2)]),
     "odd size": ((2, 9, 7), [nn.Conv2D(4, 3, pad=1), nn.ReLU(), nn.MaxPool2D(2)]),
     "pool 3": ((2, 9, 9), [nn.Conv2D(3, 3, pad=2), nn.ReLU(), nn.MaxPool2D(3)]),
+    "odd height": ((2, 9, 8), [nn.Conv2D(3, 3, pad=1), nn.ReLU(), nn.MaxPool2D(2)]),
+    "odd row": ((1, 8, 7), [nn.Conv2D(3, 2, pad=1), nn.ReLU(), nn.MaxPool2D(2)]),  # OWx odd
     "no pool": ((2, 7, 7), [nn.Conv2D(3, 2, stride=2), nn.ReLU(), nn.Conv2D(2, 3), nn.ReLU()]),
     "stacked": ((1, 10, 10), [nn.Conv2D(3, 3, pad=1), nn.ReLU(), nn.Conv2D(4, 3, pad=1),
                               nn.ReLU(), nn.MaxPool2D(2), nn.Conv2D(2, 3), nn.ReLU()]),
+    "dense": ((1, 6, 6), [nn.Conv2D(2, 3), nn.ReLU(), nn.Dense(5), nn.ReLU(), nn.Dense(4),
+                          nn.ReLU()]),
 }
 
 
@@ -74,6 +80,10 @@ def test_fused_equals_layer_by_layer_bit_for_bit(stack, chunk, dtype):
     x[0] = 1.0  # a saturated image: every pool window ties
     x[1, :, ::2] = 0.0
     dout = rng.standard_normal((5, *model.output_shape)).astype(dtype)
+    inference = x
+    for layer in model.layers:
+        inference = layer.forward(inference, training=False)
+    np.testing.assert_array_equal(model.forward(x), inference)
     want = layer_by_layer(model, x, dout)
     got = fused(model, x, dout)
     np.testing.assert_array_equal(got[0], want[0])
@@ -104,3 +114,15 @@ def test_capture_still_returns_every_layer_output():
     np.testing.assert_array_equal(list(captured.values())[-1], model.forward(x))
     conv_out = captured["0.Conv2D"]
     np.testing.assert_array_equal(captured["1.ReLU"], np.maximum(conv_out, 0))
+
+
+def test_saliency_after_an_inference_pass_matches_layer_by_layer():
+    """Inference skips the pool's winner bookkeeping; a backward after it recomputes it."""
+    model = nn.presets.build("simple_convnet", seed=0, dtype="float64")
+    x = np.random.default_rng(0).random((3, 1, 28, 28))
+    x[0, 0, 10:18, 10:18] = 1.0  # saturated strokes: pool ties
+    saliency = model.input_gradient(x)
+    y = model.forward(x)
+    dout = np.zeros_like(y)
+    dout[np.arange(3), y.argmax(axis=1)] = 1.0
+    np.testing.assert_array_equal(saliency, layer_by_layer(model, x, dout)[2])

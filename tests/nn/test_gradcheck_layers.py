@@ -62,6 +62,8 @@ POOL_CASES = [
     ((1, 2, 5, 6), 2, 1, 0),  # stride 1: every element in up to 4 windows
     ((2, 1, 9, 9), 3, 3, 2),
     ((2, 2, 5, 5), (2, 3), 2, 1),
+    ((2, 2, 7, 7), 2, None, 0),  # odd size: the last row and column are in no window
+    ((1, 2, 8, 8), 2, 3, 0),  # stride > pool: gaps between windows
 ]
 
 

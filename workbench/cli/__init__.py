@@ -33,6 +33,7 @@ from workbench.cli.common import (
     EXIT_OK,
     CliError,
     UsageError,
+    numeric_warnings_once,
     one_line,
     prog_name,
 )
@@ -71,7 +72,8 @@ def run_cli(args: list[str]) -> int:
     try:
         parsed = build_parser().parse_args(argv)
         module = importlib.import_module(f"workbench.cli.{_COMMANDS[parsed.command]}")
-        return int(module.run(parsed, argv))
+        with numeric_warnings_once():
+            return int(module.run(parsed, argv))
     except SystemExit as exc:  # --help, --version
         return exc.code if isinstance(exc.code, int) else EXIT_OK
     except UsageError as exc:
@@ -88,7 +90,13 @@ def run_cli(args: list[str]) -> int:
         return EXIT_INTERRUPTED
     except BrokenPipeError:  # e.g. `... | head`
         return EXIT_ERROR
-    except (NNError, ValueError, OSError, MemoryError) as exc:
+    except MemoryError:
+        if os.environ.get("NN_WORKBENCH_DEBUG"):
+            raise
+        _error(f"not enough memory for '{' '.join(argv[:1])}' with these settings; try a "
+               "smaller model, data set or batch size")
+        return EXIT_ERROR
+    except (NNError, ValueError, OSError) as exc:
         if os.environ.get("NN_WORKBENCH_DEBUG"):
             raise
         _error(exc if str(exc) else type(exc).__name__)

@@ -8,17 +8,20 @@ from __future__ import annotations
 
 import contextlib
 import math
+import os
 import shlex
 import signal
 import sys
 import threading
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 from nn.datasets import IDX_SETS
-from nn.errors import DatasetError, DownloadError
+from nn.errors import DatasetError, DownloadError, FileWriteError
 from nn.experiment import DataConfig, PreparedData, prepare_data
+from nn.fileio import check_writable
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -221,27 +224,100 @@ def note(text: str) -> None:
 
 
 # ----------------------------------------------------------------------------------- Ctrl-C
+class Interrupts:
+    """What Ctrl-C does inside :func:`interrupts_call`: first a cooperative stop, and once the
+    results are being saved, nothing but a note — the requested files are written first."""
+
+    def __init__(self, stop: Callable[[], None]) -> None:
+        self.stop = stop
+        self.message = "\nstopping (press Ctrl-C again to abort at once)…"
+        self._event = threading.Event()
+
+    def is_set(self) -> bool:
+        """Whether Ctrl-C was pressed."""
+        return self._event.is_set()
+
+    def saving(self) -> None:
+        """From now on the first Ctrl-C only says that the requested files are being saved."""
+        self.stop = _nothing
+        self.message = "\nsaving the requested files first (press Ctrl-C again to abort)…"
+
+    def press(self) -> None:
+        if self._event.is_set():
+            raise KeyboardInterrupt
+        self._event.set()
+        note(self.message)
+        self.stop()
+
+
+def _nothing() -> None:
+    return None
+
+
 @contextlib.contextmanager
-def interrupts_call(stop: Callable[[], None]) -> Iterator[threading.Event]:
+def interrupts_call(stop: Callable[[], None]) -> Iterator[Interrupts]:
     """While active, the first Ctrl-C calls ``stop()`` (a cooperative stop) instead of raising;
-    a second one raises :class:`KeyboardInterrupt` as usual. Yields an event set on Ctrl-C."""
-    interrupted = threading.Event()
+    a second one raises :class:`KeyboardInterrupt` as usual. Yields the :class:`Interrupts`
+    (``is_set()`` after a Ctrl-C; ``saving()`` once the results are being written)."""
+    interrupts = Interrupts(stop)
     if threading.current_thread() is not threading.main_thread():
-        yield interrupted
+        yield interrupts
         return
 
     def handler(signum: int, frame: Any) -> None:
-        if interrupted.is_set():
-            raise KeyboardInterrupt
-        interrupted.set()
-        note("\nstopping (press Ctrl-C again to abort at once)…")
-        stop()
+        interrupts.press()
 
     previous = signal.signal(signal.SIGINT, handler)
     try:
-        yield interrupted
+        yield interrupts
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+# ------------------------------------------------------------------------------------ outputs
+def check_outputs(args: Any, options: Sequence[tuple[str, str]]) -> None:
+    """Check, before any training, that every output the command was asked for can be written:
+    ``options`` lists ``(attribute, what)`` pairs, e.g. ``("out", "model file")``.
+
+    Raises :class:`CliError` naming the option and the user's path (an empty name, a folder in
+    the way, a parent that is a file, no permission), or :class:`UsageError` if two options
+    name the same file.
+    """
+    seen: dict[str, str] = {}
+    for attr, what in options:
+        value = getattr(args, attr, None)
+        if value is None:
+            continue
+        flag = "--" + attr.replace("_", "-")
+        try:
+            path = check_writable(value, what)
+        except FileWriteError as exc:
+            raise CliError(f"{flag}: {exc}") from None
+        key = os.path.abspath(path)
+        if key in seen:
+            raise UsageError(f"{seen[key]} and {flag} name the same file {value}")
+        seen[key] = flag
+
+
+@contextlib.contextmanager
+def numeric_warnings_once() -> Iterator[None]:
+    """NumPy's RuntimeWarnings (overflow, invalid value) become one line of our own, once."""
+    shown: list[str] = []
+    original = warnings.showwarning
+
+    def show(message: Any, category: type[Warning], filename: str, lineno: int,
+             file: Any = None, line: str | None = None) -> None:
+        if not issubclass(category, RuntimeWarning):
+            original(message, category, filename, lineno, file, line)
+        elif not shown:
+            shown.append(str(message))
+            note(f"warning: the numbers overflowed or became invalid during the computation "
+                 f"({message}); results may be infinite or NaN")
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", RuntimeWarning)
+        warnings.showwarning = show
+        yield
 
 
 # -------------------------------------------------------------------------------------- data

@@ -7,19 +7,21 @@ import argparse
 import csv
 import io
 import itertools
-import json
 import math
 from pathlib import Path
 from typing import Any
 
+from nn.archive import parse_json
 from nn.compare import Comparison, Variant
 from nn.experiment import RunConfig, save_experiment
 from nn.optimizers import RULES
+from nn.schema import suggestion
 from nn.training import Diverged, StepEnd, write_text_atomic
 from workbench.cli.common import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     UsageError,
+    check_outputs,
     command_line,
     format_table,
     interrupts_call,
@@ -72,12 +74,16 @@ def _optimizer_overrides(items: str, base: RunConfig, args: argparse.Namespace
 
 
 def _json_variants(text: str) -> list[Variant]:
+    inline = text.lstrip()[:1] in ("[", "{")  # JSON text, not a file name
     path = Path(text)
-    source = path.read_text(encoding="utf-8") if path.is_file() else text
     try:
-        doc = json.loads(source)
-    except json.JSONDecodeError as exc:
-        what = f"file {text}" if path.is_file() else "text (nor a file)"
+        source = text if inline or not path.is_file() else path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"--variants-json: cannot read {text[:80]}: {exc}") from None
+    try:
+        doc = parse_json(source, "variants")
+    except ValueError as exc:
+        what = "text (nor a file)" if inline or source is text else f"file {text}"
         raise UsageError(f"--variants-json: not valid JSON {what}: {exc}") from None
     if isinstance(doc, dict):
         doc = [{"label": k, "overrides": v} for k, v in doc.items()]
@@ -85,6 +91,15 @@ def _json_variants(text: str) -> list[Variant]:
             isinstance(v, dict) and isinstance(v.get("overrides", {}), dict) for v in doc):
         raise UsageError('--variants-json: expected [{"label": ..., "overrides": {...}}, ...] '
                          "or {label: overrides}")
+    for i, v in enumerate(doc):
+        unknown = sorted(set(v) - {"label", "overrides"})
+        if unknown:
+            raise UsageError(f"--variants-json: variant {i + 1} has an unknown key "
+                             f"{unknown[0]!r}{suggestion(unknown[0], ('label', 'overrides'))}")
+        if not isinstance(v.get("label", ""), (str, int, float)):
+            raise UsageError(f"--variants-json: variant {i + 1}'s label must be text")
+    if not doc:
+        raise UsageError("--variants-json lists no variant")
     return [Variant(str(v.get("label", f"variant {i + 1}")), dict(v.get("overrides", {})))
             for i, v in enumerate(doc)]
 
@@ -166,11 +181,21 @@ def _plot(comparison: Comparison, rows: list[dict[str, Any]], path: str, window:
 
 def run(args: argparse.Namespace, argv: list[str]) -> int:
     """Run the ``compare`` command."""
+    check_outputs(args, (("png", "plot"), ("csv", "table"), ("experiment", "experiment file"))
+                  if not args.no_png else (("csv", "table"), ("experiment", "experiment file")))
     base = build_run_config(args, DEFAULTS)
     if args.config is None and args.epochs is not None and args.max_iterations is None:
         base.training.max_iterations = None  # --epochs alone: whole epochs, no step budget
     variants = make_variants(args, base)
     seeds = parse_int_list(args.seeds, "--seeds")
+    if any(s < 0 for s in seeds):
+        raise UsageError(f"invalid --seeds {args.seeds!r}: seeds are whole numbers ≥ 0")
+    for variant in variants:  # every variant's settings are valid before any data is loaded
+        try:
+            base.with_overrides({**variant.overrides, "training": {
+                **(variant.overrides.get("training") or {}), "seed": seeds[0]}})
+        except ValueError as exc:
+            raise UsageError(f"variant {variant.label!r}: {exc}") from None
     data = load_data(base.data, args.quiet)
     finish_schedule(base, data)
     comparison = Comparison(base, variants, seeds, data=data, smooth_window=args.smooth)

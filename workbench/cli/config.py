@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import argparse
 import copy
-import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from nn import datasets, optimizers, schedules
-from nn.archive import open_archive
+from nn.archive import open_archive, parse_json
 from nn.errors import ModelFileError
 from nn.experiment import (
     EXPERIMENT_FORMAT,
@@ -60,19 +59,25 @@ def load_config_file(path: str) -> RunConfig:
     if head.startswith(b"PK"):
         return _config_from_model(path)
     try:
-        doc = json.loads(p.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        doc = parse_json(p.read_bytes(), "file")
+    except OSError as exc:
+        raise CliError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    except ValueError as exc:
         raise CliError(f"{path}: not a JSON run configuration, experiment or model file "
                        f"({exc})") from None
     if isinstance(doc, dict) and doc.get("format") == EXPERIMENT_FORMAT:
-        doc = load_experiment(p)["config"]
-        if isinstance(doc, dict) and isinstance(doc.get("base"), dict):
-            doc = doc["base"]  # a comparison or search: its common settings
+        doc = load_experiment(p).get("config")
+        if not isinstance(doc, dict):
+            raise CliError(f"{path}: the experiment file has no \"config\" object")
+        if "base" in doc:  # a comparison or search: its common settings
+            doc = doc["base"]
+            if not isinstance(doc, dict):
+                raise CliError(f"{path}: the experiment's config.base must be an object")
     if not isinstance(doc, dict):
         raise CliError(f"{path}: a run configuration must be a JSON object")
     try:
         return RunConfig.from_dict(doc)
-    except (TypeError, ValueError, AttributeError) as exc:
+    except ValueError as exc:
         raise CliError(f"{path}: {exc}") from None
 
 

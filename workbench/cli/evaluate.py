@@ -84,6 +84,8 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
     data = load_data(config, quiet=args.json)
     x = check_fits(model, data)
     y = data.test[1]
+    if len(y) == 0:
+        raise CliError(f"the {data.name} test split is empty: there is nothing to evaluate")
     result = evaluate(model, x, y, args.batch_size)
     names = data.class_names
     if args.json:

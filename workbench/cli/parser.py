@@ -7,6 +7,7 @@ Options that tune a run default to ``None`` so a command can tell "not given" fr
 from __future__ import annotations
 
 import argparse
+import math
 from typing import NoReturn
 
 import nn
@@ -45,9 +46,19 @@ def _integer(text: str) -> int:
 
 def _number(text: str) -> float:
     try:
-        return float(text)
+        value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
+    return value
+
+
+def _seed(text: str) -> int:
+    value = _integer(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: seeds are whole numbers ≥ 0")
+    return value
 
 
 def _initializer(text: str) -> str:
@@ -127,7 +138,7 @@ def add_training_args(p: argparse.ArgumentParser, defaults: str) -> None:
     g.add_argument("--epochs", type=_positive_int, metavar="N")
     g.add_argument("--max-iterations", type=_positive_int, metavar="N",
                    help="stop after N optimizer steps in total, even mid-epoch")
-    g.add_argument("--seed", type=_integer, metavar="S",
+    g.add_argument("--seed", type=_seed, metavar="S",
                    help="seed of the initial weights and the batch order (default 0)")
 
 
@@ -223,7 +234,7 @@ def _search(sub: argparse._SubParsersAction) -> None:
                    help="(default: 1e-6:1e-2)")
     g.add_argument("--weight-decay-range", default="1e-8:1e-4", metavar="LOW:HIGH",
                    help="(default: 1e-8:1e-4; 'none' keeps the weight decay fixed)")
-    g.add_argument("--search-seed", type=_integer, default=0, metavar="S",
+    g.add_argument("--search-seed", type=_seed, default=0, metavar="S",
                    help="seed of the sampled settings (default: 0)")
     add_model_args(p, "multi_layer_net with hidden_sizes 100×6")
     add_data_args(p, "defaults: digits, 400 training images (the book's 500 less its 20 % "

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 import nn
-from workbench.cli.common import EXIT_OK, CliError, out
+from workbench.cli.common import EXIT_OK, CliError, note, out
 
 _BAR = 20
 
@@ -33,11 +33,22 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
     shape = tuple(model.input_shape)
     if int(np.prod(shape)) != 28 * 28:
         raise CliError(f"the model takes inputs of shape {shape}, not 28×28 images")
-    x = np.stack([load_for_model(path) for path in args.images]).reshape(-1, *shape)
-    probs = model.predict_proba(x)
+    images = [load_for_model(path) for path in args.images]
+    blank = [path for path, image in zip(args.images, images, strict=True) if not image.any()]
+    if len(blank) == len(images):
+        raise CliError("no image to classify: every image is blank" if len(images) > 1 else
+                       f"{blank[0]}: nothing to classify: the image is blank")
+    for path in blank:
+        note(f"{path}: no ink found (the image is blank, a single colour or transparent); "
+             "nothing to classify")
+    kept = [(path, image) for path, image in zip(args.images, images, strict=True)
+            if path not in blank]
+    x = np.stack([image for _, image in kept]).reshape(-1, *shape)
+    with np.errstate(over="ignore", invalid="ignore"):
+        probs = model.predict_proba(x)
     names = class_names(model)
     results: list[dict[str, Any]] = []
-    for path, p in zip(args.images, probs, strict=True):
+    for (path, _), p in zip(kept, probs, strict=True):
         order = np.argsort(-p, kind="stable")
         shown = order[: args.top] if args.top else np.arange(len(p))
         best = int(order[0])

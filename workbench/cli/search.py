@@ -16,7 +16,9 @@ from nn.training import StepEnd, write_text_atomic
 from workbench.cli.common import (
     EXIT_INTERRUPTED,
     EXIT_OK,
+    CliError,
     UsageError,
+    check_outputs,
     command_line,
     format_table,
     interrupts_call,
@@ -86,9 +88,17 @@ def _plot(results: list[TrialEnd], path: str, title: str,
 
 def run(args: argparse.Namespace, argv: list[str]) -> int:
     """Run the ``search`` command."""
+    check_outputs(args, (("png", "plot"), ("csv", "ranking"), ("experiment", "experiment file"))
+                  if not args.no_png else (("csv", "ranking"), ("experiment", "experiment file")))
     space = make_space(args)
     base = build_run_config(args, DEFAULTS)
     data = load_data(base.data, args.quiet)
+    if data.val is None:
+        raise CliError(f"the search ranks settings by validation accuracy, but "
+                       f"{len(data.train[0]):,} training images with --val-fraction "
+                       f"{base.data.val_fraction:g} leave no validation set (the split needs "
+                       "at least 10 images and a fraction above 0); raise --train-size or "
+                       "--val-fraction")
     finish_schedule(base, data)
     search = RandomSearch(base, space, args.trials, seed=args.search_seed, data=data)
     per_trial = max(planned_steps(base, len(data.train[0])), 1)

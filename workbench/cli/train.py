@@ -1,5 +1,9 @@
 """``train``: build a run from options, train it with a progress bar, save what was asked for.
 
+Every output path is checked before the data are loaded, so a typo costs seconds, not a run.
+A checkpoint that cannot be written is a warning and training goes on. Once training ends, a
+Ctrl-C waits for the requested files to be written (a second one aborts).
+
 Exit codes: 0 finished, 1 error, 3 diverged, 130 stopped with Ctrl-C (after saving the
 checkpoint, model, metrics and experiment files that were requested).
 """
@@ -39,6 +43,7 @@ from workbench.cli.common import (
     EXIT_OK,
     CliError,
     UsageError,
+    check_outputs,
     command_line,
     finite_or_none,
     interrupts_call,
@@ -68,9 +73,15 @@ _FIXED_ON_RESUME = ("preset", "config", "preset_option", "init", "dtype", "datas
                     "optimizer", "schedule", "batch_size", "seed")
 
 
+#: The files ``train`` writes: (option, what) for :func:`check_outputs`.
+OUTPUTS = (("out", "model file"), ("checkpoint", "checkpoint file"),
+           ("metrics_csv", "metrics file"), ("experiment", "experiment file"))
+
+
 def run(args: argparse.Namespace, argv: list[str]) -> int:
     """Run the ``train`` command."""
-    if args.resume:
+    check_outputs(args, OUTPUTS)
+    if args.resume is not None:
         return _resume(args, argv)
     run_config = build_run_config(args, DEFAULTS)
     data = load_data(run_config.data, args.quiet)
@@ -90,6 +101,8 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
 
 
 def _resume(args: argparse.Namespace, argv: list[str]) -> int:
+    if args.checkpoint is None:  # the checkpoint resumed from is updated in place
+        check_outputs(argparse.Namespace(checkpoint=args.resume), OUTPUTS[1:2])
     fixed = [name for name in _FIXED_ON_RESUME if getattr(args, name, None) not in (None, [])]
     if fixed:
         names = ", ".join("--" + n.replace("_", "-") for n in fixed)
@@ -134,7 +147,7 @@ def _resume(args: argparse.Namespace, argv: list[str]) -> int:
         f"training to epoch {epochs}")
     _print_header(run_config, data, trainer)
     return _train(trainer, run_config, data, args, argv, epochs,
-                  args.checkpoint or args.resume)
+                  args.checkpoint if args.checkpoint is not None else args.resume)
 
 
 def _print_header(run: RunConfig, data: PreparedData, trainer: Trainer) -> None:
@@ -177,7 +190,7 @@ def _train(trainer: Trainer, run: RunConfig, data: PreparedData, args: argparse.
     total = planned_steps(run, len(data.train[0])) if run.training.max_iterations else None
     epoch_start, epoch_first_it = time.perf_counter(), trainer.iteration
     outcome = None
-    with interrupts_call(trainer.stop):
+    with interrupts_call(trainer.stop) as interrupts:
         for event in trainer.run(epochs):
             if isinstance(event, StepEnd):
                 done = event.iteration - epoch_first_it
@@ -192,20 +205,43 @@ def _train(trainer: Trainer, run: RunConfig, data: PreparedData, args: argparse.
             elif isinstance(event, EpochEnd):
                 bar.restart()
                 out(_epoch_line(event, epochs))
-                if checkpoint:
-                    save_checkpoint(trainer, checkpoint, extra)
+                if checkpoint is not None:
+                    _checkpoint(trainer, checkpoint, extra, bar)
                 epoch_start, epoch_first_it = time.perf_counter(), trainer.iteration
             elif isinstance(event, (Finished, Stopped, Diverged)):
                 outcome = event
-    bar.close()
+        bar.close()
+        interrupts.saving()  # from here a Ctrl-C waits for the requested files
+        return _finish(trainer, run, data, args, extra, outcome, checkpoint, interrupts)
+
+
+def _checkpoint(trainer: Trainer, path: str, extra: dict[str, Any],
+                bar: ProgressBar | None = None) -> bool:
+    """Save a checkpoint; a failure is a warning (training goes on), not the end of the run."""
+    try:
+        save_checkpoint(trainer, path, extra)
+    except (OSError, MemoryError) as exc:
+        if bar is not None:
+            bar.clear()
+        note(f"warning: checkpoint not saved ({exc if str(exc) else type(exc).__name__}); "
+             "training goes on")
+        return False
+    return True
+
+
+def _finish(trainer: Trainer, run: RunConfig, data: PreparedData, args: argparse.Namespace,
+            extra: dict[str, Any], outcome: Any, checkpoint: str | None,
+            interrupts: Any) -> int:
+    """Report the outcome and write every requested file; the exit code."""
     if isinstance(outcome, Diverged):
         note(f"diverged: {outcome.reason}")
+        if args.out is not None:
+            note(f"the model was not saved to {args.out}: its weights are the diverged ones")
         _save_files(trainer, run, data, args, extra, outcome, model=False)
         return EXIT_DIVERGED
     if isinstance(outcome, Stopped):
         note(f"stopped during epoch {outcome.epoch}, after iteration {outcome.iteration}")
-        if checkpoint:
-            save_checkpoint(trainer, checkpoint, extra)
+        if checkpoint is not None and _checkpoint(trainer, checkpoint, extra):
             note(f"checkpoint saved to {checkpoint}; continue with --resume {checkpoint}")
         _save_files(trainer, run, data, args, extra, outcome, model=True)
         return EXIT_INTERRUPTED
@@ -218,9 +254,11 @@ def _train(trainer: Trainer, run: RunConfig, data: PreparedData, args: argparse.
     out(f"final test accuracy: {pct(outcome.test_acc)} (loss {num(loss)}) on "
         f"{len(data.test[0]):,} test samples")
     last = trainer.history.epochs[-1] if trainer.history.epochs else None
-    if checkpoint and (last is None or last.iteration != trainer.iteration):
-        save_checkpoint(trainer, checkpoint, extra)  # ended mid-epoch by --max-iterations
+    if checkpoint is not None and (last is None or last.iteration != trainer.iteration):
+        _checkpoint(trainer, checkpoint, extra)  # ended mid-epoch by --max-iterations
     _save_files(trainer, run, data, args, extra, outcome, model=True)
+    if interrupts.is_set():
+        note("(Ctrl-C came after training had finished: the requested files were saved)")
     return EXIT_OK
 
 
@@ -256,7 +294,17 @@ def _save_files(trainer: Trainer, run: RunConfig, data: PreparedData,
                 args: argparse.Namespace, extra: dict[str, Any], outcome: Any,
                 model: bool) -> None:
     results = _results(trainer, outcome)
-    if model and args.out:
+    failures: list[str] = []
+
+    def attempt(write: Any, done: str) -> None:
+        try:
+            write()
+        except (OSError, MemoryError) as exc:
+            failures.append(str(exc) if str(exc) else type(exc).__name__)
+        else:
+            out(done)
+
+    if model and args.out is not None:
         metadata = {
             "dataset": data.name,
             "class_names": list(data.class_names),
@@ -267,12 +315,15 @@ def _save_files(trainer: Trainer, run: RunConfig, data: PreparedData,
             "created": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
             "workbench_version": nn.__version__,
         }
-        nn.save_model(trainer.model, args.out, metadata)
-        out(f"model saved to {args.out}")
-    if args.metrics_csv:
-        trainer.history.write_csv(args.metrics_csv, "epochs")
-        out(f"metrics saved to {args.metrics_csv}")
-    if args.experiment:
-        save_experiment(args.experiment, "train", extra["run_config"],
-                        {**results, "command": extra["command"], "history": trainer.history})
-        out(f"experiment saved to {args.experiment}")
+        attempt(lambda: nn.save_model(trainer.model, args.out, metadata),
+                f"model saved to {args.out}")
+    if args.metrics_csv is not None:
+        attempt(lambda: trainer.history.write_csv(args.metrics_csv, "epochs"),
+                f"metrics saved to {args.metrics_csv}")
+    if args.experiment is not None:
+        attempt(lambda: save_experiment(args.experiment, "train", extra["run_config"],
+                                        {**results, "command": extra["command"],
+                                         "history": trainer.history}),
+                f"experiment saved to {args.experiment}")
+    if failures:  # every other file was still written
+        raise CliError("; ".join(failures))
