@@ -106,16 +106,16 @@ def saturated(ev: Evidence, th: Thresholds) -> Finding | None:
         "saturated_activations", "warning",
         f"{100 * worst.saturated:.0f} % of the outputs of {worst.layer} are saturated",
         f"Share of outputs within 2 % of the {worst.kind}'s bounds: {table}. There its slope "
-        "is almost 0, so almost no gradient passes (book ch. 6.2.2, Figure 6-10, with std 1 "
-        "initial weights). Xavier initialization (ch. 6.2.2) or Batch Normalization "
-        "(ch. 6.3) keeps the inputs in the sloped middle.",
+        "is almost 0, so almost no gradient passes (book ch. 6.2.2: sigmoid outputs pinned at "
+        "0 and 1 with std 1 initial weights). Xavier initialization (ch. 6.2.2) or Batch "
+        "Normalization (ch. 6.3) keeps the inputs in the sloped middle.",
         S.fixes(S.good_init(ev), S.add_batchnorm(ev), S.relu_instead(ev, worst.kind)),
         {"saturated": {a.layer: a.saturated for a in acts}}, STALLED)
 
 
 def small_init(ev: Evidence, th: Thresholds) -> Finding | None:
     """Initial weights (std 0.01) far below He/Xavier's scale on a deep network without
-    Batch Normalization: the signal shrinks layer after layer (book ch. 6.2.2, Figure 6-11)."""
+    Batch Normalization: the signal shrinks layer after layer (book ch. 6.2.2–6.2.3)."""
     if len(ev.weighted) < th.deep_layers or "BatchNorm" in ev.layers:
         return None
     hidden = ev.weighted[:-1]
@@ -139,8 +139,8 @@ def small_init(ev: Evidence, th: Thresholds) -> Finding | None:
         f"Initial weights too small for {len(ev.weighted)} layers ({', '.join(inits)})",
         f"Each hidden layer starts with weights {min(gains):.2g}–{max(gains):.2g}× the scale "
         f"that keeps the signal's size, so after {len(hidden)} layers the activations are "
-        f"{shrink:.1e} of their size at the input and the gradients likewise (book ch. 6.2.2, "
-        f"Figure 6-11: std 0.01 squeezes every activation towards 0). {status}",
+        f"{shrink:.1e} of their size at the input and the gradients likewise (book "
+        f"ch. 6.2.2–6.2.3: with std 0.01 every layer's activations bunch together). {status}",
         S.fixes(S.good_init(ev), S.add_batchnorm(ev)),
         {"shrink": shrink, "gains": gains, "inits": inits}, (*STALLED, "dead_relus"))
 

@@ -50,8 +50,8 @@ def lr_too_high(ev: Evidence, th: Thresholds) -> Finding | None:
             "lr_too_high", "critical", f"The learning rate{lr_text} is too high: training "
             "diverged",
             f"{reason} A step of gradient descent that is too large overshoots the minimum "
-            "and lands where the loss is higher, so each step makes it worse (book ch. 4.4.1, "
-            "Figure 4-10; ch. 6.1 on the optimizers).",
+            "and lands where the loss is higher, so each step makes it worse (book ch. 4.4.1; "
+            "ch. 6.1 on the optimizers).",
             fixes, {"reason": reason, "lr": ev.lr}, AFTER_DIVERGENCE)
     if losses.size < th.min_iterations or not np.isfinite(losses).all():
         return None

@@ -26,7 +26,7 @@ from nn.training.events import EpochEnd
 from nn.training.history import History
 
 #: An output of a sigmoid within this distance of 0 or 1 (a tanh within it of ±1) is saturated:
-#: its derivative is below about 2 % of its maximum (book ch. 6.2.2, Figure 6-10).
+#: its derivative is below about 8 % of its maximum (book ch. 6.2.2).
 SATURATION_MARGIN = 0.02
 
 

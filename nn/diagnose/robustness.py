@@ -3,7 +3,7 @@ shift, scale and stroke thickness, one curve per perturbation, at fixed (determi
 levels — and the perturbed images themselves at a few levels.
 
 The perturbations reuse :mod:`nn.datasets.augment` (the bilinear warp and the grey
-dilation/erosion of ch. 8.1.1's data augmentation) with fixed parameters instead of random
+dilation/erosion of the data augmentation, ch. 8.1.2) with fixed parameters instead of random
 ones. Every model compared sees exactly the same perturbed images.
 """
 

@@ -96,12 +96,12 @@ def weight_decay(ev: Evidence) -> Fix:
 
 
 def augmentation(ev: Evidence) -> Fix | None:
-    """Random shifts, rotations and zooms of the training images (ch. 8.1.1)."""
+    """Random shifts, rotations and zooms of the training images (ch. 8.1.2)."""
     if not ev.data.get("images") or ev.data.get("augment"):
         return None
     config = Augmenter().get_config()
     return Fix("set_data", "Augment the training images: shift ±2 px, rotate ±10°, zoom "
-                           "0.9–1.1 (ch. 8.1.1)", "augment", config)
+                           "0.9–1.1 (ch. 8.1.2)", "augment", config)
 
 
 def more_data(ev: Evidence) -> Fix:
