@@ -83,6 +83,9 @@ def test_diagnose_errors_are_one_line(runs, tmp_path):
                                    "kind": "compare", "config": {}, "results": {}}))
     assert "several runs" in assert_one_line_error(run_main("diagnose", compare), 1)
     assert_one_line_error(run_main("diagnose", runs / "std.npz", "--probe-size", "0"), 1)
+    session = tmp_path / "s.nnwb"
+    session.write_bytes(b"PK")
+    assert "session files" in assert_one_line_error(run_main("diagnose", session), 1)
 
 
 def test_robustness_numbers_equal_the_engine_and_the_png_is_written(runs, capsys, tmp_path):

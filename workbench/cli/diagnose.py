@@ -56,6 +56,9 @@ def _load_target(target: str) -> tuple[nn.Sequential | None, RunRecord]:
                            "supported yet; give a model .npz or a run's experiment JSON or "
                            "metrics CSV")
         raise CliError(f"{target}: no such file")
+    if path.suffix.lower() == ".nnwb":
+        raise CliError(f"{target}: session files are not read by diagnose yet; save the model "
+                       "(File → Save model) and export the metrics (CSV), then give both")
     if path.suffix.lower() == ".npz":
         model = nn.load_model(path)
         return model, record_from_model(model, path.name)
