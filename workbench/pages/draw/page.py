@@ -45,7 +45,7 @@ from workbench.pages.draw.render import Guides, rgba_to_qimage
 from workbench.pages.draw.saliency import to_rgba
 from workbench.pages.draw.sources import LoadedImage, load_image_file, random_test_digit
 from workbench.pages.draw.strokes import DrawingHistory
-from workbench.pages.draw.tools import DrawTools
+from workbench.pages.draw.tools import DrawTools, install_tool_shortcuts
 from workbench.pages.draw.worker import InferenceService, Request, Result
 from workbench.widgets.common import ErrorLabel
 
@@ -89,6 +89,7 @@ class DrawPage(QWidget):
         self.canvas.set_mnist_pen(str(self.settings.value(MNIST_PEN_KEY, "true")).lower()
                                   != "false")
         self.tools = DrawTools(self.canvas)
+        self.shortcuts = install_tool_shortcuts(self, self.canvas)
         self.source_label = QLabel()
         self.source_label.setStyleSheet(f"color: {theme.muted_color()};")
         self.source_label.setWordWrap(True)
