@@ -301,7 +301,7 @@ def test_open_image_uses_the_predict_preprocessing(qtbot, page, tmp_path, dark_o
         page.open_image(str(path))
     settle(qtbot, page)
     np.testing.assert_array_equal(page.input, load_for_model(path))  # as `main.py predict`
-    assert path.name in page.source_label.text()
+    assert path.name in page.source_line.full_text()
     assert not page.canvas.is_blank
     draw(page.canvas, [[(20, 20), (40, 40)]])  # strokes on top: the canvas is preprocessed
     settle(qtbot, page)
@@ -317,8 +317,8 @@ def test_corrupt_image_gives_an_inline_message(qtbot, page, tmp_path):
     bad.write_bytes(b"\x89PNG\r\n\x1a\n garbage")
     with qtbot.waitSignal(page.loader.done, timeout=5000):
         page.open_image(str(bad))
-    assert page.image_error.isVisible()
-    assert "broken.png" in page.image_error.text()
+    assert page.source_line.is_error
+    assert "broken.png" in page.source_line.full_text()
     assert page.canvas.is_blank
 
 
@@ -329,7 +329,7 @@ def test_random_test_digit_shows_its_true_label(qtbot, page):
     reset = page.history.last_reset()
     assert reset.kind == "mnist" and reset.label is not None
     np.testing.assert_array_equal(page.input, reset.direct_input)  # the real MNIST digit
-    assert f"true label {reset.label}" in page.source_label.text()
+    assert f"true label {reset.label}" in page.source_line.full_text()
     assert page.bars.true_label == reset.label
     assert page.summary.truth.text().startswith(f"True label {reset.label}")
 
