@@ -14,19 +14,17 @@ from numpy.typing import NDArray
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen
 
+from nn.raster import ERASER_MARGIN
 from workbench.pages.draw.strokes import CANVAS_SIZE, DrawingHistory, Reset, Stroke
 
 INK = QColor(255, 255, 255)
 PAPER = QColor(0, 0, 0)
 #: A pen at zero pressure still draws this fraction of the pen width.
 MIN_PRESSURE_WIDTH = 0.35
-#: An eraser removes this much more than its nominal width (canvas units, half on each side).
-#: Ink edges are antialiased: an edge pixel half covered by the pen is grey, and the same
-#: half covered by an eraser leaves a quarter of it, so erasing a stroke along its own path
-#: with the same width left a grey hairline along both edges, which the preprocessing scaled up
-#: into a digit. One unit beyond each side covers that fringe on the raster (one unit per pixel)
-#: and on screen (where a unit is at least one pixel).
-ERASER_MARGIN = 2.0
+# An eraser paints ERASER_MARGIN canvas units wider than its nominal width: erasing a stroke
+# along its own path with the same width otherwise left the antialiased edge pixels a quarter
+# grey, a hairline the preprocessing scaled up into a digit. One unit beyond each side covers
+# that fringe on the raster (one unit per pixel) and on screen (a unit is about a pixel or more).
 
 
 def pressure_width(stroke_width: float, pressure: float, erase: bool = False) -> float:
