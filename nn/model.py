@@ -362,7 +362,7 @@ class Sequential:
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any], **overrides: Any) -> Sequential:
-        """Build a freshly initialised model from :meth:`to_config` output."""
+        """Build a freshly initialized model from :meth:`to_config` output."""
         try:
             kwargs = {
                 "input_shape": config["input_shape"],

@@ -35,3 +35,17 @@ def test_rasteriser_matches_the_page(qapp, name: str) -> None:
     assert ours.sum() == pytest.approx(page.sum(), rel=0.02)
     # what the network sees differs by a few grey levels at most
     assert np.abs(canvas_to_mnist(page) - canvas_to_mnist(ours)).max() < 0.08
+
+
+@pytest.mark.parametrize("name", ["loop", "zigzag", "seven"])
+def test_an_eraser_along_the_same_path_leaves_nothing_on_either(qapp, name: str) -> None:
+    """The eraser is ERASER_MARGIN wider than the pen on the page and in nn.raster alike."""
+    history = DrawingHistory()
+    for points in CASES[name]:
+        history.add_stroke(Stroke(tuple(points), 22.0))
+    for points in CASES[name]:
+        history.add_stroke(Stroke(tuple(points), 22.0, erase=True))
+    page = qimage_to_ink(Renderer().render(history, 280, QImage.Format.Format_Grayscale8))
+    ours = rasterise([PenStroke(p, 22.0) for p in CASES[name]]
+                     + [PenStroke(p, 22.0, erase=True) for p in CASES[name]])
+    assert page.max() == 0.0 and ours.max() < 1e-6
