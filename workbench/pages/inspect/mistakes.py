@@ -22,14 +22,14 @@ from PySide6.QtWidgets import (
 
 import nn
 from nn.inspect import Progress, confusion_matrix, predict_steps, ranked_examples
-from workbench import theme
-from workbench.i18n import language_changed, tr
+from workbench.core.i18n import language_changed, tr
 from workbench.pages.inspect.base import Cancelled, InspectView, JobStatus, muted_label
-from workbench.pages.inspect.confusion_figure import ConfusionFigure
 from workbench.pages.inspect.gallery import MAX_ITEMS, Gallery
 from workbench.pages.inspect.source import InspectSource
-from workbench.widgets.common import ErrorLabel
-from workbench.widgets.plot_canvas import PlotCanvas
+from workbench.plots.inspect.confusion_figure import ConfusionFigure
+from workbench.ui import theme
+from workbench.ui.common import ErrorLabel
+from workbench.ui.plot_canvas import PlotCanvas
 
 TEST, VAL = "test", "val"
 
