@@ -52,7 +52,7 @@ def _mlp(hidden_sizes: Sequence[int], classes: int, activation: str, batchnorm: 
 def multi_layer_net(*, hidden_sizes: Sequence[int] = (100, 100, 100, 100), classes: int = 10,
                     activation: str = "ReLU", init: str = "he",
                     input_shape: Sequence[int] = MNIST_SHAPE, **kw: Any) -> Sequential:
-    """Book ch. 6 ``MultiLayerNet``: 784-100×4-10, ReLU, He initialisation."""
+    """Book ch. 6 ``MultiLayerNet``: 784-100×4-10, ReLU, He initialization."""
     return Sequential(_mlp(hidden_sizes, classes, activation, False, None), input_shape,
                       init=init, name="multi_layer_net", **kw)
 
@@ -82,7 +82,7 @@ def deep_convnet(*, hidden_size: int = 50, classes: int = 10, init: str = "he",
                  input_shape: Sequence[int] = MNIST_SHAPE, **kw: Any) -> Sequential:
     """Book ch. 8.1 ``DeepConvNet``: six 3×3 convolutions 16-16-32-32-64-64 (pad 1, pad 2 on the
     fourth as in the book) with three 2×2 max-pools, then Affine 50 – ReLU – Dropout 0.5 –
-    Affine 10 – Dropout 0.5; He initialisation (√(2/fan_in) throughout)."""
+    Affine 10 – Dropout 0.5; He initialization (√(2/fan_in) throughout)."""
     stack: list[L.Layer] = []
     for filters, pad, pool in ((16, 1, False), (16, 1, True), (32, 1, False),
                                (32, 2, True), (64, 1, False), (64, 1, True)):
@@ -107,7 +107,7 @@ INFO: dict[str, PresetInfo] = {
                                 "with one hidden ReLU layer."),
     "multi_layer_net": PresetInfo("multi_layer_net", "Multi-layer net", "ch. 6",
                                   "By default 784-100×4-10: four hidden ReLU layers, He "
-                                  "initialisation."),
+                                  "initialization."),
     "multi_layer_net_extend": PresetInfo(
         "multi_layer_net_extend", "Multi-layer net + BatchNorm/Dropout", "ch. 6.3–6.4",
         "The ch. 6 MLP with switches for Batch Normalization and Dropout."),

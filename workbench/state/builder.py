@@ -112,7 +112,7 @@ class BuilderState:
         return model.to_config()
 
     def build(self, seed: int = 0, dtype: str = "float32") -> nn.Sequential:
-        """A freshly initialised model; raises the engine's error if the stack is invalid."""
+        """A freshly initialized model; raises the engine's error if the stack is invalid."""
         return nn.Sequential(copy.deepcopy(self.layers), self.input_shape, seed=seed,
                              dtype=dtype, init=self.init, name=self.preset or "custom")
 

@@ -195,10 +195,10 @@ class FiltersView(InspectView):
                 notes.append(tr("“At initialization” was recorded just before the first "
                                 "training step."))
             else:
-                title = tr("A fresh initialisation (reference)")
+                title = tr("A fresh initialization (reference)")
                 notes.append(tr(
                     "The starting weights of this model were not recorded (it was opened, not "
-                    "trained here), so the left panel shows a fresh initialisation with its "
+                    "trained here), so the left panel shows a fresh initialization with its "
                     "initializer “{init}” and seed {seed} — identical to the real start if it "
                     "was trained with that seed.").format(init=arch.init, seed=arch.seed))
             panels.append(FilterPanel(title, xlabel, then))

@@ -257,7 +257,7 @@ class HistogramsView(InspectView):
         if stats is None or arch is None:
             return [], ""
         _params, recorded = self.source.record().start_params(arch)
-        ref_label = tr("at initialization") if recorded else tr("fresh initialisation")
+        ref_label = tr("at initialization") if recorded else tr("fresh initialization")
         mode = self._mode()
         panels = []
         if mode == ACTIVATIONS:

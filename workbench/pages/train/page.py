@@ -122,9 +122,9 @@ class TrainPage(QWidget):
         self.tabs.setTabToolTip(0, tr("Build the network layer by layer or start from one of the "
                                       "book's networks (ch. 5–8)."))
         self.tabs.setTabToolTip(1, tr("Choose the data, the optimizer (ch. 6.1), the weight "
-                                      "initialisation (ch. 6.2) and how long to train."))
+                                      "initialization (ch. 6.2) and how long to train."))
         self.train_button.setText(tr("Train"))
-        self._train_tip = tr("Start training from freshly initialised weights (Ctrl+Return). "
+        self._train_tip = tr("Start training from freshly initialized weights (Ctrl+Return). "
                              "Training runs in the background; the plots update live.")
         self.train_button.setToolTip(self._blocker() or self._train_tip)
         self.pause_button.setText(tr("Resume") if self.pause_button.isChecked() else tr("Pause"))

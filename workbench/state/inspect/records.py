@@ -176,7 +176,7 @@ class ModelRecord:
 
     #: Every parameter before the first training step (recorded by the probe), or None.
     initial: dict[str, NDArray] | None = None
-    #: A fresh initialisation (same initializer and seed) when ``initial`` is unknown.
+    #: A fresh initialization (same initializer and seed) when ``initial`` is unknown.
     reference: dict[str, NDArray] | None = None
     #: The most recent live statistics from the probe.
     latest: LayerStats | None = None
@@ -204,7 +204,7 @@ class ModelRecord:
 
     def start_params(self, model: nn.Sequential) -> tuple[dict[str, NDArray], bool]:
         """The weights "at initialization" and whether they were recorded (True) or are a
-        fresh initialisation with the model's initializer and seed (False)."""
+        fresh initialization with the model's initializer and seed (False)."""
         if self.initial is not None:
             return self.initial, True
         if self.reference is None:

@@ -29,7 +29,7 @@ def drawn(page, qtbot):
     return view
 
 
-def test_first_conv_layer_shows_every_filter_now_and_at_a_fresh_initialisation(page, qtbot):
+def test_first_conv_layer_shows_every_filter_now_and_at_a_fresh_initialization(page, qtbot):
     view = drawn(page, qtbot)
     assert view.layer_combo.count() == 1 and view.layer_combo.currentData() == 0
     assert not view.channel_combo.isEnabled()  # one input channel: nothing to choose
@@ -38,10 +38,10 @@ def test_first_conv_layer_shows_every_filter_now_and_at_a_fresh_initialisation(p
     model = page.context.model
     np.testing.assert_allclose(view.plot.panels[1].images,
                                model.named_parameters()["0.W"][:, 0])
-    # An opened model's start is unknown: the reference is a fresh initialisation, labelled so.
+    # An opened model's start is unknown: the reference is a fresh initialization, labelled so.
     fresh = nn.Sequential.from_config(model.to_config()).named_parameters()["0.W"][:, 0]
     np.testing.assert_allclose(view.plot.panels[0].images, fresh)
-    assert "fresh initialisation" in view.plot.panels[0].title
+    assert "fresh initialization" in view.plot.panels[0].title
     assert "not recorded" in view.note.text()
     # The shared, signed scale is symmetric around 0.
     lo, hi = view.plot.images[1].get_clim()

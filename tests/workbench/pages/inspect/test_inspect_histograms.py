@@ -56,8 +56,8 @@ def test_activation_histograms_count_every_activation_of_the_batch(page, qtbot):
     outputs = model.capture(x)
     panels = view.plot.panels
     assert [p.title.split("\n")[0] for p in panels] == [
-        "1.ReLU — now", "4.ReLU — now", "1.ReLU — fresh initialisation",
-        "4.ReLU — fresh initialisation"]
+        "1.ReLU — now", "4.ReLU — now", "1.ReLU — fresh initialization",
+        "4.ReLU — fresh initialization"]
     assert view.plot._cols == 2  # one row now, one row at the start
     fresh = nn.Sequential.from_config(model.to_config())
     start_outputs = fresh.capture(x)
@@ -98,7 +98,7 @@ def test_weight_and_gradient_histograms_overlay_the_start_on_the_same_bins(page,
         assert panel.counts.sum() == w.size and panel.reference.sum() == w.size
         expected, _ = np.histogram(fresh[name], bins=panel.edges)
         np.testing.assert_array_equal(panel.reference, expected)
-    assert view.plot.outlines[0].get_label() == "fresh initialisation"
+    assert view.plot.outlines[0].get_label() == "fresh initialization"
     set_mode(view, hv.GRADIENTS)
     x, y = page.context.data.train
     idx = fixed_batch(len(x), PROBE_BATCH)

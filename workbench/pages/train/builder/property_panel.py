@@ -2,7 +2,9 @@
 
 Every change goes through :meth:`BuilderState.update` (one undo step). Spin boxes apply when the
 user presses Enter, leaves the box or clicks an arrow (keyboard tracking off), so typing "128"
-is one edit, not three. Refreshing from the state blocks the editors' signals.
+is one edit, not three; a typed number beyond a box's range is refused with a message naming
+the limit (Qt's own spin box would silently drop the keystroke: 30 in a 1–8 box gives 3).
+Refreshing from the state blocks the editors' signals.
 """
 
 from __future__ import annotations
@@ -10,8 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QValidator
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
@@ -30,6 +33,56 @@ from workbench.ui import theme
 from workbench.ui.common import ErrorLabel
 
 
+class _RefuseOutOfRange:
+    """Mix-in for Qt spin boxes: a number outside the range may be typed (Qt would drop the
+    keystroke that leaves the range) and is refused when committed — Enter or leaving the box —
+    with :attr:`refused` (the typed number); the box then goes back to its previous value."""
+
+    def _setup_refusal(self) -> None:
+        self.setCorrectionMode(QAbstractSpinBox.CorrectionMode.CorrectToPreviousValue)
+
+    def _typed_number(self, text: str) -> float | None:
+        body = text.strip()
+        for affix in (self.prefix(), self.suffix()):
+            body = body.replace(affix, "") if affix else body
+        try:
+            return float(body.strip().replace(",", "."))
+        except ValueError:
+            return None
+
+    def validate(self, text: str, pos: int) -> object:  # noqa: D102 - Qt override
+        state, text, pos = super().validate(text, pos)
+        if state == QValidator.State.Invalid and self._typed_number(text) is not None:
+            state = QValidator.State.Intermediate  # out of range: refused at commit
+        return state, text, pos
+
+    def fixup(self, text: str) -> str:  # noqa: D102 - Qt override
+        number = self._typed_number(text)
+        if number is not None and not self.minimum() <= number <= self.maximum():
+            self.refused.emit(number)
+        return text
+
+
+class BoundedSpinBox(_RefuseOutOfRange, QSpinBox):
+    """A whole-number spin box that refuses out-of-range input out loud (see the mix-in)."""
+
+    refused = Signal(float)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._setup_refusal()
+
+
+class BoundedDoubleSpinBox(_RefuseOutOfRange, QDoubleSpinBox):
+    """A decimal spin box that refuses out-of-range input out loud (see the mix-in)."""
+
+    refused = Signal(float)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._setup_refusal()
+
+
 class SizePairEdit(QWidget):
     """Height × width of a kernel or window; a square value is stored as one int.
 
@@ -38,14 +91,16 @@ class SizePairEdit(QWidget):
     """
 
     valueChanged = Signal(object)
+    refused = Signal(float)  # a typed number outside the range (the box keeps its value)
 
     def __init__(self, minimum: int, maximum: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.first, self.second = QSpinBox(), QSpinBox()
+        self.first, self.second = BoundedSpinBox(), BoundedSpinBox()
         for box in (self.first, self.second):
             box.setRange(minimum, maximum)
             box.setKeyboardTracking(False)
             box.setMinimumWidth(64)
+            box.refused.connect(self.refused)
         self.times = QLabel("×")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -112,10 +167,12 @@ class PropertyPanel(QWidget):
         self.form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.form.setHorizontalSpacing(12)
         self.error = ErrorLabel()
+        self.refusal = ErrorLabel()  # a typed value outside a box's range
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
-        for widget in (self.title, self.status, self.note, self.form_host, self.error):
+        for widget in (self.title, self.status, self.note, self.form_host, self.refusal,
+                       self.error):
             layout.addWidget(widget)
         self.set_layer(None)
 
@@ -129,6 +186,8 @@ class PropertyPanel(QWidget):
         layers = self._state.layers
         if index is None or not (0 <= index < len(layers)):
             index = None
+        if index != self._index:
+            self.refusal.show_error(None)
         self._index = index
         self.status.setStyleSheet(f"color: {theme.muted_color()};")
         self.note.setStyleSheet(f"color: {theme.muted_color()};")
@@ -149,17 +208,30 @@ class PropertyPanel(QWidget):
         self._load_values(spec, entry)
         self.title.setText(tr("Layer {index} · {title}").format(index=index,
                                                                 title=tr_dynamic(entry.title)))
-        rows = self._state.validation().rows
+        validation = self._state.validation()
+        rows = validation.rows
         row = rows[index] if index < len(rows) else None
-        if row is not None and row.output_shape is not None:
-            self.status.setText(tr("Output {shape} · {params} parameters").format(
-                shape=catalog.shape_text(row.output_shape), params=f"{row.parameters:,}"))
-        else:
-            self.status.setText(tr("Output unknown until the layers above are valid."))
+        self.status.setText(self._status_text(index, row, validation))
         self.note.setVisible(not entry.fields)
         self.note.setText(tr("This layer has no settings."))
         message = catalog.short_error(index, row.description, row.error) if row else None
         self.error.show_error(message)
+
+    @staticmethod
+    def _status_text(index: int, row: Any, validation: Any) -> str:
+        """This layer's output, or why it has none: its own problem, or the layer above that
+        has one (named), or a problem of the whole model."""
+        if row is not None and row.output_shape is not None:
+            return tr("Output {shape} · {params} parameters").format(
+                shape=catalog.shape_text(row.output_shape), params=f"{row.parameters:,}")
+        if row is not None and row.error:
+            return tr("No output: this layer is the problem (see below).")
+        bad = validation.error_index
+        if bad is not None and bad < index:
+            return tr("Output unknown until layer {index} ({title}) is fixed.").format(
+                index=bad, title=tr_dynamic(catalog.entry(validation.rows[bad].type).title))
+        return tr("Output unknown: the model cannot be built (see the message under the "
+                  "layer list).")
 
     def _clear_form(self) -> None:
         while self.form.rowCount():
@@ -170,9 +242,14 @@ class PropertyPanel(QWidget):
         self._clear_form()
         for fld in entry.fields:
             editor = self._make_editor(fld)
-            editor.setToolTip(tr_dynamic(fld.tooltip))
+            tip = tr_dynamic(fld.tooltip)
+            if fld.kind in ("int", "float", "pair"):
+                tip += "\n" + tr("Allowed: {low} to {high}.").format(
+                    low=_number(fld.minimum), high=_number(fld.maximum))
+                editor.refused.connect(lambda value, f=fld: self._refuse(f, value))
+            editor.setToolTip(tip)
             label = QLabel(tr_dynamic(fld.label))
-            label.setToolTip(tr_dynamic(fld.tooltip))
+            label.setToolTip(tip)
             label.setBuddy(editor)
             self.form.addRow(label, editor)
             self.editors[fld.name] = editor
@@ -183,7 +260,7 @@ class PropertyPanel(QWidget):
             self._apply(name, value)
 
         if fld.kind == "int":
-            box = QSpinBox()
+            box = BoundedSpinBox()
             box.setRange(int(fld.minimum), int(fld.maximum))
             box.setSingleStep(int(fld.step))
             box.setKeyboardTracking(False)
@@ -192,7 +269,7 @@ class PropertyPanel(QWidget):
             box.valueChanged.connect(apply)
             return box
         if fld.kind == "float":
-            dbox = QDoubleSpinBox()
+            dbox = BoundedDoubleSpinBox()
             dbox.setDecimals(fld.decimals)
             dbox.setRange(fld.minimum, fld.maximum)
             dbox.setSingleStep(fld.step)
@@ -248,6 +325,26 @@ class PropertyPanel(QWidget):
         found = combo.findData(value) if value is not None else 0
         combo.setCurrentIndex(max(found, 0))
 
+    def _refuse(self, fld: catalog.Field, value: float) -> None:
+        """Say why a typed number was not taken, and what the setting kept."""
+        editor = self.editors.get(fld.name)
+        kept = editor.value() if editor is not None else fld.default
+        kept_text = (" × ".join(map(str, kept)) if isinstance(kept, (list, tuple))
+                     else _number(kept))
+        template = (tr("{setting}: {value} is more than the largest allowed, {limit}; it "
+                       "stays {kept}.") if value > fld.maximum else
+                    tr("{setting}: {value} is less than the smallest allowed, {limit}; it "
+                       "stays {kept}."))
+        self.refusal.show_error(template.format(
+            setting=tr_dynamic(fld.label), value=_number(value), kept=kept_text,
+            limit=_number(fld.maximum if value > fld.maximum else fld.minimum)))
+
     def _apply(self, name: str, value: Any) -> None:
+        self.refusal.show_error(None)
         if self._index is not None:
             self._state.update(self._index, **{name: value})
+
+
+def _number(value: float) -> str:
+    """``8`` for whole numbers, ``0.95`` otherwise."""
+    return f"{value:g}"
