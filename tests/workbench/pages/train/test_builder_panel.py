@@ -6,8 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
+from workbench.pages.train.builder import BuilderWidget
 from workbench.state import BuilderState
-from workbench.widgets.builder import BuilderWidget
 
 
 def make(qtbot) -> tuple[BuilderWidget, BuilderState]:
