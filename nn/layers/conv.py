@@ -87,7 +87,7 @@ class Conv2D(WeightedLayer):
 
     def backward(self, dout: NDArray) -> NDArray | None:
         params, grads = self.params, self.grads
-        return self._kernel_for(self._x).backward(
+        return self._kernel_for(self.kept(self._x)).backward(
             self._x, params["W"], grads["W"], grads["b"], self.input_grad,
             lambda start, stop: dout[start:stop],
         )
