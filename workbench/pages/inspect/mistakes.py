@@ -60,6 +60,11 @@ def evaluate_job(model: nn.Sequential, split: str, x: np.ndarray, y: np.ndarray,
                              confusion_matrix(y, proba.argmax(axis=1), classes))
 
 
+def _fits(cell: tuple[int, int | None] | None, classes: int) -> bool:
+    """Whether a selected cell exists in a confusion matrix of ``classes`` classes."""
+    return cell is None or (cell[0] < classes and (cell[1] is None or cell[1] < classes))
+
+
 class MistakesView(InspectView):
     """Signals: ``openExample(index, split)`` — show that image's feature maps."""
 
@@ -162,8 +167,10 @@ class MistakesView(InspectView):
         self.invalidate()
 
     def _on_model(self, _model) -> None:
+        # The selection is kept: a cell (true 4, predicted 9) means the same for the next
+        # model, and a cell clicked on the previous model's matrix, still shown until the
+        # new one is computed, must not be lost when it arrives (issue 15.10).
         self.result = None
-        self.selection = None
         self.invalidate()
 
     def compute(self) -> None:
@@ -192,7 +199,7 @@ class MistakesView(InspectView):
             if isinstance(event, Progress):
                 self.job_status.set_progress(event)
             elif isinstance(event, Evaluation):
-                if self.result is None or self.result.split != event.split:
+                if not _fits(self.selection, event.cm.shape[0]):
                     self.selection = None
                 self.result = event
                 self.mark_dirty()
