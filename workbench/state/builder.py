@@ -15,8 +15,8 @@ from typing import Any
 
 import nn
 from nn.errors import ModelBuildError
-from workbench.i18n import tr, tr_dynamic, tr_noop
-from workbench.observable import Signal
+from workbench.core.i18n import tr, tr_dynamic, tr_noop
+from workbench.core.observable import Signal
 
 LayerDict = dict[str, Any]  # {"type": "Conv2D", "config": {...}}
 #: Changes of the same setting of the same layer less than this many seconds apart (a burst of
