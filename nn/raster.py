@@ -22,7 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["CANVAS_SIZE", "ERASER_MARGIN", "PenStroke", "flatten_path", "pressure_width", "rasterise"]
+__all__ = ["CANVAS_SIZE", "ERASER_MARGIN", "PenStroke", "flatten_path", "pressure_width",
+           "rasterise"]
 
 #: Side of the Draw page's square canvas in pixels (one drawing unit = one pixel).
 CANVAS_SIZE = 280

@@ -347,7 +347,12 @@ def test_texts_made_after_an_action_follow_a_language_switch(qtbot, first):
 
 
 def test_the_mistakes_hover_readout_follows_a_language_switch(qtbot):
-    from tests.workbench.inspect_support import idle, make_context, make_page, trained_convnet
+    from tests.workbench.pages.inspect.inspect_support import (
+        idle,
+        make_context,
+        make_page,
+        trained_convnet,
+    )
     from workbench.pages.inspect.page import MISTAKES
 
     page = make_page(qtbot, make_context(trained_convnet()))

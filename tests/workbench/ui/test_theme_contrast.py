@@ -8,12 +8,12 @@ import pytest
 from PySide6.QtGui import QColor, QImage, QPalette
 from PySide6.QtWidgets import QApplication, QCheckBox, QHBoxLayout, QWidget
 
-from workbench.ui import theme
-from workbench.ui.contrast_style import contrast_ratio, faintest, mix, readable
 from workbench.pages.draw.canvas import DrawingCanvas
 from workbench.pages.draw.tools import DrawTools
-from workbench.state.run import RunState
 from workbench.pages.train.live_plots import LivePlots
+from workbench.state.run import RunState
+from workbench.ui import theme
+from workbench.ui.contrast_style import contrast_ratio, faintest, mix, readable
 
 
 @pytest.fixture
