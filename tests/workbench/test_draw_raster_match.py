@@ -35,3 +35,12 @@ def test_rasteriser_matches_the_page(qapp, name: str) -> None:
     assert ours.sum() == pytest.approx(page.sum(), rel=0.02)
     # what the network sees differs by a few grey levels at most
     assert np.abs(canvas_to_mnist(page) - canvas_to_mnist(ours)).max() < 0.08
+
+
+def test_mnist_pen_matches_the_pages() -> None:
+    from nn.raster import mnist_pen
+    from workbench.pages.draw.strokes import mnist_pen as page_mnist_pen
+
+    strokes = [Stroke(tuple(p), w) for p, w in zip(CASES["seven"], (12.0, 30.0), strict=True)]
+    ours = mnist_pen([PenStroke(s.points, s.width) for s in strokes])
+    assert [s.width for s in ours] == pytest.approx([s.width for s in page_mnist_pen(strokes)])
