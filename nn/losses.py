@@ -158,3 +158,11 @@ def get(name: str | Loss) -> Loss:
     if key not in LOSSES:
         raise ValueError(f"Unknown loss {name!r}; expected one of {', '.join(LOSSES)}")
     return LOSSES[key]()
+
+
+def from_config(config: str) -> Loss:
+    """The loss a :meth:`Loss.get_config` value names. A loss has no arguments, so its config is
+    its name (``"mse"``), not the ``{"name": ...}`` dict of optimizers and schedules."""
+    if not isinstance(config, str):
+        raise ValueError(f"A loss config is its name, not {config!r}")
+    return get(config)

@@ -269,15 +269,17 @@ class Sequential:
         """Fraction of samples classified correctly, in [0, 1]."""
         return self.evaluate(x, t, batch_size)[1]
 
-    def capture(self, x: ArrayLike) -> dict[str, NDArray]:
-        """Every layer's output for ``x`` in one inference pass, keyed by layer name.
+    def capture(self, x: ArrayLike, upto: int | None = None) -> dict[str, NDArray]:
+        """Every layer's output for ``x`` in one inference pass, keyed by layer name; with
+        ``upto``, the pass stops after layer ``upto`` (the later layers are not run).
 
         Ordinary training never keeps these; this is for the inspection views.
         """
         out = self._cast(x)
         self._forward_batch = out.shape[0]
         captured: dict[str, NDArray] = {}
-        for layer in self.layers:
+        stop = len(self.layers) if upto is None else upto + 1
+        for layer in self.layers[:stop]:
             out = layer.forward(out, training=False)
             captured[layer.name] = out
         return captured
@@ -344,6 +346,31 @@ class Sequential:
             if key in own:
                 own[key][...] = value
 
+    @staticmethod
+    def config_for(
+        specs: Sequence[Layer | Mapping[str, Any]], input_shape: Sequence[int], *,
+        loss: str = "softmax_cross_entropy", dtype: str = "float32", seed: int = 0,
+        init: str = "he", name: str = "model",
+    ) -> dict[str, Any]:
+        """What ``Sequential(specs, input_shape, ...).to_config()`` would return, without
+        building the model: the stack is checked by :func:`~nn.blueprint.blueprint` (shapes and
+        sizes only), so no weight is allocated. Raises ``ModelBuildError``/``ValueError`` as
+        the constructor would."""
+        if str(dtype) not in DTYPES:
+            raise ValueError(f"Invalid dtype: {dtype!r} (must be one of {', '.join(DTYPES)})")
+        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+            raise ValueError(f"Invalid seed: {seed!r} (must be a whole number ≥ 0)")
+        if isinstance(specs, (str, bytes, Mapping)) or not isinstance(specs, Sequence):
+            raise ModelBuildError("The layers must be a list")
+        objects = [as_layer(spec, i) for i, spec in enumerate(specs)]
+        shape = blueprint(objects, input_shape).input_shape
+        return {
+            "format": FORMAT, "version": FORMAT_VERSION, "name": name,
+            "input_shape": list(shape), "dtype": str(dtype),
+            "loss": losses.get(loss).get_config(), "init": initializers.get(init).name,
+            "seed": int(seed), "layers": [layers.to_config(layer) for layer in objects],
+        }
+
     def to_config(self) -> dict[str, Any]:
         """JSON-able architecture: ``Sequential.from_config(m.to_config())`` rebuilds it."""
         return {
@@ -360,7 +387,7 @@ class Sequential:
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any], **overrides: Any) -> Sequential:
-        """Build a freshly initialised model from :meth:`to_config` output."""
+        """Build a freshly initialized model from :meth:`to_config` output."""
         try:
             kwargs = {
                 "input_shape": config["input_shape"],

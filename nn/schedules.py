@@ -11,12 +11,6 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 
-def _positive(value: float, name: str) -> float:
-    if not (isinstance(value, (int, float)) and math.isfinite(value) and value > 0):
-        raise ValueError(f"Invalid {name}: {value!r} (must be a positive number)")
-    return float(value)
-
-
 @dataclass(frozen=True)
 class Constant:
     """The base learning rate throughout."""
@@ -115,4 +109,12 @@ def get(name: str | dict[str, Any] | Schedule | None = "constant", **kwargs: Any
         raise ValueError(f"Invalid settings for the {key} schedule: {exc}") from None
 
 
-__all__ = ["SCHEDULES", "Constant", "Cosine", "Exponential", "Schedule", "StepDecay", "get"]
+def from_config(config: dict[str, Any]) -> Schedule:
+    """The schedule a :meth:`get_config` dict describes (``{"name": ..., **arguments}``)."""
+    if not isinstance(config, dict):
+        raise ValueError(f"A schedule config must be a dict with a 'name', not {config!r}")
+    return get(config)
+
+
+__all__ = ["SCHEDULES", "Constant", "Cosine", "Exponential", "Schedule", "StepDecay",
+           "from_config", "get"]
