@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 import nn
 from workbench import theme
 from workbench.context import AppContext
+from workbench.file_actions import guarded_load
 from workbench.i18n import tr
 from workbench.pages.draw._support import follow_language
 from workbench.pages.draw.inference import DIGITS, class_names, model_problem
@@ -231,8 +232,8 @@ class ModelPicker(QWidget):
         if path in self._file_cache:
             return self._file_cache[path]
         try:
-            model = nn.load_model(path)
-        except (nn.ModelFileError, OSError) as exc:
+            model = guarded_load(nn.load_model, path, "model file")
+        except nn.ModelFileError as exc:
             self._error(tr("Could not open the model"), str(exc))
             self._forget(path)
             return None
