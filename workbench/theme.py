@@ -24,6 +24,11 @@ def ok_color() -> str:
     return "#7ee787" if is_dark() else "#2e7d32"
 
 
+def flash_color() -> str:
+    """Background of a confirmation that flashes (e.g. "Saved"), a light tint of ok_color."""
+    return "#1e3a24" if is_dark() else "#dff3e2"
+
+
 def muted_color() -> str:
     return palette().color(QPalette.ColorRole.PlaceholderText).name()
 

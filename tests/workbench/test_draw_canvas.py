@@ -12,6 +12,7 @@ from PySide6.QtGui import (
     QInputDevice,
     QKeySequence,
     QPointingDevice,
+    QImage,
     QTabletEvent,
 )
 from PySide6.QtTest import QTest
@@ -216,7 +217,26 @@ def test_tool_buttons_follow_and_drive_the_canvas(qtbot, canvas):
     QTest.keyClick(canvas, Qt.Key.Key_E)
     assert tools.pen_button.isChecked()
     tools.width_slider.setValue(40)
-    assert canvas.pen_width == 40 and "40" in tools.width_value.text()
+    assert canvas.pen_width == 40
+    assert tools.width_value.text() == f"{round(40 * canvas.screen_scale())} px"
+
+
+@pytest.mark.parametrize("side", [260, 400, 700])
+def test_the_width_shown_is_the_width_drawn_on_screen(qtbot, canvas, side):
+    """Issue 15.20: "Width 22 px" was in canvas units, whatever size the canvas had on screen."""
+    tools = DrawTools(canvas)
+    qtbot.addWidget(tools)
+    canvas.resize(side, side)
+    QApplication.processEvents()
+    draw(canvas, [[(40, 140), (240, 140)]])
+    image = canvas.grab().toImage().convertToFormat(QImage.Format.Format_Grayscale8)
+    rect = canvas.canvas_rect().toAlignedRect()
+    column = rect.center().x()
+    values = [image.pixelColor(column, y).red() for y in range(rect.top(), rect.bottom())]
+    drawn = sum(v for v in values) / 255.0  # antialiased edges count by their coverage
+    shown = int(tools.width_value.text().removesuffix(" px"))
+    assert abs(drawn - shown) <= 1.0
+    assert abs(shown - DEFAULT_PEN_WIDTH * (side - 2) / CANVAS_SIZE) <= 0.5
 
 
 def test_mnist_pen_redraws_strokes_for_the_network_only(canvas):

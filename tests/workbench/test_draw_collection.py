@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QPoint, QSettings
 
 import nn
 from tests.workbench.test_draw_support import digit_strokes, draw, trained_model
@@ -51,9 +51,13 @@ def test_saving_writes_a_labelled_png_and_clears_the_canvas(qtbot, page, tmp_pat
     assert len(files) == 1 and drawing_label(files[0]) == 7
     np.testing.assert_allclose(load_for_model(files[0]), shown, atol=2 / 255)
     assert page.canvas.is_blank  # "Clear after saving" is on by default
-    assert page.collection.count_label.text().startswith("1 drawing in ")
+    line = page.collection.status_line
+    assert line.is_flashing and line.full_text() == f"Saved as a “7”: {files[0].name}"
+    qtbot.waitUntil(lambda: not line.is_flashing, timeout=line.FLASH_MS + 2000)
+    assert line.full_text().startswith("1 drawing in ")
     page.history.undo()  # the clear can be undone
     assert not page.canvas.is_blank
+    qtbot.waitUntil(page.is_idle, timeout=5000)
     page.collection.clear_after.setChecked(False)
     page.collection.save_buttons[1].click()
     assert not page.canvas.is_blank
@@ -66,8 +70,8 @@ def test_unwritable_folder_is_reported_inline(qtbot, page, tmp_path):
     page.collection.set_folder(blocker / "drawings")
     draw(page.canvas, digit_strokes(7, 60, 50, 160, 180))
     assert page.collection.save(7) is None
-    assert page.collection.message.isVisible()
-    assert "Could not save" in page.collection.message.text()
+    assert page.collection.status_line.is_error
+    assert "Could not save" in page.collection.status_line.full_text()
 
 
 def test_evaluate_shows_accuracy_and_opens_a_mistake(qtbot, page):
@@ -116,3 +120,35 @@ def test_evaluation_can_be_cancelled(qtbot, page):
     page.collection.evaluate_button.click()  # cancel
     qtbot.waitUntil(lambda: not page.collection.runner.running, timeout=10000)
     assert page.collection.evaluate_button.text() == "Evaluate model"
+
+
+def test_status_lines_keep_their_height_so_the_save_buttons_never_move(qtbot, page, tmp_path):
+    """Issue 15.15: a drawings line that wrapped shrank the canvas by 14 px and moved the Save
+    row, so "Save as" clicks missed; a save now also flashes a confirmation."""
+    def geometry():
+        qtbot.wait(10)
+        return ([b.mapTo(page, b.rect().topLeft()) for b in page.collection.save_buttons],
+                page.canvas.geometry(), page.collection.clear_after.mapTo(page, QPoint(0, 0)))
+
+    page.resize(700, 560)
+    draw(page.canvas, digit_strokes(7, 60, 50, 160, 180))
+    qtbot.waitUntil(page.is_idle, timeout=5000)
+    before = geometry()
+    deep = tmp_path.joinpath(*["a very long folder name"] * 12)
+    page.collection.set_folder(deep)  # the drawings line is now far longer than the page
+    assert len(page.collection.status_line.full_text()) > 300
+    assert geometry() == before
+    page.collection.status_line.show_error("Could not save the drawing: " + "x" * 400)
+    assert geometry() == before
+    page.collection.status_line.show_error(None)
+    page.collection.clear_after.setChecked(False)
+    page.collection.save_buttons[3].click()
+    line = page.collection.status_line
+    assert line.is_flashing and line.full_text().startswith("Saved as a “3”: 3_")
+    assert "background" in line.styleSheet()  # highlighted, not only different words
+    assert geometry() == before
+    page.open_image(str(tmp_path / ("missing " * 40 + ".png")))  # a long error under the canvas
+    qtbot.waitUntil(lambda: page.source_line.is_error, timeout=5000)
+    assert geometry() == before
+    qtbot.waitUntil(lambda: not line.is_flashing, timeout=line.FLASH_MS + 2000)
+    assert line.full_text().startswith("1 drawing in ") and geometry() == before

@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PIL import Image
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
 
 import nn
@@ -16,6 +17,7 @@ from workbench.context import AppContext
 from workbench.imageio import load_for_model
 from workbench.pages.draw import DrawPage
 from workbench.pages.draw.models import CURRENT
+from workbench.pages.draw.render import qimage_to_ink
 
 
 @pytest.fixture(scope="module")
@@ -299,7 +301,7 @@ def test_open_image_uses_the_predict_preprocessing(qtbot, page, tmp_path, dark_o
         page.open_image(str(path))
     settle(qtbot, page)
     np.testing.assert_array_equal(page.input, load_for_model(path))  # as `main.py predict`
-    assert path.name in page.source_label.text()
+    assert path.name in page.source_line.full_text()
     assert not page.canvas.is_blank
     draw(page.canvas, [[(20, 20), (40, 40)]])  # strokes on top: the canvas is preprocessed
     settle(qtbot, page)
@@ -315,8 +317,8 @@ def test_corrupt_image_gives_an_inline_message(qtbot, page, tmp_path):
     bad.write_bytes(b"\x89PNG\r\n\x1a\n garbage")
     with qtbot.waitSignal(page.loader.done, timeout=5000):
         page.open_image(str(bad))
-    assert page.image_error.isVisible()
-    assert "broken.png" in page.image_error.text()
+    assert page.source_line.is_error
+    assert "broken.png" in page.source_line.full_text()
     assert page.canvas.is_blank
 
 
@@ -327,7 +329,7 @@ def test_random_test_digit_shows_its_true_label(qtbot, page):
     reset = page.history.last_reset()
     assert reset.kind == "mnist" and reset.label is not None
     np.testing.assert_array_equal(page.input, reset.direct_input)  # the real MNIST digit
-    assert f"true label {reset.label}" in page.source_label.text()
+    assert f"true label {reset.label}" in page.source_line.full_text()
     assert page.bars.true_label == reset.label
     assert page.summary.truth.text().startswith(f"True label {reset.label}")
 
@@ -405,3 +407,56 @@ def test_latency_benchmark_runs(qtbot, capsys):
     row = capsys.readouterr().out.splitlines()[-1].split()
     assert row[0] == "two_layer_net" and int(row[1]) == 9  # press, 7 moves, release
     assert all(value.endswith("ms") for value in row[2:])
+
+
+@pytest.mark.parametrize("mnist_pen", [False, True], ids=["pen-as-drawn", "mnist-pen"])
+@pytest.mark.parametrize("path", ["stem", "curve"])
+def test_erasing_a_stroke_along_its_path_leaves_nothing_for_the_network(
+        qtbot, page, mnist_pen, path):
+    """Issue 15.8: the eraser used to leave a 1–2 px antialiased hairline along the edges of
+    the erased stroke, which the preprocessing scaled up into a digit."""
+    page.tools.mnist_pen.setChecked(mnist_pen)
+    strokes = ([[(150, 40), (150, 120), (151, 200), (152, 250)]] if path == "stem"
+               else digit_strokes(0, 70, 40, 140, 190))
+    draw(page.canvas, strokes)
+    settle(qtbot, page)
+    assert page.input is not None and page.prediction is not None
+    page.tools.eraser_button.click()
+    draw(page.canvas, strokes)
+    settle(qtbot, page)
+    assert float(page.canvas.ink().max()) == 0.0
+    assert page.input is None and page.prediction is None
+    assert not np.any(canvas_to_mnist(page.canvas.ink()))
+    assert page.summary.answer.text() == "–"
+    assert page.summary.detail.text() == "There is no ink to classify."
+    shown = page.canvas.images.display(round(page.canvas.canvas_rect().width()))
+    assert float(qimage_to_ink(shown).max()) == 0.0  # nothing left on screen either
+
+
+def test_tool_keys_work_wherever_the_focus_is_on_the_page(qtbot, page):
+    """Issue 15.20: Esc, E, [ and ] act on the canvas whenever the Draw page is active."""
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow, timeout=2000)
+    target = page.explain.overlay_check
+    target.setFocus()
+    qtbot.waitUntil(target.hasFocus, timeout=2000)
+    width = page.canvas.pen_width
+    QTest.keyClick(target, Qt.Key.Key_BracketRight)
+    assert page.canvas.pen_width == width + 2
+    QTest.keyClick(target, Qt.Key.Key_BracketLeft)
+    QTest.keyClick(target, Qt.Key.Key_BracketLeft)
+    assert page.canvas.pen_width == width - 2
+    QTest.keyClick(target, Qt.Key.Key_E)
+    assert page.canvas.eraser and page.tools.eraser_button.isChecked()
+    QTest.keyClick(target, Qt.Key.Key_E)
+    assert not page.canvas.eraser
+    draw(page.canvas, [[(60, 60), (200, 200)]])
+    target.setFocus()
+    QTest.keyClick(target, Qt.Key.Key_Escape)
+    assert page.canvas.is_blank
+    # a field being typed in keeps its keys
+    page.threshold.setFocus()
+    page.threshold.lineEdit().selectAll()
+    QTest.keyClicks(page.threshold, "7")
+    QTest.keyClick(page.threshold, Qt.Key.Key_E)
+    assert not page.canvas.eraser and page.threshold.value() == 7

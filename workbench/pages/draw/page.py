@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
 
 import nn
 from nn.preprocess import canvas_to_mnist
-from workbench import theme
 from workbench.context import AppContext
 from workbench.i18n import tr
 from workbench.jobs import JobRunner
@@ -45,9 +44,9 @@ from workbench.pages.draw.render import Guides, rgba_to_qimage
 from workbench.pages.draw.saliency import to_rgba
 from workbench.pages.draw.sources import LoadedImage, load_image_file, random_test_digit
 from workbench.pages.draw.strokes import DrawingHistory
-from workbench.pages.draw.tools import DrawTools
+from workbench.pages.draw.tools import DrawTools, install_tool_shortcuts
 from workbench.pages.draw.worker import InferenceService, Request, Result
-from workbench.widgets.common import ErrorLabel
+from workbench.widgets.common import ErrorLabel, StatusLine
 
 THRESHOLD_KEY = "draw/notSureBelow"
 MNIST_PEN_KEY = "draw/mnistPen"
@@ -89,10 +88,8 @@ class DrawPage(QWidget):
         self.canvas.set_mnist_pen(str(self.settings.value(MNIST_PEN_KEY, "true")).lower()
                                   != "false")
         self.tools = DrawTools(self.canvas)
-        self.source_label = QLabel()
-        self.source_label.setStyleSheet(f"color: {theme.muted_color()};")
-        self.source_label.setWordWrap(True)
-        self.image_error = ErrorLabel()
+        self.shortcuts = install_tool_shortcuts(self, self.canvas)
+        self.source_line = StatusLine()  # where the image came from, or why it did not load
         self.collection = CollectionPanel(self.settings, self._ink_to_save, self._model_for_eval)
 
         self.summary = PredictionSummary()
@@ -114,8 +111,7 @@ class DrawPage(QWidget):
         left_layout.setContentsMargins(0, 0, 6, 0)
         left_layout.addWidget(self.tools)
         left_layout.addWidget(self.canvas, 1)
-        left_layout.addWidget(self.source_label)
-        left_layout.addWidget(self.image_error)
+        left_layout.addWidget(self.source_line)
         left_layout.addWidget(self.collection)
 
         right = QWidget()
@@ -170,7 +166,7 @@ class DrawPage(QWidget):
         self.collection.saved.connect(self._saved)
         self.collection.drawingChosen.connect(self.open_image)
         self.loader.done.connect(self._loaded)
-        self.loader.failed.connect(self.image_error.show_error)
+        self.loader.failed.connect(self.source_line.show_error)
         self.service.resultReady.connect(self._on_result)
 
     def retranslate(self) -> None:
@@ -188,7 +184,7 @@ class DrawPage(QWidget):
         self._schedule(full=not self.canvas.is_drawing)
 
     def _settled(self) -> None:
-        self.image_error.show_error(None)
+        self.source_line.show_error(None)
         self._show_source()
         self._schedule(full=True)
 
@@ -340,7 +336,7 @@ class DrawPage(QWidget):
 
     def _loaded(self, result: LoadedImage | str) -> None:
         if isinstance(result, str):
-            self.image_error.show_error(result)
+            self.source_line.show_error(result)
             return
         self.history.reset(result.base, result.direct_input, result.title, result.label,
                            result.kind)
@@ -348,7 +344,7 @@ class DrawPage(QWidget):
     def _show_source(self) -> None:
         reset = self.history.last_reset()
         if reset is None or reset.base is None:
-            self.source_label.clear()
+            self.source_line.show_info("")
             return
         if reset.kind == "mnist":
             text = tr("MNIST test digit #{index}, true label {label}").format(
@@ -359,7 +355,7 @@ class DrawPage(QWidget):
                 text += " · " + tr("saved as a “{label}”").format(label=reset.label)
         if self.history.strokes():
             text += " · " + tr("with your strokes on top")
-        self.source_label.setText(text)
+        self.source_line.show_info(text)
 
     # ------------------------------------------------------------------------- collection
     def _ink_to_save(self) -> NDArray | None:
