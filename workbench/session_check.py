@@ -169,5 +169,5 @@ def check_restored(state: Mapping[str, Any]) -> CheckedSession:
                                doc.get("status", "idle"), doc.get("message", ""))
 
 
-__all__ = ["CheckedSession", "check_builder", "check_comparisons", "check_history", "check_restored",
-           "check_schedule", "check_session_parts", "check_setup"]
+__all__ = ["CheckedSession", "check_builder", "check_comparisons", "check_history",
+           "check_restored", "check_schedule", "check_session_parts", "check_setup"]

@@ -24,13 +24,13 @@ from nn.experiment import ModelSpec, PreparedData, make_trainer
 from nn.training import Diverged, Finished, Paused, Resumed, Stopped, Trainer
 from workbench.context import AppContext
 from workbench.i18n import language_changed, tr, tr_dynamic, tr_noop
-from workbench.pages.train_resume import ResumePoint, resumed_trainer
 from workbench.pages.train_data import (
     IMAGE_SHAPE,
     DataCache,
     expected_input_shape,
     fit_builder_to_data,
 )
+from workbench.pages.train_resume import ResumePoint, resumed_trainer
 from workbench.plots.boundary import boundary_grid, data_extent
 from workbench.state import BuilderState, TrainingSetup
 from workbench.state.run import RunState
