@@ -21,8 +21,8 @@ def unsaved_answers(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     """The Save / Discard / Cancel question is never shown modally in a test: it is recorded
     (question, details) and answered "discard", so a window closed at a test's end with
     unsaved work closes. Tests of the question itself patch ``QMessageBox.exec`` instead and
-    restore :func:`workbench.unsaved.ask` (see test_unsaved_work.py)."""
-    from workbench import unsaved
+    restore :func:`workbench.shell.unsaved.ask` (see test_unsaved_work.py)."""
+    from workbench.shell import unsaved
 
     asked: list[tuple[str, str]] = []
     real = unsaved.ask

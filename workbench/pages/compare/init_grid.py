@@ -3,7 +3,7 @@
 setting changes.
 
 The numbers come from :func:`nn.init_experiment.histogram_grid`, inline when quick and in a
-worker thread otherwise (:class:`~workbench.quick_job.QuickJob`).
+worker thread otherwise (:class:`~workbench.concurrency.quick_job.QuickJob`).
 """
 
 from __future__ import annotations
@@ -27,19 +27,14 @@ from PySide6.QtWidgets import (
 )
 
 from nn import init_experiment
-from workbench import theme
-from workbench.i18n import language_changed, tr
-from workbench.pages.compare.init_grid_plot import InitGridFigure, row_label
-from workbench.pages.compare.init_grid_state import (
-    MAX_INPUTS,
-    MAX_SEED,
-    ROW_CHOICES,
-    InitGridSettings,
-)
+from workbench.concurrency.quick_job import QuickJob
+from workbench.core.i18n import language_changed, tr
 from workbench.pages.compare.paths_controls import NumberBox
-from workbench.quick_job import QuickJob
-from workbench.widgets.common import ErrorLabel
-from workbench.widgets.plot_canvas import PlotCanvas
+from workbench.plots.compare.init_grid_plot import InitGridFigure, row_label
+from workbench.state.compare.init_grid import MAX_INPUTS, MAX_SEED, ROW_CHOICES, InitGridSettings
+from workbench.ui import theme
+from workbench.ui.common import ErrorLabel
+from workbench.ui.plot_canvas import PlotCanvas
 
 UNIT_COST = 2e-5  # prior guess of seconds per (input × row), refined by measurement
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from workbench.i18n import tr
-from workbench.pages.compare import specs
-from workbench.pages.compare.documents import read_results
+from workbench.core.i18n import tr
+from workbench.state.compare import specs
+from workbench.state.compare.documents import read_results
 
 
 def session_documents(page: Any) -> dict[str, dict[str, Any]]:

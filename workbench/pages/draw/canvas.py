@@ -1,6 +1,6 @@
 """The drawing canvas: white ink on black like MNIST, drawn with a mouse, a tablet pen or a finger.
 
-The widget keeps two pictures of :class:`~workbench.pages.draw.strokes.DrawingHistory`: the
+The widget keeps two pictures of :class:`~workbench.state.draw.strokes.DrawingHistory`: the
 screen image at the widget's physical resolution, and a :data:`CANVAS_SIZE`-pixel raster that
 :meth:`DrawingCanvas.ink` hands to the preprocessing. Both are painted by the same
 :class:`~workbench.pages.draw.render.Renderer`, finished strokes incrementally.
@@ -27,11 +27,11 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from workbench.i18n import tr
+from workbench.core.i18n import tr
 from workbench.pages.draw._support import follow_language
 from workbench.pages.draw.images import CanvasImages
 from workbench.pages.draw.render import Guides, paint_guides, paint_stroke, pressure_width
-from workbench.pages.draw.strokes import (
+from workbench.state.draw.strokes import (
     CANVAS_SIZE,
     DEFAULT_PEN_WIDTH,
     MAX_PEN_WIDTH,
@@ -135,7 +135,7 @@ class DrawingCanvas(QWidget):
     @property
     def mnist_pen(self) -> bool:
         """Whether :meth:`ink` redraws the strokes with MNIST's pen width for their size
-        (:func:`~workbench.pages.draw.strokes.mnist_pen`); the screen keeps the user's pen."""
+        (:func:`~workbench.state.draw.strokes.mnist_pen`); the screen keeps the user's pen."""
         return self._mnist_pen
 
     def set_mnist_pen(self, on: bool) -> None:

@@ -21,13 +21,13 @@ from PySide6.QtWidgets import (
 )
 
 import nn
-from workbench.i18n import tr
-from workbench.jobs import JobRunner
+from workbench.concurrency.jobs import JobRunner
+from workbench.core.draw.inference import NUM_CLASSES
+from workbench.core.i18n import tr
 from workbench.pages.draw._support import follow_language
-from workbench.pages.draw.collection import DrawingsFolder, Evaluation, evaluate
 from workbench.pages.draw.evaluation import EvaluationDialog
-from workbench.pages.draw.inference import NUM_CLASSES
-from workbench.widgets.common import StatusLine
+from workbench.state.draw.collection import DrawingsFolder, Evaluation, evaluate
+from workbench.ui.common import StatusLine
 
 FOLDER_KEY = "draw/drawingsFolder"
 CLEAR_KEY = "draw/clearAfterSaving"

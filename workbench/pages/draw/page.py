@@ -3,8 +3,8 @@
 Every pointer sample schedules one update (coalesced: at most one per event-loop pass). An
 update preprocesses the canvas like MNIST (:func:`nn.preprocess.canvas_to_mnist`, a fraction of
 a millisecond) and hands the 28×28 input to the inference thread
-(:class:`~workbench.pages.draw.worker.InferenceService`, latest request wins), whose answer
-repaints the bars — about a millisecond for the book's networks, and the pen stays fluid even
+(:class:`~workbench.concurrency.inference_service.InferenceService`, latest request wins), whose
+answer repaints the bars — about a millisecond for the book's networks, and the pen stays fluid even
 for a slow model. The saliency map, the guides and the drawing published for the Inspect page
 wait for the pen to lift.
 """
@@ -30,23 +30,23 @@ from PySide6.QtWidgets import (
 
 import nn
 from nn.preprocess import canvas_to_mnist
-from workbench.context import AppContext
-from workbench.i18n import tr
-from workbench.jobs import JobRunner
+from workbench.concurrency.inference_service import InferenceService, Request, Result
+from workbench.concurrency.jobs import JobRunner
+from workbench.core.draw.inference import DEFAULT_THRESHOLD, InputFrame, Prediction, input_frame
+from workbench.core.draw.saliency import to_rgba
+from workbench.core.draw.sources import LoadedImage, load_image_file, random_test_digit
+from workbench.core.i18n import tr
 from workbench.pages.draw._support import follow_language
 from workbench.pages.draw.canvas import DrawingCanvas
 from workbench.pages.draw.collection_panel import CollectionPanel
 from workbench.pages.draw.explain import ExplainPanel
-from workbench.pages.draw.inference import DEFAULT_THRESHOLD, InputFrame, Prediction, input_frame
 from workbench.pages.draw.models import DEMO_MODEL, ModelPicker
 from workbench.pages.draw.prediction import PredictionSummary, ProbabilityBars
 from workbench.pages.draw.render import Guides, rgba_to_qimage
-from workbench.pages.draw.saliency import to_rgba
-from workbench.pages.draw.sources import LoadedImage, load_image_file, random_test_digit
-from workbench.pages.draw.strokes import DrawingHistory
 from workbench.pages.draw.tools import DrawTools, install_tool_shortcuts
-from workbench.pages.draw.worker import InferenceService, Request, Result
-from workbench.widgets.common import ErrorLabel, StatusLine
+from workbench.shell.context import AppContext
+from workbench.state.draw.strokes import DrawingHistory
+from workbench.ui.common import ErrorLabel, StatusLine
 
 THRESHOLD_KEY = "draw/notSureBelow"
 MNIST_PEN_KEY = "draw/mnistPen"

@@ -15,7 +15,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen
 
 from nn.raster import ERASER_MARGIN
-from workbench.pages.draw.strokes import CANVAS_SIZE, DrawingHistory, Reset, Stroke
+from workbench.state.draw.strokes import CANVAS_SIZE, DrawingHistory, Reset, Stroke
 
 INK = QColor(255, 255, 255)
 PAPER = QColor(0, 0, 0)

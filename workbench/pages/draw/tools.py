@@ -15,10 +15,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.i18n import tr
+from workbench.core.i18n import tr
 from workbench.pages.draw._support import follow_language
 from workbench.pages.draw.canvas import TOOL_KEYS, DrawingCanvas
-from workbench.pages.draw.strokes import MAX_PEN_WIDTH, MIN_PEN_WIDTH
+from workbench.state.draw.strokes import MAX_PEN_WIDTH, MIN_PEN_WIDTH
 
 
 def install_tool_shortcuts(page: QWidget, canvas: DrawingCanvas) -> list[QShortcut]:

@@ -1,0 +1,155 @@
+"""The training worker and controller: snapshots, probes, stop, shutdown, stale runs, failures."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import numpy as np
+import pytest
+
+import nn
+from nn.training import Finished, Stopped, Trainer, TrainSettings
+from workbench.concurrency.workers import Probe, StepBatch, TrainingController
+
+
+def toy_trainer(epochs=3, seed=0):
+    ds = nn.datasets.load("moons", n=400, seed=0)
+    model = nn.presets.build("multi_layer_net", hidden_sizes=[16], input_shape=(2,), classes=2,
+                             seed=seed)
+    return Trainer(model, nn.optimizers.get("adam", lr=0.01), (ds.x_train, ds.y_train), None,
+                   (ds.x_test, ds.y_test), TrainSettings(batch_size=20, epochs=epochs))
+
+
+def test_run_delivers_snapshots_epochs_probes_and_finish(qtbot):
+    controller = TrainingController()
+    batches, epochs, probes = [], [], []
+    controller.steps.connect(batches.append)
+    controller.epochEnded.connect(epochs.append)
+    controller.probed.connect(lambda name, payload: probes.append((name, payload)))
+    thread_ids = []
+    probe = Probe("weights", lambda t: (thread_ids.append(threading.get_ident()),
+                                        t.model.named_parameters()["0.W"].copy())[1], 0.0)
+    with qtbot.waitSignal(controller.finished, timeout=20000) as done:
+        controller.start(toy_trainer(), probes=[probe])
+    assert isinstance(done.args[0], Finished)
+    qtbot.waitUntil(lambda: not controller.running, timeout=5000)
+    iterations = [i for b in batches for i in b.iterations]
+    assert iterations == list(range(1, 61))  # every step arrives exactly once, in order
+    assert all(isinstance(b, StepBatch) for b in batches)
+    assert len(batches) < 60  # batched, not one signal per step
+    assert [e.epoch for e in epochs] == [1, 2, 3]
+    assert probes and all(name == "weights" for name, _ in probes)
+    assert threading.get_ident() not in thread_ids  # computed in the worker thread
+    # payloads are copies: later training does not change an earlier snapshot
+    assert not np.shares_memory(probes[0][1], controller.trainer.model.named_parameters()["0.W"])
+
+
+def test_factory_runs_in_worker_and_stop_is_clean(qtbot):
+    controller = TrainingController()
+    built_in = []
+
+    def factory():
+        built_in.append(threading.get_ident())
+        return toy_trainer(epochs=1000)
+
+    prepared = []
+    controller.prepared.connect(prepared.append)
+    controller.start(factory)
+    qtbot.waitUntil(lambda: bool(prepared), timeout=10000)
+    assert built_in and built_in[0] != threading.get_ident()
+    with qtbot.waitSignal(controller.finished, timeout=10000) as done:
+        controller.stop()
+    assert isinstance(done.args[0], Stopped)
+    qtbot.waitUntil(lambda: not controller.running, timeout=5000)
+
+
+def test_shutdown_while_preparing_or_paused_ends_the_thread(qtbot):
+    controller = TrainingController()
+
+    def slow_factory():
+        time.sleep(0.3)
+        return toy_trainer(epochs=1000)
+
+    controller.start(slow_factory)
+    assert controller.shutdown(timeout_ms=30000)  # ended (the factory finishes, then stops)
+    assert not controller.running
+    controller.start(toy_trainer(epochs=1000))
+    qtbot.wait(50)
+    controller.pause()
+    qtbot.wait(50)
+    assert controller.shutdown(timeout_ms=10000)
+
+
+def test_results_of_a_replaced_run_are_dropped(qtbot):
+    controller = TrainingController()
+    seen = []
+    controller.steps.connect(seen.append)
+    controller.start(toy_trainer(epochs=1000))
+    qtbot.wait(100)
+    controller.shutdown()
+    seen.clear()
+    qtbot.wait(200)  # anything still queued from the old run must not come through
+    assert seen == []
+
+
+def test_failures_are_reported_not_raised(qtbot):
+    controller = TrainingController()
+
+    def broken():
+        raise nn.DatasetError("MNIST files not found in /nowhere")
+
+    with qtbot.waitSignal(controller.failed, timeout=5000) as failed:
+        controller.start(broken)
+    assert failed.args[0] == "MNIST files not found in /nowhere"
+    qtbot.waitUntil(lambda: not controller.running, timeout=5000)
+
+
+def test_live_learning_rate_change(qtbot):
+    controller = TrainingController()
+    lrs = []
+    controller.steps.connect(lambda b: lrs.extend(b.lrs))
+    controller.start(toy_trainer(epochs=1000))
+    qtbot.waitUntil(lambda: len(lrs) > 5, timeout=10000)
+    controller.set_hyperparameters(lr=0.002)
+    qtbot.waitUntil(lambda: lrs[-1] == 0.002, timeout=10000)
+    with pytest.raises(ValueError, match="learning rate"):
+        controller.set_hyperparameters(lr=-1)
+    assert controller.shutdown()
+
+
+def test_job_runner_streams_generator_events_in_batches(qtbot):
+    from workbench.concurrency.jobs import JobRunner
+
+    runner = JobRunner(emit_interval=0.01)
+    got = []
+    runner.events.connect(got.extend)
+
+    def gen():
+        for i in range(200):
+            time.sleep(0.0005)
+            yield i
+
+    with qtbot.waitSignal(runner.done, timeout=10000):
+        runner.start_generator(gen)
+    assert got == list(range(200))
+    qtbot.waitUntil(lambda: not runner.running, timeout=5000)
+
+
+def test_job_runner_task_result_failure_and_supersede(qtbot):
+    from workbench.concurrency.jobs import JobRunner
+
+    runner = JobRunner()
+    with qtbot.waitSignal(runner.done, timeout=5000) as done:
+        runner.start_task(lambda: threading.get_ident())
+    assert done.args[0] != threading.get_ident()
+    with qtbot.waitSignal(runner.failed, timeout=5000) as failed:
+        runner.start_task(lambda: 1 / 0)
+    assert "ZeroDivisionError" in failed.args[0]
+    stop = threading.Event()
+    results = []
+    runner.done.connect(results.append)
+    runner.start_task(lambda: (stop.wait(5), "old")[1], cancel=stop.set)
+    runner.start_task(lambda: "new")  # supersedes: the old result is dropped
+    qtbot.waitUntil(lambda: results == ["new"], timeout=5000)
+    assert runner.shutdown()
