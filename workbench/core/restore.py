@@ -40,7 +40,7 @@ def remembered_builder(builder: Any) -> dict[str, Any]:
 
 def _parse(text: Any, where: str) -> Any:
     if not isinstance(text, (str, bytes)):
-        raise SettingsError(f"{where}: expected JSON text, not {type(text).__name__}")
+        raise SettingsError(f"the {where}: expected JSON text, not {type(text).__name__}")
     try:
         return parse_json(text, where)
     except ValueError as exc:
@@ -48,14 +48,14 @@ def _parse(text: Any, where: str) -> Any:
 
 
 def _builder(text: Any) -> dict[str, Any]:
-    doc = _parse(text, "the remembered model")
+    doc = _parse(text, "remembered model")
     if isinstance(doc, dict) and "name" in doc and "preset" not in doc:
         doc = {**{k: v for k, v in doc.items() if k != "name"}, "preset": doc["name"]}
     return check_builder(doc, "builder")
 
 
 def _setup(text: Any) -> dict[str, Any]:
-    return check_setup(_parse(text, "the remembered settings"), "setup")
+    return check_setup(_parse(text, "remembered settings"), "setup")
 
 
 def read_remembered(builder_text: Any, setup_text: Any) -> Remembered:

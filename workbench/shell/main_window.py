@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -69,8 +69,6 @@ class MainWindow(FileMenuMixin, QMainWindow):
         self.retranslate()
         self._restore_geometry()
         self._update_edit_actions()
-        if self.restore_notice:
-            self.statusBar().showMessage(self.restore_notice, 30000)
         self.take_baseline()
 
     # ------------------------------------------------------------------------------ layout
@@ -353,7 +351,7 @@ class MainWindow(FileMenuMixin, QMainWindow):
             self.builder.load_config(remembered_builder(remembered.builder),
                                      label=tr_noop("Restore"))
             self.builder._undo.clear()
-        self.restore_notice = ""
+        self.restore_notice, self._notice_shown = "", False
         if problems:
             what = {"model": tr("the remembered model"),
                     "setup": tr("the remembered data and training settings")}
@@ -384,6 +382,12 @@ class MainWindow(FileMenuMixin, QMainWindow):
         if 0 <= row < len(self.pages):
             self.settings.setValue("page", self.pages[row][0])
         self.settings.sync()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 — Qt override
+        super().showEvent(event)
+        if self.restore_notice and not self._notice_shown:  # once the status bar is visible
+            self._notice_shown = True
+            self.statusBar().showMessage(self.restore_notice, 30000)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 — Qt override
         if not self.confirm_discard(tr("Save the session before closing?"), closing=True):
