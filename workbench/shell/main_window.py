@@ -152,7 +152,8 @@ class MainWindow(FileMenuMixin, QMainWindow):
         self.a_stop = self._action(p.controller.stop, "Ctrl+.")
         self.a_more = self._action(p.continue_training, "Ctrl+E")
         self.a_shortcuts = self._action(lambda: dialogs.shortcuts(self), "F1")
-        self.a_chapters = self._action(lambda: dialogs.chapters(self))
+        self.a_chapters = self._action(lambda: dialogs.chapters(
+            self, lambda page, view: dialogs.open_destination(self, page, view)))
         self.a_about = self._action(lambda: dialogs.about(self))
         self.theme_actions = {}
         for name in THEMES:
