@@ -203,6 +203,7 @@ class OptimizerTable(QWidget):
             "defaults, e.g. ε = 1e-7 as in the book."))
         for name, check in self.checks.items():
             check.setText(display_name(name))
+            check.setMinimumWidth(check.sizeHint().width())  # the name is never cut
             check.setToolTip(optimizer_tooltip(name) + "\n" + tr(
                 "Tick to add its path; its colour is the same on the map, in the loss plot "
                 "and in the table."))

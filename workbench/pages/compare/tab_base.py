@@ -61,6 +61,9 @@ class ComparisonTab(QWidget):
     key = ""  # the tab's name in experiment files and in :data:`specs.BOOK`
     kind = "compare"  # the experiment-file kind
     epoch_based = False  # progress in epochs (else iterations)
+    #: Height (px) below which the figure and table scroll instead of shrinking: a grid of
+    #: small plots needs this much to show its curves and labels.
+    min_view_height = 0
     stateChanged = Signal()  # noqa: N815 — results appeared, or a run started or ended
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
@@ -163,9 +166,21 @@ class ComparisonTab(QWidget):
         right_layout.setContentsMargins(6, 0, 0, 0)
         right_layout.addLayout(header)
         right_layout.addWidget(self.splitter, 1)
+        view = right
+        if self.min_view_height:  # scrolls only where the window is shorter than that
+            right.setMinimumHeight(self.min_view_height)
+            # a splitter does not ask a wrapped label for its height: keep two lines
+            self.table.caption.setMinimumHeight(
+                2 * self.table.caption.fontMetrics().lineSpacing() + 2)
+            view = QScrollArea(self)
+            view.setWidget(right)
+            view.setWidgetResizable(True)
+            view.setFrameShape(QScrollArea.Shape.NoFrame)
+            view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            view.setMinimumWidth(420)
         outer = QSplitter(Qt.Orientation.Horizontal, self)
         outer.addWidget(left)
-        outer.addWidget(right)
+        outer.addWidget(view)
         outer.setStretchFactor(1, 1)
         outer.setSizes([330, 900])
         outer.setChildrenCollapsible(False)

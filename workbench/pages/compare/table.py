@@ -72,6 +72,24 @@ def sci_cell(value: float) -> Cell:
     return Cell(f"{value:.2e}" if value else "0", value)
 
 
+def wrap_header(text: str, longest: int = 12) -> str:
+    """``text`` on two lines, broken at the space or comma nearest its middle, when it is longer
+    than ``longest`` characters: a results table then fits the page at the window's minimum
+    size instead of hiding its last columns. Text without a break point (Chinese) is split in
+    the middle."""
+    if len(text) <= longest or "\n" in text:
+        return text
+    middle = len(text) / 2
+    breaks = [i for i, ch in enumerate(text) if ch in " ，、,"]
+    if not breaks:
+        cut = round(middle)
+        return text[:cut] + "\n" + text[cut:]
+    i = min(breaks, key=lambda b: abs(b - middle))
+    if text[i] == " ":
+        return text[:i] + "\n" + text[i + 1:]
+    return text[:i + 1] + "\n" + text[i + 1:].lstrip()
+
+
 def _csv_value(value: object) -> object:
     if isinstance(value, float) and not math.isfinite(value):
         return ""
@@ -136,7 +154,9 @@ class ResultsTable(QWidget):
                 self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
                 self.proxy.sort(-1)
             self.model.clear()
-            self.model.setHorizontalHeaderLabels(headers)
+            self.model.setHorizontalHeaderLabels([wrap_header(h) for h in headers])
+            for c, h in enumerate(headers):
+                self.model.horizontalHeaderItem(c).setToolTip(h)
             for row in rows:
                 self.model.appendRow([self._item(cell) for cell in row])
         else:

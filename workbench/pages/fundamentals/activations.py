@@ -126,7 +126,7 @@ class ActivationsDemo(DemoPanel):
         self.probe_d = self.ax_d.axvline(0, color=self.colors["text"], linestyle=":", lw=1)
         self.probe_points_f, = self.ax_f.plot([], [], "o", color=self.colors["text"], ms=4)
         self.probe_points_d, = self.ax_d.plot([], [], "o", color=self.colors["text"], ms=4)
-        self.figure.subplots_adjust(left=0.1, right=0.97, top=0.95, bottom=0.08, hspace=0.28)
+        self.figure.set_layout_engine("constrained", h_pad=0.03, w_pad=0.03)
         self.retranslate()
         self.refresh()
 

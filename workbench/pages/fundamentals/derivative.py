@@ -62,7 +62,7 @@ class DerivativeDemo(DemoPanel):
         self.ax_err = self.figure.add_subplot(2, 1, 2)
         for ax in (self.ax_f, self.ax_err):
             style_axes(ax, self.colors)
-        self.figure.subplots_adjust(left=0.12, right=0.97, top=0.95, bottom=0.08, hspace=0.38)
+        self.figure.set_layout_engine("constrained", h_pad=0.03, w_pad=0.03)
         self.function.currentIndexChanged.connect(self._on_function)
         self.x.valueChanged.connect(self.refresh)
         self.h.valueChanged.connect(self.refresh)

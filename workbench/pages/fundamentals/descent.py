@@ -86,7 +86,7 @@ class DescentDemo(DemoPanel):
         self.ax_f = self.figure.add_subplot(grid[1])
         for ax in (self.ax, self.ax_f):
             style_axes(ax, self.colors)
-        self.figure.subplots_adjust(left=0.11, right=0.97, top=0.95, bottom=0.08, hspace=0.32)
+        self.figure.set_layout_engine("constrained", h_pad=0.03, w_pad=0.03)
 
         self.function.currentIndexChanged.connect(self._on_function)
         self.lr.valueChanged.connect(self.refresh)

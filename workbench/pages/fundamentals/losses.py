@@ -94,7 +94,7 @@ class LossesDemo(DemoPanel):
         self.ax_curve = self.figure.add_subplot(2, 1, 2)
         for ax in (self.ax_bars, self.ax_curve):
             style_axes(ax, self.colors)
-        self.figure.subplots_adjust(left=0.11, right=0.97, top=0.95, bottom=0.08, hspace=0.38)
+        self.figure.set_layout_engine("constrained", h_pad=0.03, w_pad=0.03)
 
         self.y = np.array(BOOK_Y1)
         self.y_edit.textChanged.connect(self._on_text)

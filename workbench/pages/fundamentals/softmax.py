@@ -65,7 +65,7 @@ class SoftmaxDemo(DemoPanel):
         self.ax_out = self.figure.add_subplot(2, 1, 2)
         for ax in (self.ax_in, self.ax_out):
             style_axes(ax, self.colors)
-        self.figure.subplots_adjust(left=0.12, right=0.97, top=0.95, bottom=0.08, hspace=0.35)
+        self.figure.set_layout_engine("constrained", h_pad=0.03, w_pad=0.03)
 
         self.scores = np.array(BOOK_SCORES)
         self.scores_edit.textChanged.connect(self._on_text)

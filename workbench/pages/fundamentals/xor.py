@@ -67,8 +67,7 @@ class XorLayersDemo(DemoPanel):
         self.single = GateAxes(self.ax_single, self.colors)
         self.first = GateAxes(self.ax_first, self.colors)
         self.second = GateAxes(self.ax_second, self.colors)
-        self.figure.subplots_adjust(left=0.1, right=0.98, top=0.94, bottom=0.13,
-                                    wspace=0.3, hspace=0.42)
+        self.figure.set_layout_engine("constrained", h_pad=0.03, w_pad=0.03)
         self.retranslate()
         self.refresh()
 
@@ -166,7 +165,8 @@ class XorLayersDemo(DemoPanel):
              "target1": tr("XOR = 1"), "wrong": tr("wrong output")},
             [tr("s₁ line"), tr("s₂ line")])
         self.figure.legends.clear()
-        legend = self.figure.legend(handles, labels, loc="lower center", ncol=4, fontsize=8,
+        legend = self.figure.legend(handles, labels, loc="outside lower center", ncol=4,
+                                    fontsize=8,
                                     framealpha=0.8)
         legend.get_frame().set_facecolor(self.colors["face"])
         for t in legend.get_texts():

@@ -117,7 +117,7 @@ class XorNetworkDemo(DemoPanel):
         self.loss_line, = self.ax_loss.plot([], [], color=SERIES[5], linewidth=1.6)
         self.acc_line, = self.ax_loss.plot([], [], color=SERIES[2], linewidth=1.6)
         self.ax_loss.set_ylim(0, 1.05)
-        self.figure.subplots_adjust(left=0.11, right=0.97, top=0.95, bottom=0.08, hspace=0.3)
+        self.figure.set_layout_engine("constrained", h_pad=0.03, w_pad=0.03)
 
         self.runner = JobRunner(self)
         self.runner.events.connect(self._on_events)

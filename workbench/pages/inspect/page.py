@@ -39,14 +39,19 @@ class EmptyState(QWidget):
         font.setBold(True)
         self.title.setFont(font)
         self.body = muted_label()
-        self.body.setMaximumWidth(520)
+        self.body.setFixedWidth(520)  # a fixed width: the layout then gives it the height it needs
         self.button = QPushButton()
         self.button.clicked.connect(lambda: context.request_page("train"))
         column = QVBoxLayout()
         column.addStretch(2)
         for widget in (self.title, self.body):
             widget.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-            column.addWidget(widget, 0, Qt.AlignmentFlag.AlignHCenter)
+        column.addWidget(self.title, 0, Qt.AlignmentFlag.AlignHCenter)
+        row = QHBoxLayout()  # centred by stretches, so the layout asks it for its wrapped height
+        row.addStretch(1)
+        row.addWidget(self.body)
+        row.addStretch(1)
+        column.addLayout(row)
         column.addSpacing(12)
         column.addWidget(self.button, 0, Qt.AlignmentFlag.AlignHCenter)
         column.addStretch(3)
