@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -26,17 +26,15 @@ from workbench.concurrency.workers import Probe, TrainingController
 from workbench.core.boundary_grid import boundary_grid, data_extent
 from workbench.core.i18n import language_changed, tr, tr_dynamic, tr_noop
 from workbench.pages.train.builder import BuilderWidget
+from workbench.pages.train.change_bar import ChangeBar
+from workbench.pages.train.continuation import continuation
+from workbench.pages.train.data_switch import DataSwitch
 from workbench.pages.train.live_plots import LivePlots
 from workbench.pages.train.setup import SetupWidget
 from workbench.shell.context import AppContext
 from workbench.state import BuilderState, TrainingSetup
 from workbench.state.run import RunState
-from workbench.state.train_data import (
-    IMAGE_SHAPE,
-    DataCache,
-    expected_input_shape,
-    fit_builder_to_data,
-)
+from workbench.state.train_data import DataCache, expected_input_shape, model_title
 from workbench.ui.common import ErrorLabel
 
 
@@ -66,6 +64,7 @@ class TrainPage(QWidget):
         self._pending_data: PreparedData | None = None
         self.data_cache = DataCache()
         self._build_ui()
+        self.data_switch = DataSwitch(builder, setup, self.data_cache, self.change_bar)
         self._connect()
         self.retranslate()
         language_changed.connect(self.retranslate)
@@ -92,6 +91,7 @@ class TrainPage(QWidget):
         self.progress.setTextVisible(True)
         self.status_label = QLabel()
         self.message = ErrorLabel()
+        self.change_bar = ChangeBar()  # what a data switch changed, or a question about it
         controls = QHBoxLayout()
         for button in (self.train_button, self.pause_button, self.stop_button, self.more_button):
             controls.addWidget(button)
@@ -104,6 +104,7 @@ class TrainPage(QWidget):
         right_layout.addLayout(controls)
         right_layout.addWidget(self.status_label)
         right_layout.addWidget(self.message)
+        right_layout.addWidget(self.change_bar)
         right_layout.addWidget(self.plots, 1)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -134,10 +135,10 @@ class TrainPage(QWidget):
         self.stop_button.setToolTip(tr("Stop training after the current step (Ctrl+.). The "
                                        "model keeps what it has learned; '+1 epoch' continues."))
         self.more_button.setText(tr("+1 epoch"))
-        self.more_button.setToolTip(tr("Continue the last run for one more epoch, keeping its "
-                                       "weights and optimizer state (Ctrl+E)."))
         self.progress.setToolTip(tr("Progress of the whole run (all epochs)."))
         self.status_label.setToolTip(tr("Epoch, iteration, speed and estimated time left."))
+        self.data_switch.retranslate()
+        self._update_controls()  # the tooltips that name models
         self._update_status()
 
     def _connect(self) -> None:
@@ -147,6 +148,7 @@ class TrainPage(QWidget):
         self.more_button.clicked.connect(self.continue_training)
         self.builder_widget.validityChanged.connect(lambda _ok: self._update_controls())
         self.builder.changed.connect(self._update_controls)
+        self.builder.changed.connect(self.data_switch.builder_changed)
         self.builder.changed.connect(
             lambda: self.setup_widget.set_model_init(self.builder.init))
         self.setup.changed.connect(self._on_setup_changed)
@@ -166,19 +168,9 @@ class TrainPage(QWidget):
 
     # ------------------------------------------------------------------------ data & model
     def _sync_input_shape(self) -> None:
-        """Fit the model to the data set: input shape, and the last layer's width."""
-        if fit_builder_to_data(self.builder, self.setup.data, self.data_cache):
-            self._apply_kind_defaults(self.builder.input_shape == IMAGE_SHAPE)
-
-    def _apply_kind_defaults(self, images: bool) -> None:
-        """Images and 2-D points train best with different settings: switch once, and say so."""
-        epochs, batch, lr = (3, 100, 0.001) if images else (50, 32, 0.01)
-        self.setup.set_training(epochs=epochs, batch_size=batch)
-        if self.setup.optimizer_name == "adam":
-            self.setup.set_hyperparameter("lr", lr)
-        self.notice.emit(tr("Settings for {kind}: {epochs} epochs, batch {batch}; Adam learning "
-                            "rate {lr:g}. Change them freely.").format(
-            kind=tr("images") if images else tr("2-D points"), epochs=epochs, batch=batch, lr=lr))
+        """Fit the model to the data set (input kind, output width), saying what changed and
+        asking before the user's own stack is replaced (:class:`DataSwitch`)."""
+        self.data_switch.sync()
 
     def _on_setup_changed(self) -> None:
         if not self.controller.running:
@@ -204,9 +196,13 @@ class TrainPage(QWidget):
         self._begin(factory, fresh=True)
 
     def continue_training(self) -> None:
-        """One more epoch on the last trainer (same weights, optimizer state, data order)."""
-        if self.controller.running or self.trainer is None or self.trainer.diverged:
+        """One more epoch on the last trainer (same weights, optimizer state, data order) —
+        only while the builder shows that trainer's network (see :func:`continuation`)."""
+        if self.controller.running or self.trainer is None or not continuation(
+                self.model, 0, self.trainer.diverged, self.builder).allowed:
             return
+        self.notice.emit(tr("Continuing {model} for one more epoch.").format(
+            model=model_title(self.model)))
         self.trainer.add_epochs(1)
         self.run.total_epochs = self.trainer.target_epochs
         self._begin(self.trainer, fresh=False)
@@ -308,6 +304,12 @@ class TrainPage(QWidget):
         if any(spec["type"] == "Step" for spec in self.builder.layers):
             return tr("The model contains a Step activation, which has no useful gradient "
                       "(book ch. 3.2): replace it with Sigmoid or ReLU to train.")
+        expected = expected_input_shape(self.setup.data)
+        if self.builder.input_shape != expected:
+            return tr("The model takes inputs of shape {m}, but “{data}” gives {d}: choose "
+                      "matching data, or a network for this data (Model tab).").format(
+                m="×".join(map(str, self.builder.input_shape)), data=self.setup.data.name,
+                d="×".join(map(str, expected)))
         return None
 
     def _update_controls(self) -> None:
@@ -316,9 +318,16 @@ class TrainPage(QWidget):
         valid = blocker is None
         self.train_button.setEnabled(valid and not running)
         self.pause_button.setEnabled(running)
+        if not running and self.pause_button.isChecked():  # stopped while paused
+            with QSignalBlocker(self.pause_button):
+                self.pause_button.setChecked(False)
+            self.pause_button.setText(tr("Pause"))
         self.stop_button.setEnabled(running)
-        self.more_button.setEnabled(not running and self.trainer is not None
-                                    and not self.trainer.diverged)
+        more = continuation(self.model if self.trainer is not None else None,
+                            len(self.run.history.epochs),
+                            self.trainer is not None and self.trainer.diverged, self.builder)
+        self.more_button.setEnabled(not running and more.allowed)
+        self.more_button.setToolTip(more.tooltip)
         self.builder_widget.setEnabled(not running)
         self.setup_widget.set_training_locked(running)
         self.train_button.setToolTip(blocker or self._train_tip)
@@ -332,6 +341,8 @@ class TrainPage(QWidget):
         run, step = self.run, self.run.last_step
         total = max(1, run.total_epochs * max(1, run.steps_per_epoch))
         done = 0 if step is None else step.iteration
+        if run.status == "finished":  # also a reopened session, which has no last step
+            done = total
         self.progress.setRange(0, total)
         self.progress.setValue(min(done, total))
         self.statusChanged.emit()
@@ -341,6 +352,7 @@ class TrainPage(QWidget):
         """Forget the current run and model (File → New)."""
         self.controller.shutdown()
         self.trainer, self.model = None, None
+        self.data_switch.forget()
         self.run.reset()
         self.plots.hide_boundary()
         self.message.show_error(None)
