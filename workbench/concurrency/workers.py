@@ -89,6 +89,8 @@ class TrainingWorker(QObject):
             self.prepared.emit(self.run_id, self.trainer)
             self._run_probes(force=True)
             for event in self.trainer.run(self.epochs):
+                if self._cancelled.is_set():  # also a stop that came before run() began:
+                    self.trainer.stop()  # run() clears the trainer's flag when it starts
                 if isinstance(event, StepEnd):
                     batch.append(event)
                     now = time.perf_counter()

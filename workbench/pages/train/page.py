@@ -5,6 +5,7 @@ the right. Training runs in a worker thread
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
@@ -22,14 +23,15 @@ from PySide6.QtWidgets import (
 import nn
 from nn.experiment import ModelSpec, PreparedData, make_trainer
 from nn.training import Diverged, Finished, Paused, Resumed, Stopped, Trainer
-from workbench.concurrency.workers import Probe, TrainingController
-from workbench.core.boundary_grid import boundary_grid, data_extent
-from workbench.core.i18n import language_changed, tr, tr_dynamic, tr_noop
+from workbench.concurrency.workers import TrainingController
+from workbench.core.i18n import language_changed, tr, tr_noop
 from workbench.pages.train.builder import BuilderWidget
 from workbench.pages.train.change_bar import ChangeBar
-from workbench.pages.train.continuation import continuation
 from workbench.pages.train.data_switch import DataSwitch
 from workbench.pages.train.live_plots import LivePlots
+from workbench.pages.train.probes import boundary_probe
+from workbench.pages.train.readiness import Continuation, continuation, train_blocker
+from workbench.pages.train.resume import ResumePoint, resumed_trainer
 from workbench.pages.train.setup import SetupWidget
 from workbench.shell.context import AppContext
 from workbench.state import BuilderState, TrainingSetup
@@ -60,6 +62,8 @@ class TrainPage(QWidget):
         self.controller = TrainingController(self)
         self.trainer: Trainer | None = None
         self.model: nn.Sequential | None = None  # the model the other pages look at
+        #: A reopened session's run, continued by "+1 epoch" until a trainer exists again.
+        self.resume: ResumePoint | None = None
         self.data: PreparedData | None = None
         self._pending_data: PreparedData | None = None
         self.data_cache = DataCache()
@@ -196,16 +200,48 @@ class TrainPage(QWidget):
         self._begin(factory, fresh=True)
 
     def continue_training(self) -> None:
-        """One more epoch on the last trainer (same weights, optimizer state, data order) —
-        only while the builder shows that trainer's network (see :func:`continuation`)."""
-        if self.controller.running or self.trainer is None or not continuation(
-                self.model, 0, self.trainer.diverged, self.builder).allowed:
+        """One more epoch on the last trainer (same weights, optimizer state, data order), or
+        on a reopened session's run, rebuilt from its saved state in the worker thread — only
+        while the builder shows that run's network (see :meth:`continuation`)."""
+        if self.controller.running or not self.continuation().allowed:
             return
         self.notice.emit(tr("Continuing {model} for one more epoch.").format(
             model=model_title(self.model)))
+        if self.trainer is None:
+            point, model = self.resume, self.model
+
+            def factory() -> Trainer:  # runs in the worker thread
+                trainer, self._pending_data = resumed_trainer(point, model, self.data_cache.get)
+                return trainer
+
+            self._begin(factory, fresh=False)
+            return
         self.trainer.add_epochs(1)
         self.run.total_epochs = self.trainer.target_epochs
         self._begin(self.trainer, fresh=False)
+
+    @property
+    def can_continue(self) -> bool:
+        """Whether "+1 epoch" has a run to continue: a trainer that has not diverged, or a
+        reopened session's saved run (the builder aside: see :meth:`continuation`)."""
+        if self.trainer is not None:
+            return not self.trainer.diverged
+        return self.resume is not None and self.model is not None and not self.resume.diverged
+
+    def continuation(self) -> Continuation:
+        """Whether "+1 epoch" may run now, and its tooltip naming the model it continues."""
+        has_run = self.model is not None and (self.trainer is not None or self.resume is not None)
+        return continuation(self.model if has_run else None, len(self.run.history.epochs),
+                            has_run and not self.can_continue, self.builder)
+
+    def trainer_state(self) -> dict[str, Any] | None:
+        """What a session saves so that "+1 epoch" continues exactly after reopening: the
+        trainer's state between runs, or a reopened session's; None if there is none."""
+        if self.controller.running:
+            return None
+        if self.trainer is not None and self.trainer.model is self.model:
+            return self.trainer.state_dict()
+        return None if self.resume is None else dict(self.resume.trainer)
 
     def _begin(self, trainer_or_factory, fresh: bool) -> None:
         self.message.show_error(None)
@@ -216,25 +252,11 @@ class TrainPage(QWidget):
         self.run.mark_speed_baseline()
         self.pause_button.setChecked(False)
         self.controller.start(trainer_or_factory,
-                              probes=[self._boundary_probe(), *self.context.probes()])
+                              probes=[boundary_probe(), *self.context.probes()])
         self._update_controls()
 
-    @staticmethod
-    def _boundary_probe() -> Probe:
-        """The decision boundary over the training points, for 2-D data (else nothing)."""
-        extents: dict[int, tuple[float, float, float, float]] = {}
-
-        def compute(trainer: Trainer):
-            x = trainer.train[0]
-            if x.ndim != 2 or x.shape[1] != 2:
-                return None
-            extent = extents.setdefault(id(x), data_extent(x))
-            return boundary_grid(trainer.model, extent)
-
-        return Probe("boundary", compute, interval=0.3)
-
     def _on_prepared(self, trainer: Trainer) -> None:
-        self.trainer = trainer
+        self.trainer, self.resume = trainer, None
         self.model = trainer.model
         self.run.steps_per_epoch = trainer.steps_per_epoch
         self.run.total_epochs = trainer.target_epochs
@@ -296,21 +318,7 @@ class TrainPage(QWidget):
 
     # ------------------------------------------------------------------------------ status
     def _blocker(self) -> str | None:
-        """Why Train is unavailable (an invalid stack, or a Step layer), or None."""
-        validation = self.builder.validation()
-        if not validation.ok:
-            return tr("Fix the model first: {error}").format(
-                error=tr_dynamic(validation.error or ""))
-        if any(spec["type"] == "Step" for spec in self.builder.layers):
-            return tr("The model contains a Step activation, which has no useful gradient "
-                      "(book ch. 3.2): replace it with Sigmoid or ReLU to train.")
-        expected = expected_input_shape(self.setup.data)
-        if self.builder.input_shape != expected:
-            return tr("The model takes inputs of shape {m}, but “{data}” gives {d}: choose "
-                      "matching data, or a network for this data (Model tab).").format(
-                m="×".join(map(str, self.builder.input_shape)), data=self.setup.data.name,
-                d="×".join(map(str, expected)))
-        return None
+        return train_blocker(self.builder, self.setup)
 
     def _update_controls(self) -> None:
         running = self.controller.running
@@ -323,9 +331,7 @@ class TrainPage(QWidget):
                 self.pause_button.setChecked(False)
             self.pause_button.setText(tr("Pause"))
         self.stop_button.setEnabled(running)
-        more = continuation(self.model if self.trainer is not None else None,
-                            len(self.run.history.epochs),
-                            self.trainer is not None and self.trainer.diverged, self.builder)
+        more = self.continuation()
         self.more_button.setEnabled(not running and more.allowed)
         self.more_button.setToolTip(more.tooltip)
         self.builder_widget.setEnabled(not running)
@@ -351,7 +357,7 @@ class TrainPage(QWidget):
     def reset(self) -> None:
         """Forget the current run and model (File → New)."""
         self.controller.shutdown()
-        self.trainer, self.model = None, None
+        self.trainer, self.model, self.resume = None, None, None
         self.data_switch.forget()
         self.run.reset()
         self.plots.hide_boundary()
@@ -361,12 +367,15 @@ class TrainPage(QWidget):
         self._update_controls()
         self.context.set_model(None)
 
-    def restore(self, history, model: nn.Sequential | None, status: str, message: str) -> None:
-        """Show a saved session's curves and model (it can be trained further with Train)."""
+    def restore(self, history, model: nn.Sequential | None, status: str, message: str,
+                resume: ResumePoint | None = None) -> None:
+        """Show a saved session's curves and model; with its saved run (``resume``), "+1
+        epoch" continues that run exactly where it stopped."""
         self.reset()
         self.run.history = history
         self.run.total_epochs = len(history.epochs)
         self.model = model
+        self.resume = resume if model is not None else None
         status = status if status in ("finished", "stopped", "diverged", "failed") else "idle"
         self.run.set_status(status, message)
         if status in ("diverged", "failed"):
@@ -374,6 +383,7 @@ class TrainPage(QWidget):
         self.run.dirty = True
         self.plots.refresh(force=True)
         self._update_status()
+        self._update_controls()
         self.context.set_model(model)
 
     def adopt_model(self, model: nn.Sequential) -> None:

@@ -1,8 +1,8 @@
-"""What "+1 epoch" would continue, and why it cannot (issue 15.2).
+"""Whether Train and "+1 epoch" can run, and the reasons they give when they cannot.
 
 "+1 epoch" trains the last run's model further, whatever the builder shows now. So it names
 that model, and it is off when the builder shows an invalid stack or another network —
-continuing would silently train something else than what the user sees.
+continuing would silently train something else than what the user sees (issue 15.2).
 """
 
 from __future__ import annotations
@@ -10,9 +10,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import nn
-from workbench.core.i18n import plural, tr
-from workbench.state import BuilderState
-from workbench.state.train_data import model_title, same_network
+from workbench.core.i18n import plural, tr, tr_dynamic
+from workbench.state import BuilderState, TrainingSetup
+from workbench.state.train_data import expected_input_shape, model_title, same_network
+
+
+def train_blocker(builder: BuilderState, setup: TrainingSetup) -> str | None:
+    """Why Train is unavailable (an invalid stack, a Step layer, an input that does not fit
+    the data), or None."""
+    validation = builder.validation()
+    if not validation.ok:
+        return tr("Fix the model first: {error}").format(error=tr_dynamic(validation.error or ""))
+    if any(spec["type"] == "Step" for spec in builder.layers):
+        return tr("The model contains a Step activation, which has no useful gradient "
+                  "(book ch. 3.2): replace it with Sigmoid or ReLU to train.")
+    expected = expected_input_shape(setup.data)
+    if builder.input_shape != expected:
+        return tr("The model takes inputs of shape {m}, but “{data}” gives {d}: choose "
+                  "matching data, or a network for this data (Model tab).").format(
+            m="×".join(map(str, builder.input_shape)), data=setup.data.name,
+            d="×".join(map(str, expected)))
+    return None
 
 
 @dataclass(frozen=True)
@@ -50,4 +68,4 @@ def continuation(model: nn.Sequential | None, epochs_done: int, diverged: bool,
                                  "state (Ctrl+E).").format(model=name, done=done))
 
 
-__all__ = ["Continuation", "continuation", "model_title"]
+__all__ = ["Continuation", "continuation", "train_blocker"]
