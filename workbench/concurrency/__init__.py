@@ -1,0 +1,1 @@
+"""Everything that owns a QThread: worker threads, the training worker, job runners."""
