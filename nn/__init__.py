@@ -8,6 +8,22 @@
 >>> nn.export.to_onnx(model, "m.onnx")           # doctest: +SKIP
 
 Imports NumPy and the standard library only — never Qt or Matplotlib.
+
+Every component round-trips through its config: ``module.from_config(obj.get_config())``
+rebuilds it (``tests/nn/test_config_round_trips.py``). The one shape is *a name plus its
+arguments*; how each kind writes it, and why they differ:
+
+=============  ===========================================  ====================================
+kind           ``get_config()``                             why this shape
+=============  ===========================================  ====================================
+optimizer      ``{"name": "adam", "lr": …, "beta1": …}``     name + keyword arguments
+schedule       ``{"name": "cosine", "total_steps": …}``      name + keyword arguments
+layer          ``{"units": 5, …}`` (the constructor's        the class is the name; stored as
+               arguments); ``nn.layers.to_config(layer)``    ``{"type", "config"}`` in every model
+               adds ``{"type": "Dense", "config": …}``       file since format 1 (Keras' shape)
+loss           ``"mse"``                                     no arguments: the name is all
+initializer    ``"std0.05"``                                 its one argument is in the name
+=============  ===========================================  ====================================
 """
 
 from nn import (

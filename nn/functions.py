@@ -1,16 +1,19 @@
-"""The book's plain functions (ch. 3–4), for demos and teaching: activations and their
-derivatives, softmax, the two losses, numerical differentiation and gradient descent.
+"""The book's plain functions (ch. 3–4): activations and their derivatives, softmax, one-hot
+labels, the two losses, numerical differentiation and gradient descent.
 
-These work on any array shape and keep the caller's dtype; the layers in :mod:`nn.layers`
-are what networks use.
+The activations, losses and derivatives work on any array shape and compute in float64 (the
+demos' precision: any input, lists included, is converted); the layers in :mod:`nn.layers` are
+what networks use. :func:`softmax`, :func:`one_hot` and :func:`numerical_gradient` are the
+engine's only implementations: the losses, the data sets, the gradient checks and the inspect
+tools all use them, so they keep float32 arrays float32.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike, DTypeLike, NDArray
 
 
 def step(x: ArrayLike) -> NDArray:
@@ -70,11 +73,41 @@ def softmax_naive(a: ArrayLike) -> NDArray:
         return e / np.sum(e, axis=-1, keepdims=True)
 
 
-def softmax(a: ArrayLike) -> NDArray:
-    """Softmax after subtracting the maximum (ch. 3.5.2): the same values, never overflows."""
-    a = np.asarray(a, dtype=float)
-    e = np.exp(a - np.max(a, axis=-1, keepdims=True))
-    return e / np.sum(e, axis=-1, keepdims=True)
+def softmax(a: ArrayLike, axis: int = -1) -> NDArray:
+    """Softmax along ``axis`` after subtracting the maximum (ch. 3.5.2): the same values as
+    ``e^a / Σ e^a``, and never overflows.
+
+    Returns a new array of ``a``'s shape, in ``a``'s dtype if it is floating (float32 scores
+    give float32 probabilities), else float64.
+    """
+    a = np.asarray(a)
+    if not np.issubdtype(a.dtype, np.floating):
+        a = a.astype(np.float64)
+    z = a - a.max(axis=axis, keepdims=True)
+    np.exp(z, out=z)
+    z /= z.sum(axis=axis, keepdims=True)
+    return z
+
+
+def one_hot(y: ArrayLike, num_classes: int | None = None,
+            dtype: DTypeLike = np.float32) -> NDArray:
+    """Integer labels ``(N,)`` to one-hot rows ``(N, num_classes)`` (book ch. 3.6, 4.2).
+
+    ``num_classes`` defaults to ``max(y) + 1``. Raises ``ValueError`` for labels that are not
+    integers of shape (N,) or lie outside ``0 … num_classes − 1``.
+    """
+    labels = np.asarray(y)
+    if labels.ndim != 1 or not np.issubdtype(labels.dtype, np.integer):
+        raise ValueError(
+            f"one_hot needs integer labels of shape (N,), got {labels.dtype} {labels.shape}"
+        )
+    if num_classes is None:
+        num_classes = int(labels.max()) + 1 if labels.size else 0
+    if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
+        raise ValueError(f"labels must be in 0..{num_classes - 1}")
+    out = np.zeros((labels.size, num_classes), dtype=dtype)
+    out[np.arange(labels.size), labels] = 1
+    return out
 
 
 def mean_squared_error(y: ArrayLike, t: ArrayLike) -> float:
@@ -101,12 +134,24 @@ def numerical_diff(
     raise ValueError(f"Unknown method {method!r}; expected 'forward' or 'central'")
 
 
-def numerical_gradient(f: Callable[[NDArray], float], x: ArrayLike, h: float = 1e-4) -> NDArray:
-    """Gradient of ``f`` at ``x`` by central differences, one coordinate at a time (ch. 4.4)."""
-    x = np.array(x, dtype=float)
-    grad = np.zeros_like(x)
+def numerical_gradient(f: Callable[[NDArray], float], x: ArrayLike, h: float = 1e-4,
+                       indices: Iterable[int] | None = None) -> NDArray:
+    """Gradient of ``f`` at ``x`` by central differences ``(f(x + h) − f(x − h)) / 2h``, one
+    entry at a time (ch. 4.4; the gradient checks of ch. 5.7 use it too).
+
+    An ndarray ``x`` is perturbed **in place** and each entry restored exactly, so ``f`` may
+    read it through a closure — a model's weights: ``numerical_gradient(lambda _: loss(),
+    layer.params["W"], 1e-5)``; anything else (a list, a scalar) is first copied to float64.
+    ``f`` is called with ``x``. ``indices`` (flat) limits the entries computed; the others are
+    0 in the result. Returns float64, shaped like ``x``.
+    """
+    x = x if isinstance(x, np.ndarray) else np.array(x, dtype=np.float64)
+    grad = np.zeros(x.shape, dtype=np.float64)
     flat, gflat = x.reshape(-1), grad.reshape(-1)
-    for i in range(flat.size):
+    if not np.shares_memory(flat, x):
+        raise ValueError("numerical_gradient needs an array it can perturb in place "
+                         "(a contiguous one)")
+    for i in range(flat.size) if indices is None else indices:
         old = flat[i]
         flat[i] = old + h
         plus = f(x)

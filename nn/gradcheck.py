@@ -1,6 +1,7 @@
 """Gradient checking: numerical central differences vs backpropagation (book ch. 5.7).
 
-``check_layer`` tests one layer on random data with a random upstream gradient;
+The differences come from :func:`nn.functions.numerical_gradient` (the engine's one numerical
+gradient). ``check_layer`` tests one layer on random data with a random upstream gradient;
 ``check_model`` tests a whole model on a batch (always on a float64 copy). Both report, per
 array, the relative error ``‖a − n‖ / (‖a‖ + ‖n‖)`` and the time each method took, so the
 workbench can show the book's point: backprop gives the same numbers thousands of times faster.
@@ -9,13 +10,14 @@ workbench can show the book's point: backprop gives the same numbers thousands o
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
+from nn.functions import numerical_gradient
 from nn.layers.base import Layer
 from nn.layers.normalization import Dropout
 from nn.model import Sequential
@@ -66,27 +68,6 @@ def relative_error(analytic: NDArray, numerical: NDArray) -> float:
     if norm_a < ZERO_NORM and norm_n < ZERO_NORM:
         return 0.0
     return float(np.linalg.norm(a - n) / (norm_a + norm_n))
-
-
-def numerical_gradient(
-    f: Callable[[], float], x: NDArray, eps: float = 1e-5, indices: Sequence[int] | None = None
-) -> NDArray:
-    """Central differences ``(f(x + h) − f(x − h)) / 2h`` of ``f()`` w.r.t. ``x``, in place.
-
-    ``x`` is perturbed one entry at a time and restored. ``indices`` (flat) limits the entries;
-    the others are left 0 in the result.
-    """
-    grad = np.zeros_like(x, dtype=np.float64)
-    flat, gflat = x.reshape(-1), grad.reshape(-1)
-    for i in range(flat.size) if indices is None else indices:
-        old = flat[i]
-        flat[i] = old + eps
-        plus = f()
-        flat[i] = old - eps
-        minus = f()
-        flat[i] = old
-        gflat[i] = (plus - minus) / (2 * eps)
-    return grad
 
 
 @contextmanager
@@ -150,7 +131,7 @@ def check_model(
         for name, param in twin.named_parameters().items():
             idx = _pick(param.size, max_entries, rng)
             start = time.perf_counter()
-            numerical = numerical_gradient(loss, param, eps, idx)
+            numerical = numerical_gradient(lambda _: loss(), param, eps, idx)
             spent += time.perf_counter() - start
             entries += param.size if idx is None else idx.size
             total += param.size
@@ -192,17 +173,13 @@ def check_layer(
         def scalar() -> float:
             return float(np.sum(layer.forward(x, training) * upstream))
 
-        checks, spent, entries = [], 0.0, 0
+        checks, spent = [], 0.0
         for name, arr in (("input", x), *layer.params.items()):
             start = time.perf_counter()
-            numerical = numerical_gradient(scalar, arr, eps)
+            numerical = numerical_gradient(lambda _: scalar(), arr, eps)
             spent += time.perf_counter() - start
-            entries += arr.size
             checks.append(_compare(name, analytic[name], numerical, None))
     return GradCheckResult(checks, backprop, spent, spent)
 
 
-__all__ = [
-    "ArrayCheck", "GradCheckResult", "check_layer", "check_model", "numerical_gradient",
-    "relative_error",
-]
+__all__ = ["ArrayCheck", "GradCheckResult", "check_layer", "check_model", "relative_error"]

@@ -109,6 +109,15 @@ def get(name: str | Initializer, std: float | None = None) -> Initializer:
     )
 
 
+def from_config(config: str) -> Initializer:
+    """The initializer a :meth:`Initializer.get_config` value names. Its one argument, the
+    normal's standard deviation, is part of the name (``"std0.05"``), so the config is a
+    string, as the model files store it, not a ``{"name": ...}`` dict."""
+    if not isinstance(config, str):
+        raise ValueError(f"An initializer config is its name, not {config!r}")
+    return get(config)
+
+
 def _normal(std: float) -> Initializer:
     if not (math.isfinite(std) and std > 0):
         raise ValueError(f"Invalid initializer std: {std} (must be a positive number)")

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from nn.gradcheck import ArrayCheck, GradCheckResult, numerical_gradient, relative_error
+from nn.functions import numerical_gradient
+from nn.gradcheck import ArrayCheck, GradCheckResult, relative_error
 from nn.layers import ACTIVATIONS, Conv2D, Dense, Dropout, ReLU
 from nn.model import Sequential
 
@@ -174,6 +175,36 @@ def _with_reference(arrays: Mapping[str, NDArray], names: list[str],
     return now, then
 
 
+@dataclass(frozen=True)
+class LayerDynamics:
+    """The cheap part of :class:`LayerStats`, for curves over training time: ``dead`` (ReLU
+    layer name → :func:`dead_fraction` on the batch) and ``grad_norms`` (layer name → L2 norm
+    of its gradients from the last backward pass; empty without ``grads``)."""
+
+    dead: dict[str, float]
+    grad_norms: dict[str, float]
+    iteration: int = 0
+
+
+def layer_dynamics(model: Sequential, x: ArrayLike, *, grads: bool = True,
+                   iteration: int = 0) -> LayerDynamics:
+    """Dead-ReLU fractions for ``x`` and gradient norms, without any histogram.
+
+    The forward pass stops at the last ReLU layer and no histogram is made, so this costs a
+    fraction of :func:`layer_stats` (``simple_convnet``, 100 images: about a fifth). The
+    numbers equal :func:`layer_stats`'s ``dead`` and ``grad_norms`` for the same model, batch
+    and gradients.
+    """
+    relus = [i for i, layer in enumerate(model.layers) if isinstance(layer, ReLU)]
+    dead: dict[str, float] = {}
+    if relus:
+        outputs = model.capture(x, upto=relus[-1])
+        dead = {model.layers[i].name: dead_fraction(outputs[model.layers[i].name])
+                for i in relus}
+    norms = ({name: s["norm"] for name, s in model.gradient_stats().items()} if grads else {})
+    return LayerDynamics(dead, norms, iteration)
+
+
 def layer_stats(model: Sequential, x: ArrayLike, *, grads: bool = True, bins: int = BINS,
                 iteration: int = 0, start_weights: Mapping[str, NDArray] | None = None,
                 start_grads: Mapping[str, NDArray] | None = None) -> LayerStats:
@@ -310,7 +341,8 @@ def gradcheck_steps(model: Sequential, x: ArrayLike, t: ArrayLike, *, eps: float
             for s in range(0, len(idx), chunk):
                 part = idx[s : s + chunk]
                 begin = time.perf_counter()
-                numerical[part] = numerical_gradient(loss, param, eps, part).reshape(-1)[part]
+                grad = numerical_gradient(lambda _: loss(), param, eps, part)
+                numerical[part] = grad.reshape(-1)[part]
                 took = time.perf_counter() - begin
                 spent += took
                 done += len(part)
@@ -329,8 +361,8 @@ def gradcheck_steps(model: Sequential, x: ArrayLike, t: ArrayLike, *, eps: float
 
 
 __all__ = [
-    "BINS", "Histogram", "LayerStats", "Progress", "activation_layer_names", "confusion_matrix",
+    "BINS", "Histogram", "LayerDynamics", "LayerStats", "Progress", "activation_layer_names", "confusion_matrix",
     "dead_fraction", "finite_range", "gradcheck_steps", "histogram", "histogram_pair",
-    "histograms", "layer_stats", "per_class_accuracy", "predict_steps", "ranked_examples",
+    "histograms", "layer_dynamics", "layer_stats", "per_class_accuracy", "predict_steps", "ranked_examples",
     "weight_names",
 ]

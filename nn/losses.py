@@ -12,12 +12,7 @@ from typing import ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
-
-def one_hot(t: NDArray, classes: int, dtype: np.dtype) -> NDArray:
-    """Integer labels (N,) → one-hot rows (N, classes)."""
-    out = np.zeros((t.shape[0], classes), dtype=dtype)
-    out[np.arange(t.shape[0]), t] = 1
-    return out
+from nn.functions import one_hot, softmax
 
 
 def _check_targets(y: NDArray, t: NDArray) -> NDArray:
@@ -49,14 +44,6 @@ class Loss:
 
     def get_config(self) -> str:
         return self.name
-
-
-def softmax(y: NDArray) -> NDArray:
-    """Row-wise softmax, stable: the row maximum is subtracted first (book ch. 3.5.2)."""
-    z = y - y.max(axis=1, keepdims=True)
-    np.exp(z, out=z)
-    z /= z.sum(axis=1, keepdims=True)
-    return z
 
 
 class SoftmaxCrossEntropy(Loss):
@@ -171,3 +158,11 @@ def get(name: str | Loss) -> Loss:
     if key not in LOSSES:
         raise ValueError(f"Unknown loss {name!r}; expected one of {', '.join(LOSSES)}")
     return LOSSES[key]()
+
+
+def from_config(config: str) -> Loss:
+    """The loss a :meth:`Loss.get_config` value names. A loss has no arguments, so its config is
+    its name (``"mse"``), not the ``{"name": ...}`` dict of optimizers and schedules."""
+    if not isinstance(config, str):
+        raise ValueError(f"A loss config is its name, not {config!r}")
+    return get(config)

@@ -269,15 +269,17 @@ class Sequential:
         """Fraction of samples classified correctly, in [0, 1]."""
         return self.evaluate(x, t, batch_size)[1]
 
-    def capture(self, x: ArrayLike) -> dict[str, NDArray]:
-        """Every layer's output for ``x`` in one inference pass, keyed by layer name.
+    def capture(self, x: ArrayLike, upto: int | None = None) -> dict[str, NDArray]:
+        """Every layer's output for ``x`` in one inference pass, keyed by layer name; with
+        ``upto``, the pass stops after layer ``upto`` (the later layers are not run).
 
         Ordinary training never keeps these; this is for the inspection views.
         """
         out = self._cast(x)
         self._forward_batch = out.shape[0]
         captured: dict[str, NDArray] = {}
-        for layer in self.layers:
+        stop = len(self.layers) if upto is None else upto + 1
+        for layer in self.layers[:stop]:
             out = layer.forward(out, training=False)
             captured[layer.name] = out
         return captured

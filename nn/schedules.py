@@ -115,4 +115,12 @@ def get(name: str | dict[str, Any] | Schedule | None = "constant", **kwargs: Any
         raise ValueError(f"Invalid settings for the {key} schedule: {exc}") from None
 
 
-__all__ = ["SCHEDULES", "Constant", "Cosine", "Exponential", "Schedule", "StepDecay", "get"]
+def from_config(config: dict[str, Any]) -> Schedule:
+    """The schedule a :meth:`get_config` dict describes (``{"name": ..., **arguments}``)."""
+    if not isinstance(config, dict):
+        raise ValueError(f"A schedule config must be a dict with a 'name', not {config!r}")
+    return get(config)
+
+
+__all__ = ["SCHEDULES", "Constant", "Cosine", "Exponential", "Schedule", "StepDecay",
+           "from_config", "get"]

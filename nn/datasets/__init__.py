@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from nn.datasets.augment import Augmenter, AugmentParams, dilate, erode
+from nn.datasets.augment import DRAW_AUGMENT, Augmenter, AugmentParams, dilate, erode
 from nn.datasets.detect import FolderMatch, detect_idx_sets, identify_idx_folder
 from nn.datasets.download import CancelFn, ProgressFn, cache_dir, download_file, file_digest
 from nn.datasets.embedded import DIGITS_DESCRIPTION, digits_path, load_digits_arrays
@@ -75,6 +75,7 @@ __all__ = [
     "DownloadCancelled",
     "DownloadError",
     "Augmenter",
+    "DRAW_AUGMENT",
     "Dataset",
     "FolderMatch",
     "IdxSet",

@@ -1,10 +1,12 @@
 """Image data augmentation, vectorised over the batch (the book's ch. 8.1.1, "data augmentation").
 
-Each image gets its own random shift, rotation and scale, applied as one affine map per sample and
-a single bilinear resampling of the whole batch (fancy indexing, no Python loop over samples or
-pixels); optionally its strokes are thickened or thinned (grey dilation/erosion with a 2x2 or 3x3
-max/min over shifted views) and Gaussian noise is added. Everything stays float32, and the input
-array is never modified.
+Each image gets its own random shift, rotation, scale and shear, applied as one affine map per
+sample, optionally plus an elastic displacement field (Simard et al. 2003), and a single bilinear
+resampling of the whole batch (fancy indexing, no Python loop over samples or pixels,
+:mod:`nn.datasets.warp`). Optionally its strokes are first redrawn with a round pen of random
+width like the Draw page's (:mod:`nn.datasets.restroke`), thickened or thinned (grey
+dilation/erosion with a 2x2 or 3x3 max/min over shifted views), and Gaussian noise is added.
+Everything stays float32, and the input array is never modified.
 """
 
 from __future__ import annotations
@@ -16,7 +18,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["AugmentParams", "Augmenter", "dilate", "erode"]
+from nn.datasets.restroke import restroke
+from nn.datasets.warp import affine_source, bilinear_sample, elastic_field
+
+__all__ = ["DRAW_AUGMENT", "AugmentParams", "Augmenter", "dilate", "erode"]
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,12 @@ class AugmentParams:
         int8 (N,): +1 dilate (thicker strokes), -1 erode (thinner), 0 unchanged.
     noise : numpy.ndarray or None
         float32 (N, C, H, W) noise to add, or ``None``.
+    shear : numpy.ndarray or None
+        float32 (N,): horizontal shear in degrees (positive leans the top right), or ``None``.
+    displacement : numpy.ndarray or None
+        float32 (N, 2, H, W): elastic ``(dx, dy)`` added to each pixel's source point, or ``None``.
+    pen : numpy.ndarray or None
+        float32 (N,): re-stroke pen width in pixels, 0 to keep the image's strokes; or ``None``.
     """
 
     shift: NDArray[np.float32]
@@ -42,6 +53,9 @@ class AugmentParams:
     scale: NDArray[np.float32]
     thickness: NDArray[np.int8]
     noise: NDArray[np.float32] | None = None
+    shear: NDArray[np.float32] | None = None
+    displacement: NDArray[np.float32] | None = None
+    pen: NDArray[np.float32] | None = None
 
 
 def _shifted_views(x: NDArray[np.float32], k: int, fill: float) -> list[NDArray[np.float32]]:
@@ -66,42 +80,13 @@ def erode(x: NDArray[np.float32], k: int = 2) -> NDArray[np.float32]:
 
 
 def _warp(x: NDArray[np.float32], params: AugmentParams) -> NDArray[np.float32]:
-    """Resample every image through its own affine map, bilinearly, zero outside the image.
-
-    For output pixel ``p`` the source point is ``c + R(-angle) (p - c - shift) / scale`` with
-    ``c`` the image centre, i.e. the image is scaled and rotated about its centre, then shifted.
-    """
+    """Resample every image through its own affine map (and elastic field), bilinearly."""
     n, c, h, w = x.shape
-    hp, wp = h + 2, w + 2
-    padded = np.zeros((n, c, hp, wp), dtype=np.float32)  # 1-pixel zero border
-    padded[:, :, 1:-1, 1:-1] = x
-
-    cy, cx = (h - 1) / 2.0, (w - 1) / 2.0
-    ys, xs = np.indices((h, w), dtype=np.float32).reshape(2, 1, h * w)
-    theta = np.deg2rad(params.angle.astype(np.float32))[:, None]
-    cos, sin = np.cos(theta), np.sin(theta)
-    inv_scale = (1.0 / params.scale.astype(np.float32))[:, None]
-    qx = xs - np.float32(cx) - params.shift[:, :1].astype(np.float32)  # (N, P)
-    qy = ys - np.float32(cy) - params.shift[:, 1:].astype(np.float32)
-    # + 1 for the border; clipping to the border keeps far-away points at zero
-    sx = np.clip((cos * qx - sin * qy) * inv_scale + np.float32(cx + 1), 0, wp - 1)
-    sy = np.clip((sin * qx + cos * qy) * inv_scale + np.float32(cy + 1), 0, hp - 1)
-
-    x0 = np.minimum(np.floor(sx), wp - 2)
-    y0 = np.minimum(np.floor(sy), hp - 2)
-    wx = (sx - x0)[:, None, :]
-    wy = (sy - y0)[:, None, :]
-    # linear indices into padded.ravel(): sample, channel, row, column
-    base = (np.arange(n) * (c * hp * wp))[:, None, None] + (np.arange(c) * (hp * wp))[None, :, None]
-    i00 = base + (y0.astype(np.intp) * wp + x0.astype(np.intp))[:, None, :]
-    flat = padded.ravel()
-    v00 = flat[i00]
-    v01 = flat[i00 + 1]
-    v10 = flat[i00 + wp]
-    v11 = flat[i00 + wp + 1]
-    top = v00 + wx * (v01 - v00)
-    bottom = v10 + wx * (v11 - v10)
-    return (top + wy * (bottom - top)).reshape(n, c, h, w)
+    sx, sy = affine_source((h, w), params.shift, params.angle, params.scale, params.shear)
+    if params.displacement is not None:
+        sx = sx + params.displacement[:, 0].reshape(n, h * w)
+        sy = sy + params.displacement[:, 1].reshape(n, h * w)
+    return bilinear_sample(x, sx, sy)
 
 
 @dataclass(frozen=True)
@@ -122,7 +107,19 @@ class Augmenter:
         Probability that an image's strokes are dilated or eroded (each half of the time).
     thickness_kernel : int
         2 or 3: the ``k x k`` neighbourhood of the dilation/erosion.
-    shift, rotation, scale, noise, thickness : bool
+    max_shear : float
+        Horizontal shear drawn uniformly from ``[-max_shear, max_shear]`` degrees (slanted
+        handwriting).
+    elastic_prob, elastic_alpha, elastic_sigma : float
+        Probability that an image gets an elastic distortion, its strength and smoothness in
+        pixels (Simard et al. 2003 used alpha 34, sigma 4 on MNIST).
+    restroke_prob : float
+        Probability that an image's strokes are redrawn with a round pen, as the Draw page's
+        strokes are (:func:`nn.datasets.restroke.restroke`).
+    restroke_width : tuple of float
+        That pen's width in pixels, drawn uniformly from ``[low, high]`` (the page's "MNIST pen
+        width" gives 0.14 x 20 = 2.8 px).
+    shift, rotation, scale, noise, thickness, shear, elastic, restroke : bool
         Switch each augmentation on or off.
     clip : bool
         Clip the result to ``[0, 1]``.
@@ -140,25 +137,38 @@ class Augmenter:
     noise: bool = False
     thickness: bool = False
     clip: bool = True
+    max_shear: float = 15.0
+    elastic_prob: float = 0.5
+    elastic_alpha: float = 34.0
+    elastic_sigma: float = 4.0
+    restroke_prob: float = 0.3
+    restroke_width: tuple[float, float] = (1.5, 3.0)
+    shear: bool = False
+    elastic: bool = False
+    restroke: bool = False
 
     def __post_init__(self) -> None:
-        for name in ("max_shift", "max_rotation", "noise_std", "thickness_prob"):
+        for name in ("max_shift", "max_rotation", "noise_std", "thickness_prob", "max_shear",
+                     "elastic_prob", "elastic_alpha", "elastic_sigma", "restroke_prob"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) \
                     or not math.isfinite(value):
                 raise ValueError(f"Invalid {name}: {value!r} (must be a number)")
-        for name in ("shift", "rotation", "scale", "noise", "thickness", "clip"):
+        for name in ("shift", "rotation", "scale", "noise", "thickness", "clip", "shear",
+                     "elastic", "restroke"):
             if not isinstance(getattr(self, name), bool):
                 raise ValueError(f"Invalid {name}: {getattr(self, name)!r} (must be true or "
                                  "false)")
-        pair = self.scale_range
-        if isinstance(pair, (str, bytes)) or not isinstance(pair, (tuple, list)) \
-                or len(pair) != 2 or not all(isinstance(v, (int, float))
-                                             and not isinstance(v, bool)
-                                             and math.isfinite(v) for v in pair):
-            raise ValueError(f"Invalid scale_range: {pair!r} (must be two numbers, low and "
-                             "high)")
-        lo, hi = pair
+        for name in ("scale_range", "restroke_width"):
+            pair = getattr(self, name)
+            if isinstance(pair, (str, bytes)) or not isinstance(pair, (tuple, list)) \
+                    or len(pair) != 2 or not all(isinstance(v, (int, float))
+                                                 and not isinstance(v, bool)
+                                                 and math.isfinite(v) for v in pair):
+                raise ValueError(f"Invalid {name}: {pair!r} (must be two numbers, low and "
+                                 "high)")
+        lo, hi = self.scale_range
+        pen_lo, pen_hi = self.restroke_width
         checks = [
             (self.max_shift >= 0, f"Invalid max_shift: {self.max_shift} (must be >= 0)"),
             (0 <= self.max_rotation <= 180, f"Invalid max_rotation: {self.max_rotation}"),
@@ -166,11 +176,19 @@ class Augmenter:
             (self.noise_std >= 0, f"Invalid noise_std: {self.noise_std} (must be >= 0)"),
             (0 <= self.thickness_prob <= 1, f"Invalid thickness_prob: {self.thickness_prob}"),
             (self.thickness_kernel in (2, 3), f"Invalid thickness_kernel: {self.thickness_kernel}"),
+            (0 <= self.max_shear < 60, f"Invalid max_shear: {self.max_shear} (need 0..60)"),
+            (0 <= self.elastic_prob <= 1, f"Invalid elastic_prob: {self.elastic_prob}"),
+            (self.elastic_alpha >= 0, f"Invalid elastic_alpha: {self.elastic_alpha}"),
+            (self.elastic_sigma > 0, f"Invalid elastic_sigma: {self.elastic_sigma} (must be > 0)"),
+            (0 <= self.restroke_prob <= 1, f"Invalid restroke_prob: {self.restroke_prob}"),
+            (0.5 <= pen_lo <= pen_hi <= 8, f"Invalid restroke_width: {self.restroke_width} "
+                                           "(need 0.5 <= low <= high <= 8 pixels)"),
         ]
         for ok, message in checks:
             if not ok:
                 raise ValueError(message)
         object.__setattr__(self, "scale_range", (float(lo), float(hi)))
+        object.__setattr__(self, "restroke_width", (float(pen_lo), float(pen_hi)))
 
     @classmethod
     def identity(cls) -> Augmenter:
@@ -198,7 +216,17 @@ class Augmenter:
         if self.noise and self.noise_std > 0:
             noise = rng.standard_normal(shape, dtype=np.float32)
             noise *= np.float32(self.noise_std)
-        return AugmentParams(shift, angle, scale, thickness, noise)
+        # drawn after the original augmentations, so their random streams are unchanged
+        shear = displacement = pen = None
+        if self.shear and self.max_shear > 0:
+            shear = rng.uniform(-self.max_shear, self.max_shear, n).astype(np.float32)
+        if self.elastic and self.elastic_prob > 0 and self.elastic_alpha > 0:
+            alpha = (rng.random(n) < self.elastic_prob) * self.elastic_alpha
+            displacement = elastic_field(n, shape[-2], shape[-1], alpha, self.elastic_sigma, rng)
+        if self.restroke and self.restroke_prob > 0:
+            widths = rng.uniform(*self.restroke_width, n)
+            pen = np.where(rng.random(n) < self.restroke_prob, widths, 0.0).astype(np.float32)
+        return AugmentParams(shift, angle, scale, thickness, noise, shear, displacement, pen)
 
     def apply(self, x: NDArray, params: AugmentParams) -> NDArray[np.float32]:
         """Apply drawn ``params`` to ``x`` (N, C, H, W); returns a new float32 array."""
@@ -206,18 +234,28 @@ class Augmenter:
         if x.ndim != 4:
             raise ValueError(f"Augmenter expects images (N, C, H, W), got shape {x.shape}")
         out = np.array(x, dtype=np.float32, copy=True)
+        pen = params.pen
+        restroked = pen is not None and bool(np.any(pen > 0))
+        if restroked:
+            sel = np.flatnonzero(pen > 0)
+            n, c, h, w = out[sel].shape
+            redrawn = restroke(out[sel].reshape(n * c, h, w), np.repeat(pen[sel], c))
+            out[sel] = redrawn.reshape(n, c, h, w)
         for sign, op in ((1, dilate), (-1, erode)):
             sel = np.flatnonzero(params.thickness == sign)
             if sel.size:
                 out[sel] = op(out[sel], self.thickness_kernel)
         geometric = (
             np.any(params.shift != 0) or np.any(params.angle != 0) or np.any(params.scale != 1)
+            or (params.shear is not None and np.any(params.shear != 0))
+            or (params.displacement is not None and np.any(params.displacement != 0))
         )
         if geometric:
             out = _warp(out, params)
         if params.noise is not None:
             out += params.noise
-        if self.clip and (params.noise is not None or geometric or params.thickness.any()):
+        if self.clip and (params.noise is not None or geometric or params.thickness.any()
+                          or restroked):
             np.clip(out, 0.0, 1.0, out=out)
         return out
 
@@ -235,6 +273,7 @@ class Augmenter:
         """The constructor arguments as a JSON-able dict."""
         config = asdict(self)
         config["scale_range"] = list(self.scale_range)
+        config["restroke_width"] = list(self.restroke_width)
         return config
 
     @classmethod
@@ -245,6 +284,17 @@ class Augmenter:
         if unknown:
             raise ValueError(f"Augmenter config has unknown keys {unknown}; known: {sorted(known)}")
         kwargs = dict(config)
-        if "scale_range" in kwargs:
-            kwargs["scale_range"] = tuple(kwargs["scale_range"])
+        for name in ("scale_range", "restroke_width"):
+            if name in kwargs and isinstance(kwargs[name], list):
+                kwargs[name] = tuple(kwargs[name])
         return cls(**kwargs)
+
+
+#: The recipe for drawings (``--augment draw``): how people draw that MNIST's writers did not,
+#: i.e. off-centre, slanted, rotated, wobbly, with the Draw page's uniform round pen.
+DRAW_AUGMENT: dict[str, Any] = Augmenter(
+    max_shift=2.5, max_rotation=15.0, scale_range=(0.8, 1.1), thickness=True,
+    thickness_prob=0.3, shear=True, max_shear=15.0, elastic=True, elastic_prob=0.5,
+    elastic_alpha=34.0, elastic_sigma=4.0, restroke=True, restroke_prob=0.4,
+    restroke_width=(1.4, 3.2),
+).get_config()

@@ -5,6 +5,11 @@ with an HTTP ``Range`` request that resumes where the transfer stopped (a server
 range and answers 200 is read from the start again). Only a file whose checksum matches is renamed
 into place, atomically (:func:`os.replace`); every failure — exhausted retries, a checksum mismatch,
 a cancellation — deletes the ``.part`` file and raises with the reason.
+
+This is the one writer that does not go through :func:`nn.fileio.atomic_write`, on purpose: a
+download must survive a dropped connection and resume from the bytes it already has, so its
+temporary file has a stable name (``.part``) and is appended to across attempts; atomic_write's
+temporary files are fresh for every call and removed on any failure.
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from nn.errors import DatasetError
+from nn.fileio import write_bytes_atomic
 
 __all__ = ["IDX_DTYPES", "read_idx", "write_idx"]
 
@@ -158,8 +159,8 @@ def write_idx(
     Parameters
     ----------
     path : str or os.PathLike
-        Destination. Written gzipped when ``compress`` is true, or when it is ``None`` and the
-        name ends in ``.gz``.
+        Destination, written atomically (:func:`nn.fileio.atomic_write`). Gzipped when
+        ``compress`` is true, or when it is ``None`` and the name ends in ``.gz``.
     array : numpy.ndarray
         Any shape with 1 to 8 dimensions, of dtype uint8, int8, int16, int32, float32 or float64.
     compress : bool or None
@@ -181,5 +182,5 @@ def write_idx(
     payload = header + np.ascontiguousarray(array, dtype=IDX_DTYPES[code]).tobytes()
     if compress is None:
         compress = path.suffix == ".gz"
-    path.write_bytes(gzip.compress(payload, mtime=0) if compress else payload)
+    write_bytes_atomic(path, gzip.compress(payload, mtime=0) if compress else payload, "IDX file")
     return path

@@ -1,5 +1,8 @@
 """Vectorised preprocessing: validation split, scaling, one-hot labels, shuffled mini-batches.
 
+``one_hot`` is :func:`nn.functions.one_hot` (the engine's one implementation), offered here too
+because preparing labels is a data step.
+
 Randomness always comes from an explicit seed or :class:`numpy.random.Generator`, never the global
 RNG, so the same seed gives the same split and the same batch order (book ch. 4.5: mini-batch
 training draws ``batch_size`` random indices per step; here an epoch visits every index once).
@@ -11,6 +14,8 @@ from collections.abc import Iterator
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+
+from nn.functions import one_hot
 
 __all__ = [
     "batch_indices",
@@ -149,25 +154,6 @@ def fit_standardize(
 def standardize(x: NDArray, mean: ArrayLike, std: ArrayLike) -> NDArray[np.float32]:
     """``(x - mean) / std`` as a new float32 array (fit ``mean``/``std`` on the training set)."""
     return ((np.asarray(x, np.float32) - mean) / std).astype(np.float32, copy=False)
-
-
-def one_hot(y: ArrayLike, num_classes: int | None = None) -> NDArray[np.float32]:
-    """Labels ``(N,)`` to a one-hot float32 matrix ``(N, num_classes)`` (book ch. 3.6).
-
-    ``num_classes`` defaults to ``max(y) + 1``; a label outside ``0..num_classes-1`` is an error.
-    """
-    labels = np.asarray(y)
-    if labels.ndim != 1 or not np.issubdtype(labels.dtype, np.integer):
-        raise ValueError(
-            f"one_hot needs integer labels of shape (N,), got {labels.dtype} {labels.shape}"
-        )
-    if num_classes is None:
-        num_classes = int(labels.max()) + 1 if labels.size else 0
-    if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
-        raise ValueError(f"labels must be in 0..{num_classes - 1}")
-    out = np.zeros((labels.size, num_classes), dtype=np.float32)
-    out[np.arange(labels.size), labels] = 1.0
-    return out
 
 
 def shuffle_arrays(*arrays: NDArray, seed: Seed = 0) -> tuple[NDArray, ...]:

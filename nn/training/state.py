@@ -32,8 +32,13 @@ if TYPE_CHECKING:
 _PREFIXES = {"model": "model/", "optimizer_state": "optim/", "best": "best/"}
 
 
-def trainer_state(trainer: Trainer) -> dict[str, Any]:
-    """Copies of everything the trainer needs to continue; see the module docstring."""
+def trainer_state(trainer: Trainer, order: NDArray | None, position: int) -> dict[str, Any]:
+    """Copies of everything the trainer needs to continue; see the module docstring.
+
+    ``order`` (the current epoch's shuffled sample order, None between epochs) and
+    ``position`` (samples of it already used) are passed by :meth:`Trainer.state_dict`, which
+    owns them; everything else is read through the trainer's public attributes.
+    """
     opt = trainer.optimizer
     return {
         "model": trainer.model.state_dict(),
@@ -45,7 +50,7 @@ def trainer_state(trainer: Trainer) -> dict[str, Any]:
             "epoch": trainer.epoch,
             "iteration": trainer.iteration,
             "target_epochs": trainer.target_epochs,
-            "position": trainer._pos,
+            "position": int(position),
             "best_val_acc": trainer.best_val_acc if trainer.best_epoch else None,
             "best_epoch": trainer.best_epoch,
             "diverged": trainer.diverged,
@@ -55,7 +60,7 @@ def trainer_state(trainer: Trainer) -> dict[str, Any]:
             "model_rng": copy.deepcopy(trainer.model.rng.bit_generator.state),
             "divergence": trainer.monitor.state(),
         },
-        "order": None if trainer._perm is None else trainer._perm.copy(),
+        "order": None if order is None else order.copy(),
         "best": None if trainer.best_state is None else
         {k: v.copy() for k, v in trainer.best_state.items()},
         "history": trainer.history.to_dict(),
@@ -168,8 +173,9 @@ def check_trainer_state(state: Any, model: Any, samples: int | None = None,
             "settings": settings, "best": best}
 
 
-def load_trainer_state(trainer: Trainer, state: Mapping[str, Any]) -> None:
-    """Restore ``state`` (from :func:`trainer_state`) into ``trainer``; all or nothing.
+def load_trainer_state(trainer: Trainer, state: Mapping[str, Any]) -> tuple[NDArray | None, int]:
+    """Restore ``state`` (from :func:`trainer_state`) into ``trainer``'s public parts; all or
+    nothing. Returns ``(order, position)`` for :meth:`Trainer.load_state_dict` to keep.
 
     The trainer must have the same architecture, the same kind of optimizer and the same number
     of training samples. Raises ``ValueError`` naming the first mismatch
@@ -183,7 +189,6 @@ def load_trainer_state(trainer: Trainer, state: Mapping[str, Any]) -> None:
     opt.set_hyperparameters(**c["hyper"])
     opt.schedule = c["schedule"]
     opt.load_state_arrays(c["optimizer_state"], c["iterations"])
-    trainer._perm, trainer._pos = c["order"], c["position"]
     trainer.epoch, trainer.iteration = c["epoch"], c["iteration"]
     trainer.target_epochs, trainer.best_epoch = c["target_epochs"], c["best_epoch"]
     trainer.best_val_acc, trainer.elapsed, trainer.diverged = (c["best_val_acc"], c["elapsed"],
@@ -195,7 +200,7 @@ def load_trainer_state(trainer: Trainer, state: Mapping[str, Any]) -> None:
     trainer.best_state = c["best"]
     trainer.history = c["history"]
     trainer.settings = c["settings"]  # the batch size and seed the run was made with
-    trainer._train_eval_idx = trainer._train_eval_subset()
+    return c["order"], c["position"]
 
 
 def _count(value: Any, name: str) -> int:

@@ -325,13 +325,15 @@ class Trainer:
                         test_loss, test_acc, elapsed, is_best)
 
     def state_dict(self) -> dict[str, Any]:
-        """Everything needed to continue bit-identically (:mod:`nn.training.state`)."""
-        return trainer_state(self)
+        """Everything needed to continue bit-identically (:mod:`nn.training.state`); the only
+        way checkpoints and sessions read the trainer's position in the current epoch."""
+        return trainer_state(self, self._perm, self._pos)
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """Restore a :meth:`state_dict` (same architecture, optimizer kind and data size);
         all or nothing, ``ValueError`` naming the first mismatch."""
-        load_trainer_state(self, state)
+        self._perm, self._pos = load_trainer_state(self, state)
+        self._train_eval_idx = self._train_eval_subset()  # settings may differ now
 
     def restore_best(self) -> bool:
         """Load the best-validation weights into the model; False if there are none."""

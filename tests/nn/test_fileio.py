@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import subprocess
 import sys
 import time
@@ -130,3 +131,18 @@ def test_a_killed_writer_leaves_a_file_that_the_next_save_removes(tmp_path: Path
     assert len(orphans) == 1 and not path.exists()
     nn.save_model(nn.presets.build("two_layer_net", hidden_size=3), path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["m.npz"]
+
+
+def test_no_module_writes_through_a_temporary_file_by_hand():
+    """One atomic writer: outside nn/fileio.py only the resumable download renames a file into
+    place itself (its .part file must survive between attempts; see nn/datasets/download.py)."""
+    root = Path(__file__).parents[2]
+    allowed = {Path("nn/fileio.py"), Path("nn/datasets/download.py")}
+    offenders = []
+    for package in ("nn", "workbench"):
+        for path in sorted((root / package).rglob("*.py")):
+            text = path.read_text(encoding="utf-8")
+            if path.relative_to(root) not in allowed and re.search(
+                    r"os\.replace\(|os\.rename\(|\.rename\(|mkstemp\(|NamedTemporaryFile\(", text):
+                offenders.append(str(path.relative_to(root)))
+    assert offenders == []

@@ -65,3 +65,59 @@ def test_leaky_relu_derivative_follows_its_slope_and_its_layer(alpha):
     layer.forward(x)
     np.testing.assert_array_equal(F.leaky_relu_derivative(x, alpha),
                                   layer.backward(np.ones_like(x)))
+
+
+def test_one_softmax_one_one_hot_one_numerical_gradient():
+    """The engine has one of each: the losses, the data sets and the gradient checks use the
+    functions of nn.functions (the very objects, not copies)."""
+    import nn.datasets
+    import nn.gradcheck
+    import nn.inspect
+    import nn.losses
+
+    assert nn.losses.softmax is F.softmax and nn.losses.one_hot is F.one_hot
+    assert nn.datasets.one_hot is F.one_hot
+    assert nn.inspect.numerical_gradient is F.numerical_gradient
+    assert not hasattr(nn.gradcheck, "numerical_gradient") or \
+        nn.gradcheck.numerical_gradient is F.numerical_gradient
+
+
+def test_softmax_keeps_float32_and_works_along_any_axis():
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((3, 5)).astype(np.float32)
+    p = F.softmax(a)
+    assert p.dtype == np.float32 and p is not a
+    np.testing.assert_allclose(p.sum(axis=1), 1.0, rtol=1e-6)
+    np.testing.assert_allclose(F.softmax(a.T, axis=0), p.T, rtol=1e-6)
+    assert F.softmax([1, 2, 3]).dtype == np.float64
+    np.testing.assert_array_equal(a, a.copy())  # the input is not touched
+
+
+def test_one_hot_dtype_and_errors():
+    np.testing.assert_array_equal(F.one_hot(np.array([1, 0]), 3, np.float64),
+                                  [[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]])
+    assert F.one_hot(np.array([1, 0]), 3, np.float64).dtype == np.float64
+    with pytest.raises(ValueError, match="0..2"):
+        F.one_hot(np.array([3]), 3)
+    with pytest.raises(ValueError, match="integer labels"):
+        F.one_hot(np.array([0.5]))
+
+
+def test_numerical_gradient_perturbs_an_array_in_place_and_restores_it():
+    w = np.array([[1.0, -2.0], [0.5, 3.0]])
+    original = w.copy()
+    seen = []
+
+    def loss(_: np.ndarray) -> float:  # reads w through the closure, as a model's loss does
+        seen.append(w[0, 0])
+        return float(np.sum(w**3))
+
+    grad = F.numerical_gradient(loss, w, 1e-5)
+    np.testing.assert_allclose(grad, 3 * original**2, rtol=1e-8)
+    np.testing.assert_array_equal(w, original)  # restored exactly
+    assert 1.0 + 1e-5 in seen  # the closure saw the perturbation
+    part = F.numerical_gradient(loss, w, 1e-5, indices=[3])
+    assert part.reshape(-1)[:3].tolist() == [0.0, 0.0, 0.0]
+    assert part[1, 1] == pytest.approx(27.0, rel=1e-8)
+    with pytest.raises(ValueError, match="in place"):
+        F.numerical_gradient(loss, w.T, 1e-5)

@@ -69,6 +69,27 @@ def test_layer_stats_histograms_cover_the_batch_and_read_stored_gradients():
     assert no_grads.grads == {} and no_grads.grad_norms == {}
 
 
+def test_layer_dynamics_equal_layer_stats_without_the_histograms():
+    model = small_convnet(seed=2)
+    rng = np.random.default_rng(1)
+    x, t = rng.random((20, 1, 8, 8)), rng.integers(0, 3, 20)
+    model.loss_and_grads(x, t)
+    full = ni.layer_stats(model, x, iteration=7)
+    cheap = ni.layer_dynamics(model, x, iteration=7)
+    assert cheap.iteration == 7
+    assert cheap.dead == full.dead and set(cheap.dead) == {"1.ReLU", "4.ReLU"}
+    assert cheap.grad_norms == full.grad_norms and len(cheap.grad_norms) == 3
+    assert ni.layer_dynamics(model, x, grads=False).grad_norms == {}
+
+
+def test_capture_upto_runs_only_the_first_layers():
+    model = small_convnet()
+    x = np.random.default_rng(0).random((3, 1, 8, 8))
+    everything, prefix = model.capture(x), model.capture(x, upto=1)
+    assert list(prefix) == ["0.Conv2D", "1.ReLU"] and len(everything) == len(model.layers)
+    np.testing.assert_array_equal(prefix["1.ReLU"], everything["1.ReLU"])
+
+
 def test_activation_layers_fall_back_to_hidden_layers():
     model = nn.Sequential([nn.Dense(4), nn.Dense(2)], (3,))
     assert ni.activation_layer_names(model) == ["0.Dense"]

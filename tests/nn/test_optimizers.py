@@ -205,3 +205,45 @@ def test_config_round_trip_and_state(name):
     opt.step(p1, {"w": G})
     twin.step(p2, {"w": G})
     np.testing.assert_array_equal(p1["w"], p2["w"])
+
+
+@pytest.mark.parametrize("name", nn.optimizers.NAMES)
+def test_the_returned_delta_is_a_new_array_the_caller_may_change(name):
+    """A rule mutates its state in place but hands out a fresh delta: scribbling on the delta
+    (as a clipping or logging wrapper might) leaves the state, and so the next step, intact."""
+    rule = nn.optimizers.RULES[name]()
+    opt = nn.optimizers.get(name)
+    hp = {**opt.hyperparameters, "lr": 0.1, "t": 1}
+    grad = G.copy()
+    state = rule.init_state(P0)
+    for t in (1, 2):  # a second step: Momentum's velocity is non-zero only then
+        delta = rule.update(grad, state, {**hp, "t": t})
+        assert not any(np.shares_memory(delta, a) for a in (*state.values(), grad))
+        before = {k: v.copy() for k, v in state.items()}
+        delta[...] = 123.0
+        for key, value in state.items():
+            np.testing.assert_array_equal(value, before[key], err_msg=f"{name} state {key}")
+        np.testing.assert_array_equal(grad, G)  # the gradient is never changed
+
+
+@pytest.mark.parametrize("name", nn.optimizers.NAMES)
+def test_changing_a_delta_does_not_change_the_following_steps(name):
+    def steps(scribble: bool) -> np.ndarray:
+        opt = nn.optimizers.get(name, lr=0.05)
+        rule = opt.rule
+        original = rule.update
+
+        def update(grad, state, hp):
+            delta = original(grad, state, hp)
+            result = delta.copy()
+            if scribble:
+                delta *= -7.0  # would corrupt Momentum's velocity if delta were state["v"]
+            return result
+
+        rule.update = update
+        params = {"w": P0.copy()}
+        for g in (G, 2 * G, -G):
+            opt.step(params, {"w": g})
+        return params["w"]
+
+    np.testing.assert_array_equal(steps(False), steps(True))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from itertools import islice
 from pathlib import Path
 
@@ -164,3 +165,15 @@ def test_a_checkpoint_written_before_state_dict_still_resumes_bit_identically():
     with np.load(FIXTURES / "checkpoint-v1-expected.npz") as expected:
         for key in expected.files:
             assert np.array_equal(trainer.model.state_dict()[key], expected[key]), key
+
+
+def test_only_the_trainer_touches_its_epoch_position():
+    """Checkpoints and sessions go through Trainer.state_dict()/load_state_dict(); nothing
+    else in nn/ or workbench/ reads or writes the trainer's private order and position."""
+    root = Path(__file__).parents[2]
+    pattern = re.compile(r"\._(pos|perm)\b")
+    offenders = [str(p.relative_to(root)) for package in ("nn", "workbench")
+                 for p in sorted((root / package).rglob("*.py"))
+                 if p.relative_to(root) != Path("nn/training/trainer.py")
+                 and pattern.search(p.read_text(encoding="utf-8"))]
+    assert offenders == []

@@ -137,8 +137,12 @@ def test_probe_measures_live_statistics_with_the_start_as_reference():
     np.testing.assert_array_equal(stats.weights_start["3.W"].counts, expected)
     assert stats.grad_norms.keys() == {"0.Conv2D", "3.Dense", "5.Dense"}
     assert set(stats.dead) == {"1.ReLU", "4.ReLU"}
-    # the budget: right after a call, the next one is skipped
-    probe.budget = 1e-9
+    # the budgets: right after a call the histograms are skipped, the cheap gradient norms
+    # and dead fractions are measured (issue 15.9) until their own budget is spent too
+    probe.budget, probe.dynamics_budget = 1e-9, 1e-9
+    cheap = probe(trainer)
+    assert cheap.stats is None and cheap.dynamics.iteration == 3
+    assert cheap.dynamics.grad_norms == stats.grad_norms and cheap.dynamics.dead == stats.dead
     assert probe(trainer) is None
 
 

@@ -129,6 +129,9 @@ _AUGMENT_KEYS: dict[str, tuple[str, str, Callable[[str], Any]]] = {
     "scale": ("scale_range", "scale", lambda v: [float(x) for x in v.split(":")]),
     "noise": ("noise_std", "noise", float),
     "thickness": ("thickness_prob", "thickness", float),
+    "shear": ("max_shear", "shear", float),
+    "elastic": ("elastic_prob", "elastic", float),
+    "restroke": ("restroke_prob", "restroke", float),
 }
 #: What a bare ``--augment`` turns on (nn.datasets.Augmenter's defaults).
 DEFAULT_AUGMENT: dict[str, Any] = {
@@ -140,7 +143,8 @@ DEFAULT_AUGMENT: dict[str, Any] = {
 def parse_augment(spec: str) -> dict[str, Any] | None:
     """An :class:`nn.datasets.Augmenter` config from ``--augment``'s value.
 
-    ``"default"`` → shift ±2 px, rotation ±10°, scale 0.9–1.1; ``"none"`` → None;
+    ``"default"`` → shift ±2 px, rotation ±10°, scale 0.9–1.1; ``"none"`` → None; ``"draw"`` →
+    :data:`nn.datasets.DRAW_AUGMENT` (the recipe for the Draw page's model);
     ``"shift=2,rotation=10,scale=0.9:1.1,noise=0.05,thickness=0.3"`` → exactly those (the
     others off).
     """
@@ -149,6 +153,10 @@ def parse_augment(spec: str) -> dict[str, Any] | None:
         return dict(DEFAULT_AUGMENT)
     if spec in ("none", "off", "false"):
         return None
+    if spec == "draw":
+        from nn.datasets import DRAW_AUGMENT
+
+        return dict(DRAW_AUGMENT)
     config: dict[str, Any] = {switch: False for _, switch, _ in _AUGMENT_KEYS.values()}
     for item in spec.split(","):
         key, sep, value = item.partition("=")

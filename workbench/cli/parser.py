@@ -111,8 +111,10 @@ def add_data_args(p: argparse.ArgumentParser, defaults: str = "") -> None:
                    help="fraction of the training data held out for validation")
     g.add_argument("--augment", nargs="?", const="default", metavar="SPEC",
                    help="augment training images: alone = shift ±2 px, rotation ±10°, scale "
-                        "0.9–1.1; or e.g. shift=2,rotation=10,scale=0.9:1.1,noise=0.05,"
-                        "thickness=0.3; 'none' turns it off")
+                        "0.9–1.1; 'draw' = the Draw model's recipe (adds shear, elastic "
+                        "distortion, re-stroking with a round pen); or e.g. shift=2,rotation=10,"
+                        "scale=0.9:1.1,noise=0.05,thickness=0.3,shear=15,elastic=0.5,"
+                        "restroke=0.3; 'none' turns it off")
     g.add_argument("--toy-points", type=_positive_int, metavar="N",
                    help="toy sets: number of training points (default 400)")
     g.add_argument("--toy-noise", type=_number, metavar="F", help="toy sets: noise level")

@@ -25,7 +25,7 @@ from workbench import theme
 from workbench.i18n import language_changed, tr
 from workbench.pages.inspect.base import Cancelled, InspectView, compact, muted_label
 from workbench.pages.inspect.histogram_figure import DynamicsFigure, HistogramFigure, HistPanel
-from workbench.pages.inspect.records import PROBE_BATCH, fixed_batch
+from workbench.pages.inspect.records import PROBE_BATCH, StatsHistory, fixed_batch
 from workbench.pages.inspect.source import InspectSource
 from workbench.widgets.common import ErrorLabel
 from workbench.widgets.plot_canvas import PlotCanvas
@@ -70,6 +70,21 @@ def zero_bin(edges: np.ndarray) -> int | None:
     if not edges[0] <= 0 <= edges[-1]:
         return None
     return int(min(np.searchsorted(edges, 0.0, side="right") - 1, len(edges) - 2))
+
+
+def dynamics_status(history: StatsHistory | None) -> str:
+    """How many points the curves over time have and how far apart they were measured (the
+    probe aims at one a second; a large network, whose forward pass is slow, gets fewer)."""
+    n = len(history) if history is not None else 0
+    if not n:
+        return tr("Recorded while a model trains: train on Build & Train to see gradient "
+                  "norms and dead ReLU units evolve.")
+    spacing = history.typical_spacing()
+    if spacing is None:
+        return tr("1 measurement so far; during training one is taken about every second.") \
+            if n == 1 else tr("{n} measurements.").format(n=n)
+    return tr("{n} measurements during training, about one every {s:.1f} s (fewer for large "
+              "networks, to keep training fast).").format(n=n, s=spacing)
 
 
 class HistogramsView(InspectView):
@@ -321,12 +336,7 @@ class HistogramsView(InspectView):
         if record is not None and record.error:
             self.message.show_error(tr("Live statistics failed: {e}").format(e=record.error))
         if mode == DYNAMICS:
-            n = len(record.history) if record is not None else 0
-            self.status.setText(
-                tr("{n} measurements, taken during training about every second (less often "
-                   "for large networks, to keep training fast).").format(n=n) if n else
-                tr("Recorded while a model trains: train on Build & Train to see gradient "
-                   "norms and dead ReLU units evolve."))
+            self.status.setText(dynamics_status(record.history if record is not None else None))
         elif stats is None:
             self.status.setText(tr("Waiting for the first measurement…")
                                 if self.source.training else tr("Computing…"))
@@ -350,4 +360,4 @@ class HistogramsView(InspectView):
         self.redraw()
 
 
-__all__ = ["HistogramsView", "StatsResult", "stats_job"]
+__all__ = ["HistogramsView", "StatsResult", "dynamics_status", "stats_job"]
