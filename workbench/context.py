@@ -18,8 +18,8 @@ from PySide6.QtCore import QObject, Signal
 
 import nn
 from nn.experiment import PreparedData
+from workbench.core.training_events import Probe
 from workbench.state.setup import TrainingSetup
-from workbench.workers import Probe
 
 SNAPSHOT_INTERVAL = 2.0
 

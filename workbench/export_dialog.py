@@ -32,8 +32,8 @@ import nn
 from nn.export import FORMATS
 from nn.export.onnx_export import INSTALL_HINT
 from workbench import file_actions
+from workbench.concurrency.runner import JobRunner
 from workbench.i18n import tr
-from workbench.jobs import JobRunner
 
 #: Files each folder format writes (the ONNX format writes the chosen file itself).
 FOLDER_FILES = {"numpy": ("predict.py", "weights.npz"), "pytorch": ("model.py", "weights.npz")}
@@ -207,7 +207,7 @@ class ExportDialog(QDialog):
         fmt, model = self.selected_format(), self.model.copy()  # a snapshot for the worker
         model.metadata = copy.deepcopy(self.model.metadata)  # class names, training record
         self._set_busy(True)
-        self.runner.start_task(lambda: str(FORMATS[fmt](model, path)))
+        self.runner.start_task(lambda _token: str(FORMATS[fmt](model, path)))
 
     def reject(self) -> None:
         if not self.runner.running:  # an export is not interrupted: it ends within seconds

@@ -13,12 +13,13 @@ from tests.workbench.inspect_support import (
     small_data,
     trained_convnet,
 )
+from workbench.concurrency.training import TrainingController
 from workbench.context import AppContext
+from workbench.core.training_events import Probe
 from workbench.i18n import tr
 from workbench.pages.inspect.page import FILTERS, HISTOGRAMS, MISTAKES
 from workbench.pages.inspect.records import PROBE_NAME, InspectProbe
 from workbench.state.setup import TrainingSetup
-from workbench.workers import Probe, TrainingController
 
 
 def test_empty_state_until_there_is_a_model(qtbot):

@@ -22,7 +22,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from workbench.concurrency.runner import JobRunner, error_message
+from workbench.concurrency.runner import JobRunner
+from workbench.core.errors import error_message
 
 BUDGET = 0.03  # seconds a request may take on the GUI thread
 

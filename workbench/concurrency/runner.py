@@ -22,24 +22,16 @@ Ending a job is the same everywhere:
 from __future__ import annotations
 
 import time
-import traceback
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from nn.errors import NNError
 from workbench.concurrency import registry
 from workbench.core.cancel import CancelToken
+from workbench.core.errors import error_message
 
 Job = Callable[[CancelToken], Any]
-
-
-def error_message(exc: BaseException) -> str:
-    """One line for the user: the engine's own message, else ``"TypeName: message"``."""
-    if isinstance(exc, NNError):
-        return str(exc)
-    return traceback.format_exception_only(type(exc), exc)[-1].strip()
 
 
 class _Worker(QObject):

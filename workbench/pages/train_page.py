@@ -1,5 +1,6 @@
 """Build & Train: the model builder and training set-up on the left, controls and live plots on
-the right. Training runs in a worker thread (:class:`~workbench.workers.TrainingController`)."""
+the right. Training runs in a worker thread
+(:class:`~workbench.concurrency.training.TrainingController`)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,9 @@ from PySide6.QtWidgets import (
 import nn
 from nn.experiment import ModelSpec, PreparedData, make_trainer
 from nn.training import Diverged, Finished, Paused, Resumed, Stopped, Trainer
+from workbench.concurrency.training import TrainingController
 from workbench.context import AppContext
+from workbench.core.training_events import Probe
 from workbench.i18n import language_changed, tr, tr_dynamic, tr_noop
 from workbench.pages.train_data import (
     IMAGE_SHAPE,
@@ -36,7 +39,6 @@ from workbench.widgets.builder import BuilderWidget
 from workbench.widgets.common import ErrorLabel
 from workbench.widgets.live_plots import LivePlots
 from workbench.widgets.setup import SetupWidget
-from workbench.workers import Probe, TrainingController
 
 
 def _scroll(widget: QWidget) -> QScrollArea:

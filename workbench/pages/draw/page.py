@@ -2,8 +2,8 @@
 
 Every pointer sample schedules one update (coalesced: at most one per event-loop pass). An
 update preprocesses the canvas like MNIST (:func:`nn.preprocess.canvas_to_mnist`, a fraction of
-a millisecond) and hands the 28×28 input to the inference thread
-(:class:`~workbench.pages.draw.worker.InferenceService`, latest request wins), whose answer
+a millisecond) and hands the 28×28 input to a worker thread
+(:class:`~workbench.concurrency.latest.LatestWins`, latest request wins), whose answer
 repaints the bars — about a millisecond for the book's networks, and the pen stays fluid even
 for a slow model. The saliency map, the guides and the drawing published for the Inspect page
 wait for the pen to lift.
@@ -12,6 +12,7 @@ wait for the pen to lift.
 from __future__ import annotations
 
 import time
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -31,9 +32,10 @@ from PySide6.QtWidgets import (
 import nn
 from nn.preprocess import canvas_to_mnist
 from workbench import theme
+from workbench.concurrency.latest import LatestWins
+from workbench.concurrency.runner import JobRunner
 from workbench.context import AppContext
 from workbench.i18n import tr
-from workbench.jobs import JobRunner
 from workbench.pages.draw._support import follow_language
 from workbench.pages.draw.canvas import DrawingCanvas
 from workbench.pages.draw.collection_panel import CollectionPanel
@@ -46,7 +48,7 @@ from workbench.pages.draw.saliency import to_rgba
 from workbench.pages.draw.sources import LoadedImage, load_image_file, random_test_digit
 from workbench.pages.draw.strokes import DrawingHistory
 from workbench.pages.draw.tools import DrawTools
-from workbench.pages.draw.worker import InferenceService, Request, Result
+from workbench.pages.draw.worker import Request, Result, compute
 from workbench.widgets.common import ErrorLabel
 
 THRESHOLD_KEY = "draw/notSureBelow"
@@ -153,7 +155,8 @@ class DrawPage(QWidget):
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self._run_update)
         self.loader = JobRunner(self)
-        self.service = InferenceService(self)
+        # One forward pass at a time (the model's caches), each result shown as it comes.
+        self.service = LatestWins(self, budget=0.0, show_superseded=True)
 
     def _connect(self) -> None:
         self.canvas.inkChanged.connect(self._ink_changed)
@@ -171,7 +174,7 @@ class DrawPage(QWidget):
         self.collection.drawingChosen.connect(self.open_image)
         self.loader.done.connect(self._loaded)
         self.loader.failed.connect(self.image_error.show_error)
-        self.service.resultReady.connect(self._on_result)
+        self.service.done.connect(self._on_result)
 
     def retranslate(self) -> None:
         self.threshold_label.setText(tr("“Not sure” below"))
@@ -229,15 +232,15 @@ class DrawPage(QWidget):
         model = self.picker.model
         if x28 is None or model is None:
             self._valid_from = self._seq  # whatever is still computing is out of date
-            self.service.discard_pending()
+            self.service.discard()
             self.prediction = None
             self._show_prediction()
             if full:
                 self._show_saliency(None)
         else:
             method = self.explain.method_key if full else None
-            self.service.submit(Request(self._seq, model, x28, method, self.frame if full
-                                        else None))
+            self.service.submit(partial(compute, Request(self._seq, model, x28, method,
+                                                         self.frame if full else None)))
         self.update_count += 1
         self._next_allowed = time.perf_counter() + (time.perf_counter() - start)
 
@@ -331,12 +334,12 @@ class DrawPage(QWidget):
 
     def open_image(self, path: str) -> None:
         """Load ``path`` onto the canvas in the background (errors appear under the canvas)."""
-        self.loader.start_task(lambda: _load_or_message(path))
+        self.loader.start_task(lambda _token: _load_or_message(path))
 
     def random_digit(self) -> None:
         """Put a random digit of the embedded MNIST test split on the canvas."""
         rng = self.rng
-        self.loader.start_task(lambda: random_test_digit(rng)[0])
+        self.loader.start_task(lambda _token: random_test_digit(rng)[0])
 
     def _loaded(self, result: LoadedImage | str) -> None:
         if isinstance(result, str):

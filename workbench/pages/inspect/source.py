@@ -16,9 +16,10 @@ from PySide6.QtCore import QObject, Signal
 
 import nn
 from nn.experiment import PreparedData, prepare_data
+from workbench.concurrency.runner import JobRunner
 from workbench.context import AppContext
+from workbench.core.training_events import Probe
 from workbench.i18n import tr
-from workbench.jobs import JobRunner
 from workbench.pages.inspect.records import (
     PROBE_BUDGET,
     PROBE_BUDGET_HIDDEN,
@@ -29,7 +30,6 @@ from workbench.pages.inspect.records import (
     ProbePayload,
     Records,
 )
-from workbench.workers import Probe
 
 
 class InspectSource(QObject):
@@ -155,7 +155,8 @@ class InspectSource(QObject):
         if self._loading_key != key or not self._loader.running:
             self._loading_key = key
             config = self.context.setup.data
-            self._loader.start_task(lambda: (key, prepare_data(config)))
+            self._loader.start_task(
+                lambda token: (key, prepare_data(config, should_cancel=token.is_set)))
         return None
 
     @property
