@@ -71,8 +71,8 @@ def run(model_name: str, strokes: int, points: int, rate_hz: float, mnist_pen: b
     from PySide6.QtWidgets import QApplication, QMainWindow
 
     import nn
-    from workbench.context import AppContext
     from workbench.pages.draw import DrawPage
+    from workbench.shell.context import AppContext
 
     app = QApplication.instance() or QApplication([])
     tmp = Path(tempfile.mkdtemp(prefix="bench_draw_"))

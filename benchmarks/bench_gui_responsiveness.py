@@ -51,10 +51,10 @@ def gui(epochs: int, user: bool = True, inspect: bool = True,
         probe_delays: bool = True) -> tuple[float, int, list[float]]:
     from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, QTimer
 
-    from workbench.app import create_application
+    from workbench.shell.app import create_application
 
     create_application([])
-    from workbench.main_window import MainWindow
+    from workbench.shell.main_window import MainWindow
 
     settings = QSettings(tempfile.mktemp(suffix=".ini"), QSettings.Format.IniFormat)
     window = MainWindow(settings)

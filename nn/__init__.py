@@ -43,6 +43,7 @@ from nn import (
 from nn.errors import (
     DatasetError,
     DownloadError,
+    LayerUsageError,
     ModelBuildError,
     ModelFileError,
     NNError,
@@ -70,9 +71,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     "AvgPool2D", "BatchNorm", "Conv2D", "DatasetError", "Dense", "DownloadError", "Dropout",
-    "Flatten", "Identity", "LeakyReLU", "MaxPool2D", "ModelBuildError", "ModelFileError",
-    "NNError", "ReLU", "Sequential", "Sigmoid", "Step", "Tanh", "TrainingError", "datasets",
-    "errors", "export",
-    "functions", "gradcheck", "initializers", "layers", "load_model", "losses", "optimizers",
-    "presets", "save_model", "schedules", "training",
+    "Flatten", "Identity", "LayerUsageError", "LeakyReLU", "MaxPool2D", "ModelBuildError",
+    "ModelFileError", "NNError", "ReLU", "Sequential", "Sigmoid", "Step", "Tanh", "TrainingError",
+    "datasets", "errors", "export", "functions", "gradcheck", "initializers", "layers",
+    "load_model", "losses", "optimizers", "presets", "save_model", "schedules", "training",
 ]

@@ -35,6 +35,7 @@ class Blueprint:
     output_shapes: tuple[Shape, ...]  # per layer, per sample
     arrays: dict[str, Shape]  # parameters and buffers by dotted name ("2.W")
     parameter_count: int  # trainable values
+    layer_parameters: tuple[int, ...] = ()  # trainable values per layer
 
     @property
     def output_shape(self) -> Shape:
@@ -99,7 +100,7 @@ def blueprint(specs: Sequence[Layer | Mapping[str, Any]], input_shape: Any,
         raise ModelBuildError("A model needs at least one layer")
     if len(specs) > MAX_LAYERS:
         raise ModelBuildError(f"{len(specs):,} layers is more than the {MAX_LAYERS:,} allowed")
-    first, outputs, arrays, total = shape, [], {}, 0
+    first, outputs, arrays, total, counts = shape, [], {}, 0, []
     for index, spec in enumerate(specs):
         layer = as_layer(spec, index)
         try:
@@ -124,8 +125,9 @@ def blueprint(specs: Sequence[Layer | Mapping[str, Any]], input_shape: Any,
         for key, s in {**params, **layer.buffer_shapes(shape)}.items():
             arrays[f"{index}.{key}"] = tuple(int(v) for v in s)
         outputs.append(out)
+        counts.append(count)
         shape = out
-    return Blueprint(first, tuple(outputs), arrays, total)
+    return Blueprint(first, tuple(outputs), arrays, total, tuple(counts))
 
 
 def config_blueprint(config: Mapping[str, Any],

@@ -40,5 +40,10 @@ class DownloadCancelled(DownloadError):
     """The user cancelled a download; no partial file is left behind."""
 
 
+class LayerUsageError(NNError, RuntimeError):
+    """A layer used out of order, e.g. ``backward`` before any ``forward``; the message names
+    the layer and says what to call first."""
+
+
 class TrainingError(NNError, RuntimeError):
     """Training that cannot proceed (e.g. a Step activation, which has no useful gradient)."""

@@ -47,7 +47,7 @@ def _check_activation(activation: str) -> str:
 def layer_activations(initializer: str, activation: str = "sigmoid", *, n_inputs: int = 1000,
                       width: int = N_FEATURES, layers: int = N_LAYERS,
                       seed: int = 0) -> list[NDArray]:
-    """Each layer's activations for inputs pushed through freshly initialised dense layers.
+    """Each layer's activations for inputs pushed through freshly initialized dense layers.
 
     Parameters
     ----------

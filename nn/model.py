@@ -346,6 +346,31 @@ class Sequential:
             if key in own:
                 own[key][...] = value
 
+    @staticmethod
+    def config_for(
+        specs: Sequence[Layer | Mapping[str, Any]], input_shape: Sequence[int], *,
+        loss: str = "softmax_cross_entropy", dtype: str = "float32", seed: int = 0,
+        init: str = "he", name: str = "model",
+    ) -> dict[str, Any]:
+        """What ``Sequential(specs, input_shape, ...).to_config()`` would return, without
+        building the model: the stack is checked by :func:`~nn.blueprint.blueprint` (shapes and
+        sizes only), so no weight is allocated. Raises ``ModelBuildError``/``ValueError`` as
+        the constructor would."""
+        if str(dtype) not in DTYPES:
+            raise ValueError(f"Invalid dtype: {dtype!r} (must be one of {', '.join(DTYPES)})")
+        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+            raise ValueError(f"Invalid seed: {seed!r} (must be a whole number ≥ 0)")
+        if isinstance(specs, (str, bytes, Mapping)) or not isinstance(specs, Sequence):
+            raise ModelBuildError("The layers must be a list")
+        objects = [as_layer(spec, i) for i, spec in enumerate(specs)]
+        shape = blueprint(objects, input_shape).input_shape
+        return {
+            "format": FORMAT, "version": FORMAT_VERSION, "name": name,
+            "input_shape": list(shape), "dtype": str(dtype),
+            "loss": losses.get(loss).get_config(), "init": initializers.get(init).name,
+            "seed": int(seed), "layers": [layers.to_config(layer) for layer in objects],
+        }
+
     def to_config(self) -> dict[str, Any]:
         """JSON-able architecture: ``Sequential.from_config(m.to_config())`` rebuilds it."""
         return {
@@ -362,7 +387,7 @@ class Sequential:
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any], **overrides: Any) -> Sequential:
-        """Build a freshly initialised model from :meth:`to_config` output."""
+        """Build a freshly initialized model from :meth:`to_config` output."""
         try:
             kwargs = {
                 "input_shape": config["input_shape"],

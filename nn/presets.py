@@ -11,6 +11,7 @@ import difflib
 import inspect
 import math
 from collections.abc import Callable, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +19,14 @@ from nn import layers as L
 from nn.model import Sequential
 
 MNIST_SHAPE = (1, 28, 28)
+
+#: What the preset functions hand their stack to: ``Sequential`` (build it), or, inside
+#: :func:`config`, ``Sequential.config_for`` (describe it without allocating a weight).
+_MAKE: ContextVar[Callable[..., Any]] = ContextVar("preset_factory", default=Sequential)
+
+
+def _model(stack: list[L.Layer], input_shape: Sequence[int], **kw: Any) -> Sequential:
+    return _MAKE.get()(stack, input_shape, **kw)
 
 
 @dataclass(frozen=True)
@@ -31,8 +40,8 @@ class PresetInfo:
 def two_layer_net(*, hidden_size: int = 50, classes: int = 10, init: str = "std0.01",
                   input_shape: Sequence[int] = MNIST_SHAPE, **kw: Any) -> Sequential:
     """Book ch. 5.7 ``TwoLayerNet``: Affine(50) – ReLU – Affine(10), weights N(0, 0.01²)."""
-    return Sequential([L.Dense(hidden_size), L.ReLU(), L.Dense(classes)],
-                      input_shape, init=init, name="two_layer_net", **kw)
+    return _model([L.Dense(hidden_size), L.ReLU(), L.Dense(classes)],
+                  input_shape, init=init, name="two_layer_net", **kw)
 
 
 def _mlp(hidden_sizes: Sequence[int], classes: int, activation: str, batchnorm: bool,
@@ -52,9 +61,9 @@ def _mlp(hidden_sizes: Sequence[int], classes: int, activation: str, batchnorm: 
 def multi_layer_net(*, hidden_sizes: Sequence[int] = (100, 100, 100, 100), classes: int = 10,
                     activation: str = "ReLU", init: str = "he",
                     input_shape: Sequence[int] = MNIST_SHAPE, **kw: Any) -> Sequential:
-    """Book ch. 6 ``MultiLayerNet``: 784-100×4-10, ReLU, He initialisation."""
-    return Sequential(_mlp(hidden_sizes, classes, activation, False, None), input_shape,
-                      init=init, name="multi_layer_net", **kw)
+    """Book ch. 6 ``MultiLayerNet``: 784-100×4-10, ReLU, He initialization."""
+    return _model(_mlp(hidden_sizes, classes, activation, False, None), input_shape,
+                  init=init, name="multi_layer_net", **kw)
 
 
 def multi_layer_net_extend(*, hidden_sizes: Sequence[int] = (100, 100, 100, 100),
@@ -65,7 +74,7 @@ def multi_layer_net_extend(*, hidden_sizes: Sequence[int] = (100, 100, 100, 100)
     """Book ch. 6 ``MultiLayerNetExtend``: Affine – [BatchNorm] – ReLU – [Dropout] per layer."""
     stack = _mlp(hidden_sizes, classes, activation, use_batchnorm,
                  dropout_rate if use_dropout else None)
-    return Sequential(stack, input_shape, init=init, name="multi_layer_net_extend", **kw)
+    return _model(stack, input_shape, init=init, name="multi_layer_net_extend", **kw)
 
 
 def simple_convnet(*, filters: int = 30, kernel_size: int = 5, hidden_size: int = 100,
@@ -75,14 +84,14 @@ def simple_convnet(*, filters: int = 30, kernel_size: int = 5, hidden_size: int 
     Affine 10, weights N(0, 0.01²)."""
     stack = [L.Conv2D(filters, kernel_size), L.ReLU(), L.MaxPool2D(2, 2),
              L.Dense(hidden_size), L.ReLU(), L.Dense(classes)]
-    return Sequential(stack, input_shape, init=init, name="simple_convnet", **kw)
+    return _model(stack, input_shape, init=init, name="simple_convnet", **kw)
 
 
 def deep_convnet(*, hidden_size: int = 50, classes: int = 10, init: str = "he",
                  input_shape: Sequence[int] = MNIST_SHAPE, **kw: Any) -> Sequential:
     """Book ch. 8.1 ``DeepConvNet``: six 3×3 convolutions 16-16-32-32-64-64 (pad 1, pad 2 on the
     fourth as in the book) with three 2×2 max-pools, then Affine 50 – ReLU – Dropout 0.5 –
-    Affine 10 – Dropout 0.5; He initialisation (√(2/fan_in) throughout)."""
+    Affine 10 – Dropout 0.5; He initialization (√(2/fan_in) throughout)."""
     stack: list[L.Layer] = []
     for filters, pad, pool in ((16, 1, False), (16, 1, True), (32, 1, False),
                                (32, 2, True), (64, 1, False), (64, 1, True)):
@@ -90,7 +99,7 @@ def deep_convnet(*, hidden_size: int = 50, classes: int = 10, init: str = "he",
         if pool:
             stack.append(L.MaxPool2D(2, 2))
     stack += [L.Dense(hidden_size), L.ReLU(), L.Dropout(0.5), L.Dense(classes), L.Dropout(0.5)]
-    return Sequential(stack, input_shape, init=init, name="deep_convnet", **kw)
+    return _model(stack, input_shape, init=init, name="deep_convnet", **kw)
 
 
 _BUILDERS: dict[str, Callable[..., Sequential]] = {
@@ -107,7 +116,7 @@ INFO: dict[str, PresetInfo] = {
                                 "with one hidden ReLU layer."),
     "multi_layer_net": PresetInfo("multi_layer_net", "Multi-layer net", "ch. 6",
                                   "By default 784-100×4-10: four hidden ReLU layers, He "
-                                  "initialisation."),
+                                  "initialization."),
     "multi_layer_net_extend": PresetInfo(
         "multi_layer_net_extend", "Multi-layer net + BatchNorm/Dropout", "ch. 6.3–6.4",
         "The ch. 6 MLP with switches for Batch Normalization and Dropout."),
@@ -175,4 +184,15 @@ def build(name: str, seed: int = 0, dtype: str = "float32", **overrides: Any) ->
         raise ValueError(f"Invalid option for preset {key}: {exc}") from None
 
 
-__all__ = ["INFO", "NAMES", "PresetInfo", "build", "check_options", *NAMES]
+def config(name: str, seed: int = 0, dtype: str = "float32", **overrides: Any) -> dict[str, Any]:
+    """``build(name, seed, dtype, **overrides).to_config()`` without building: the stack is
+    only checked by shapes (:meth:`Sequential.config_for`), so no weight is allocated. Raises
+    as :func:`build` does."""
+    token = _MAKE.set(Sequential.config_for)
+    try:
+        return build(name, seed, dtype, **overrides)  # type: ignore[return-value]
+    finally:
+        _MAKE.reset(token)
+
+
+__all__ = ["INFO", "NAMES", "PresetInfo", "build", "check_options", "config", *NAMES]

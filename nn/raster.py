@@ -7,8 +7,8 @@ last), stroked with a round-capped, round-joined pen. A single sample is a round
 same path is flattened into short segments and every pixel's ink coverage is taken from its
 distance ``d`` to the path: ``clip(w / 2 - d + 0.5, 0, 1)`` for a pen of width ``w``, a one-pixel
 linear ramp that approximates the area coverage of QPainter's anti-aliasing. Strokes are
-composited in order, ink "over" the image (``1 - (1 - a)(1 - b)``) and eraser strokes
-multiply it by ``1 - coverage``.
+composited in order, ink "over" the image (``1 - (1 - a)(1 - b)``) and eraser strokes, drawn
+:data:`ERASER_MARGIN` wider, multiply it by ``1 - coverage``.
 
 Everything is vectorised: the stroke's bounding box is cut into tiles and each tile computes one
 ``(pixels, segments)`` distance matrix against the segments that reach it; no loop over pixels.
@@ -22,12 +22,17 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["CANVAS_SIZE", "PenStroke", "flatten_path", "pressure_width", "rasterise"]
+__all__ = ["CANVAS_SIZE", "ERASER_MARGIN", "PenStroke", "flatten_path", "pressure_width", "rasterise"]
 
 #: Side of the Draw page's square canvas in pixels (one drawing unit = one pixel).
 CANVAS_SIZE = 280
 #: A pen at zero pressure still draws this fraction of its width (as on the Draw page).
 MIN_PRESSURE_WIDTH = 0.35
+#: An eraser removes this much more than its nominal width (canvas units, half on each side),
+#: as on the Draw page: an ink edge pixel the pen covers by a fraction ``a`` is ``a`` grey, and
+#: the same edge erased by the same width keeps ``a (1 - a)`` of it, a faint hairline along both
+#: edges of an erased stroke; one unit beyond each side covers that one-pixel ramp.
+ERASER_MARGIN = 2.0
 #: Straight pieces each quadratic Bézier piece is flattened into.
 _PIECES_PER_CURVE = 8
 #: Side of the square tiles whose pixels are measured against the segments near them.
@@ -184,11 +189,12 @@ def rasterise(
             raise ValueError(f"stroke points must have shape (K, 2) or (K, 3), got {pts.shape}")
         pressure = pts[:, 2] if pts.shape[1] == 3 else np.ones(len(pts))
         vertices, piece = flatten_path(pts[:, :2])
+        margin = ERASER_MARGIN if stroke.erase else 0.0
         if len(pts) == 1 or np.ptp(pressure) <= 1e-3:
             half = np.full(max(len(vertices) - 1, 1),
-                           pressure_width(stroke.width, pressure[0]) / 2.0)
+                           (pressure_width(stroke.width, pressure[0]) + margin) / 2.0)
         else:
-            half = pressure_width(stroke.width, pressure[piece]) / 2.0
+            half = (pressure_width(stroke.width, pressure[piece]) + margin) / 2.0
         cover, (r0, c0) = _coverage(vertices * scale, half * scale, size)
         if cover.size == 0:
             continue

@@ -11,12 +11,6 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 
-def _positive(value: float, name: str) -> float:
-    if not (isinstance(value, (int, float)) and math.isfinite(value) and value > 0):
-        raise ValueError(f"Invalid {name}: {value!r} (must be a positive number)")
-    return float(value)
-
-
 @dataclass(frozen=True)
 class Constant:
     """The base learning rate throughout."""

@@ -109,7 +109,7 @@ def placeholders(text: str) -> set[str]:
 def catalog_paths() -> list[Path]:
     sys.path.insert(0, str(ROOT))
     try:
-        from workbench.i18n import LANGUAGES
+        from workbench.core.i18n import LANGUAGES
     finally:
         sys.path.pop(0)
     return [CATALOG_DIR / f"{code}.json" for code in LANGUAGES if code != "en"]

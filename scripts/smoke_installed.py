@@ -183,7 +183,7 @@ def smoke(venv: Path) -> None:
         runner.run("nn-workbench", "export", "m.npz", "--format", "numpy", "--out", "m_numpy")
         runner.run("python", "m_numpy/predict.py", "one.png", expect=(predicted.splitlines()[0],),
                    label="python m_numpy/predict.py one.png (the exported script, same answer)")
-        demo = runner.run("python", "-c", "from workbench.resources_locator import "
+        demo = runner.run("python", "-c", "from workbench.core.resources_locator import "
                                           "resource_path; print(resource_path('models', "
                                           "'digits_deep_convnet.npz'))",
                           label="where the demo model is").strip()

@@ -50,7 +50,7 @@ def test_model_v1_layers_keep_their_non_default_settings():
 
 
 def test_session_v1_loads_with_its_builder_setup_history_model_and_trainer_state():
-    from workbench.session import load_session
+    from workbench.core.session import load_session
 
     session = load_session(FIXTURES / "session-v1.nnwb")
     expected = _json("session-v1-expected.json")
@@ -71,7 +71,7 @@ def test_session_v1_loads_with_its_builder_setup_history_model_and_trainer_state
 
 
 def test_session_v1_setup_and_builder_still_apply():
-    from workbench.session import load_session
+    from workbench.core.session import load_session
     from workbench.state import BuilderState, TrainingSetup
 
     session = load_session(FIXTURES / "session-v1.nnwb")

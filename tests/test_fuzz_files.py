@@ -32,7 +32,7 @@ from nn.experiment import DataConfig, ModelSpec, RunConfig, save_experiment
 from nn.training import StepEnd, Trainer, TrainSettings, load_checkpoint, save_checkpoint
 from workbench.cli.common import CliError
 from workbench.cli.config import load_config_file
-from workbench.session import Session, load_session, save_session
+from workbench.core.session import Session, load_session, save_session
 
 TIME_LIMIT = 1.0  # s per case
 MEMORY_LIMIT = 200.0  # MB per case

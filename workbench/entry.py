@@ -5,12 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
-#: Options of the app itself (not of a CLI command), each alone on the command line.
-APP_FLAGS = {
-    "--self-test": "open the main window, check that the shipped model is on Draw, close it",
-    "--install-desktop-entry": "add the app to the desktop's application menu (Linux, XDG)",
-    "--uninstall-desktop-entry": "remove it from the menu again",
-}
+from workbench.core.app_flags import APP_FLAGS
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,14 +23,14 @@ def main(argv: list[str] | None = None) -> int:
                   file=sys.stderr)
             return 2
         if args[0] == "--self-test":
-            from workbench.self_test import run_self_test
+            from workbench.shell.self_test import run_self_test
 
             return run_self_test()
-        from workbench import desktop_entry
+        from workbench.core import desktop_entry
 
         return desktop_entry.run(args[0])
     if not args:
-        from workbench.app import run_app
+        from workbench.shell.app import run_app
 
         return run_app()
     from workbench.cli import run_cli

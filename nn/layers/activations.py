@@ -47,6 +47,8 @@ def relu_backward(dout: NDArray, y: NDArray) -> NDArray:
 class ReLU(Layer):
     """``max(0, x)``; the gradient passes where the input was positive (ch. 5.5.1)."""
 
+    _out: NDArray | None = None  # kept by forward
+
     def forward(self, x: NDArray, training: bool = False) -> NDArray:
         out = relu(x)
         self._out = out
@@ -54,7 +56,7 @@ class ReLU(Layer):
 
     def backward(self, dout: NDArray) -> NDArray:
         # A new array: the book's ``dout[mask] = 0`` would mutate the caller's gradient.
-        return relu_backward(dout, self._out)
+        return relu_backward(dout, self.kept(self._out))
 
 
 class LeakyReLU(Layer):
@@ -65,13 +67,14 @@ class LeakyReLU(Layer):
         if not (math.isfinite(alpha) and 0.0 <= alpha < 1.0):
             raise ValueError(f"Invalid alpha: {alpha} (must be in [0, 1))")
         self.alpha = float(alpha)
+        self._positive: NDArray | None = None
 
     def forward(self, x: NDArray, training: bool = False) -> NDArray:
         self._positive = x > 0
         return np.where(self._positive, x, x * self.alpha)
 
     def backward(self, dout: NDArray) -> NDArray:
-        return np.where(self._positive, dout, dout * self.alpha)
+        return np.where(self.kept(self._positive), dout, dout * self.alpha)
 
     def get_config(self) -> dict[str, Any]:
         return {"alpha": self.alpha}
@@ -79,6 +82,8 @@ class LeakyReLU(Layer):
 
 class Sigmoid(Layer):
     """``1 / (1 + e^−x)``, computed as ``(1 + tanh(x/2)) / 2`` so it never overflows (ch. 5.5.2)."""
+
+    _out: NDArray | None = None
 
     def forward(self, x: NDArray, training: bool = False) -> NDArray:
         out = np.tanh(x * 0.5)
@@ -88,28 +93,35 @@ class Sigmoid(Layer):
         return out
 
     def backward(self, dout: NDArray) -> NDArray:
-        y = self._out
+        y = self.kept(self._out)
         return dout * (1.0 - y) * y
 
 
 class Tanh(Layer):
     """Hyperbolic tangent; derivative ``1 − y²``."""
 
+    _out: NDArray | None = None
+
     def forward(self, x: NDArray, training: bool = False) -> NDArray:
         self._out = np.tanh(x)
         return self._out
 
     def backward(self, dout: NDArray) -> NDArray:
-        return dout * (1.0 - self._out * self._out)
+        y = self.kept(self._out)
+        return dout * (1.0 - y * y)
 
 
 class Identity(Layer):
     """Passes its input through unchanged (the book's identity output function, ch. 3.5)."""
 
+    _x_shape: tuple[int, ...] | None = None
+
     def forward(self, x: NDArray, training: bool = False) -> NDArray:
+        self._x_shape = x.shape
         return x
 
     def backward(self, dout: NDArray) -> NDArray:
+        self.kept(self._x_shape)  # the same rule as every layer: no backward without forward
         return dout
 
 

@@ -5,8 +5,12 @@ A layer is small and honest:
 * ``build(input_shape, rng, dtype)`` checks the incoming per-sample shape, creates ``params``
   (trainable arrays), ``grads`` (same keys, same shapes) and ``buffers`` (non-trained state), and
   returns the per-sample output shape. An incompatible shape raises :class:`ShapeMismatch`.
-* ``forward(x, training=False)`` and ``backward(dout)`` return new arrays; ``backward`` never
-  mutates ``dout``. Gradients are written into ``grads`` in place.
+* ``forward(x, training=False)`` and ``backward(dout)`` never modify their argument. What they
+  return may share memory with it — Identity returns ``x``/``dout`` itself, Flatten a reshaped
+  view, Dropout at inference ``x`` — so a caller that will change the result copies it first.
+  Gradients are written into ``grads`` in place. ``backward`` uses what the
+  last ``forward`` kept; called before any ``forward`` it raises
+  :class:`~nn.errors.LayerUsageError` naming the layer (:meth:`Layer.kept`).
 * ``get_config()`` returns the constructor arguments, so ``type(layer)(**layer.get_config())``
   rebuilds it.
 """
@@ -19,6 +23,8 @@ from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
+
+from nn.errors import LayerUsageError
 
 Shape = tuple[int, ...]
 
@@ -95,6 +101,17 @@ class Layer:
 
     def backward(self, dout: NDArray) -> NDArray | None:
         raise NotImplementedError
+
+    def kept(self, value: Any) -> Any:
+        """``value``, something the last ``forward`` kept for ``backward``; if it is None (no
+        forward yet) a :class:`~nn.errors.LayerUsageError` naming this layer."""
+        if value is None:
+            who = self.describe() if self.name == type(self).__name__ else \
+                f"Layer {self.name} ({self.describe()})"
+            raise LayerUsageError(
+                f"{who}: backward() was called before forward(); run forward(x, training=True) "
+                "on the batch first — backward uses what forward kept (book ch. 5.4)")
+        return value
 
     # ------------------------------------------------------------------------------ config
     def get_config(self) -> dict[str, Any]:

@@ -17,7 +17,7 @@ class Conv2D(WeightedLayer):
     """Cross-correlation of ``filters`` kernels over an image batch.
 
     Shapes: ``x`` (N, C, H, W) → ``y`` (N, F, OH, OW) with ``OH = (H + 2·pad − kh) // stride + 1``;
-    ``W`` (F, C, kh, kw), ``b`` (F,). Fan-in for initialisation is ``C·kh·kw``.
+    ``W`` (F, C, kh, kw), ``b`` (F,). Fan-in for initialization is ``C·kh·kw``.
     """
 
     def __init__(
@@ -87,7 +87,7 @@ class Conv2D(WeightedLayer):
 
     def backward(self, dout: NDArray) -> NDArray | None:
         params, grads = self.params, self.grads
-        return self._kernel_for(self._x).backward(
+        return self._kernel_for(self.kept(self._x)).backward(
             self._x, params["W"], grads["W"], grads["b"], self.input_grad,
             lambda start, stop: dout[start:stop],
         )

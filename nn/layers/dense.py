@@ -66,7 +66,7 @@ class Dense(WeightedLayer):
         return out
 
     def backward(self, dout: NDArray) -> NDArray | None:
-        np.matmul(self._x.T, dout, out=self.grads["W"])
+        np.matmul(self.kept(self._x).T, dout, out=self.grads["W"])
         if self.use_bias:
             np.sum(dout, axis=0, out=self.grads["b"])
         if not self.input_grad:

@@ -28,6 +28,7 @@ class BatchNorm(Layer):
             raise ValueError(f"Invalid eps: {eps} (must be a positive number)")
         self.momentum = float(momentum)
         self.eps = float(eps)
+        self._xhat: NDArray | None = None
 
     def compute_output_shape(self, input_shape: Shape) -> Shape:
         if len(input_shape) not in (1, 3):
@@ -72,7 +73,7 @@ class BatchNorm(Layer):
         return xhat * gamma + beta
 
     def backward(self, dout: NDArray) -> NDArray:
-        axes, xhat, inv_std = self._axes, self._xhat, self._inv_std
+        axes, xhat, inv_std = self._axes, self.kept(self._xhat), self._inv_std
         gamma = self.params["gamma"].reshape(self._bshape)
         np.sum(dout, axis=axes, out=self.grads["beta"])
         np.sum(dout * xhat, axis=axes, out=self.grads["gamma"])
@@ -110,6 +111,7 @@ class Dropout(Layer):
         self.rng = np.random.default_rng(0)
         self.freeze_mask = False
         self._mask: NDArray | None = None
+        self._training: bool | None = None
 
     def _create_params(self, rng: np.random.Generator) -> None:
         self.rng = rng
@@ -125,7 +127,7 @@ class Dropout(Layer):
         return x * self._mask
 
     def backward(self, dout: NDArray) -> NDArray:
-        if not self._training or self.rate == 0.0:
+        if not self.kept(self._training) or self.rate == 0.0:
             return dout
         return dout * self._mask
 

@@ -75,6 +75,8 @@ class _Pool2D(Layer):
             )
         self._xp: NDArray | None = None
         self._x_shape: tuple[int, ...] = ()
+        self._xp_shape: tuple[int, ...] | None = None  # kept by forward
+        self._winner: NDArray | None = None  # MaxPool2D: which element won each window
 
     def compute_output_shape(self, input_shape: Shape) -> Shape:
         name = type(self).__name__
@@ -139,11 +141,12 @@ class MaxPool2D(_Pool2D):
         return out
 
     def backward(self, dout: NDArray) -> NDArray:
+        winner = self.kept(self._winner)
         overlapping = self._overlapping()
         # Non-overlapping windows that tile the input write every element: no zero-fill.
         tiled = self.pad == 0 and self._tiles(self._x_shape)
         dxp = (np.empty if tiled else np.zeros)(self._xp_shape, dtype=dout.dtype)
-        route_to_winners(dout, self._winner, self._offset_views(dxp), overlapping)
+        route_to_winners(dout, winner, self._offset_views(dxp), overlapping)
         return self._crop(dxp)
 
     def _tiles(self, shape: tuple[int, ...]) -> bool:
@@ -168,7 +171,7 @@ class AvgPool2D(_Pool2D):
         return out
 
     def backward(self, dout: NDArray) -> NDArray:
-        dxp = np.zeros(self._xp_shape, dtype=dout.dtype)
+        dxp = np.zeros(self.kept(self._xp_shape), dtype=dout.dtype)
         share = dout * (1.0 / (self.pool_size[0] * self.pool_size[1]))
         for dv in self._offset_views(dxp):
             dv += share
@@ -177,6 +180,8 @@ class AvgPool2D(_Pool2D):
 
 class Flatten(Layer):
     """Reshape (N, *shape) → (N, prod(shape)); ``Dense`` also flattens on its own."""
+
+    _x_shape: tuple[int, ...] | None = None  # kept by forward
 
     def compute_output_shape(self, input_shape: Shape) -> Shape:
         size = 1
@@ -189,4 +194,4 @@ class Flatten(Layer):
         return x.reshape(x.shape[0], -1)
 
     def backward(self, dout: NDArray) -> NDArray:
-        return dout.reshape(self._x_shape)
+        return dout.reshape(self.kept(self._x_shape))

@@ -69,6 +69,21 @@ class TrainSettings:
         if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
             raise ValueError(f"Invalid seed: {self.seed!r} (must be a whole number ≥ 0)")
 
+    def steps_per_epoch(self, train_samples: int) -> int:
+        """Optimizer steps in one epoch over ``train_samples``: ⌈samples / batch_size⌉."""
+        return math.ceil(int(train_samples) / self.batch_size)
+
+    def planned_steps(self, train_samples: int, epochs: int | None = None) -> int:
+        """Optimizer steps the run takes on ``train_samples``: ``epochs`` (default: the
+        settings') × :meth:`steps_per_epoch`, capped by ``max_iterations``.
+
+        The one place this is computed: the command line, the Build & Train page (its cosine
+        schedule's length and its progress bar) and the comparisons all call it.
+        """
+        steps = (self.epochs if epochs is None else int(epochs)) * \
+            self.steps_per_epoch(train_samples)
+        return steps if self.max_iterations is None else min(steps, self.max_iterations)
+
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
@@ -179,7 +194,13 @@ class Trainer:
 
     @property
     def steps_per_epoch(self) -> int:
-        return math.ceil(len(self.train[0]) / self.settings.batch_size)
+        return self.settings.steps_per_epoch(len(self.train[0]))
+
+    @property
+    def planned_steps(self) -> int:
+        """Steps this run will have taken when it ends: the target epochs, capped by
+        ``max_iterations`` (:meth:`TrainSettings.planned_steps`)."""
+        return self.settings.planned_steps(len(self.train[0]), self.target_epochs)
 
     # ------------------------------------------------------------------------------ running
     def run(self, epochs: int | None = None) -> Iterator[Event]:

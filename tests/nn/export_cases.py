@@ -41,7 +41,7 @@ def every_layer_stack() -> nn.Sequential:
 
 def step_stack() -> nn.Sequential:
     """Step, which cannot be trained: here it binarises the image (exact in every framework,
-    as pixels are 0 or clearly positive), before a small convnet with He-initialised weights."""
+    as pixels are 0 or clearly positive), before a small convnet with He-initialized weights."""
     stack = [L.Step(), L.Conv2D(4, 5, stride=2), L.ReLU(), L.MaxPool2D(2), L.Dense(10)]
     return nn.Sequential(stack, (1, 28, 28), seed=4, name="step_first")
 

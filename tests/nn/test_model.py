@@ -247,3 +247,33 @@ def test_import_nn_loads_neither_qt_nor_matplotlib():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("name", nn.presets.NAMES)
+def test_config_for_is_the_built_models_config_without_building(name, monkeypatch):
+    model = nn.presets.build(name, seed=3, init="xavier")
+    specs = [nn.layers.to_config(layer) for layer in model.layers]
+    kwargs = {"seed": 3, "init": "xavier", "name": model.name, "dtype": "float32"}
+
+    def no_weights(*args, **kwargs):
+        raise AssertionError("config_for allocated weights")
+
+    monkeypatch.setattr(nn.initializers.Initializer, "__call__", no_weights)
+    monkeypatch.setattr(nn.Sequential, "_build", no_weights)
+    assert nn.Sequential.config_for(specs, model.input_shape, **kwargs) == model.to_config()
+
+
+def test_config_for_refuses_what_the_constructor_refuses():
+    with pytest.raises(nn.ModelBuildError, match="Layer 1"):
+        nn.Sequential.config_for([{"type": "Flatten"}, {"type": "Conv2D",
+                                                         "config": {"filters": 2}}], (1, 8, 8))
+    with pytest.raises(ValueError, match="Invalid dtype"):
+        nn.Sequential.config_for([{"type": "Dense", "config": {"units": 2}}], (3,),
+                                 dtype="float16")
+
+
+def test_blueprint_counts_parameters_per_layer():
+    bp = nn.blueprint.blueprint([nn.Conv2D(4, 3), nn.BatchNorm(), nn.Flatten(), nn.Dense(5)],
+                                (1, 6, 6))
+    assert bp.layer_parameters == (4 * 9 + 4, 8, 0, 4 * 16 * 5 + 5)
+    assert sum(bp.layer_parameters) == bp.parameter_count

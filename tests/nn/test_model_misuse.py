@@ -91,3 +91,44 @@ def test_predict_proba_on_an_empty_batch_has_the_class_axis():
         proba = model.predict_proba(empty)
         assert proba.shape == (0, 10) and proba.dtype == model.dtype
         assert model.predict(empty).shape == (0,)
+
+
+#: One of every layer type, with the per-sample input it is built for.
+EVERY_LAYER = [
+    (nn.Dense(3), (4,)), (nn.Conv2D(2, 3), (1, 5, 5)), (nn.MaxPool2D(2), (1, 4, 4)),
+    (nn.AvgPool2D(2), (1, 4, 4)), (nn.Flatten(), (1, 2, 2)), (nn.BatchNorm(), (3,)),
+    (nn.Dropout(0.5), (3,)), (nn.ReLU(), (3,)), (nn.LeakyReLU(), (3,)), (nn.Sigmoid(), (3,)),
+    (nn.Tanh(), (3,)), (nn.Identity(), (3,)), (nn.Step(), (3,)),
+]
+
+
+def test_every_layer_type_is_covered():
+    assert {type(layer) for layer, _ in EVERY_LAYER} == set(nn.layers.LAYER_TYPES.values())
+
+
+@pytest.mark.parametrize(("layer", "shape"), EVERY_LAYER,
+                         ids=[type(case[0]).__name__ for case in EVERY_LAYER])
+def test_backward_before_forward_names_the_layer(layer, shape):
+    layer = copy.deepcopy(layer)
+    out = layer.build(shape, np.random.default_rng(0), np.float64)
+    dout = np.ones((2, *out))
+    if isinstance(layer, nn.Step):  # Step never has a backward, forward or not
+        with pytest.raises(TrainingError, match="Step has no useful gradient"):
+            layer.backward(dout)
+        return
+    with pytest.raises(nn.LayerUsageError) as info:
+        layer.backward(dout)
+    message = str(info.value)
+    assert message.startswith(layer.describe())
+    assert "backward() was called before forward()" in message
+    # ... and after a forward pass the same call works
+    x = np.random.default_rng(1).standard_normal((2, *shape)) + 0.1
+    layer.forward(x, training=True)
+    assert layer.backward(dout).shape == x.shape
+
+
+def test_backward_before_forward_in_a_model_names_the_layer_and_its_index():
+    model = _mlp()
+    layer = model.layers[2]
+    with pytest.raises(nn.LayerUsageError, match=r"^Layer 2\.Dense \(Dense\(units=10"):
+        layer.backward(np.ones((3, 10), np.float32))

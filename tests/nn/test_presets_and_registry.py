@@ -130,3 +130,20 @@ def test_presets_round_trip_through_config(name):
     twin = nn.Sequential.from_config(json.loads(json.dumps(model.to_config())))
     for key, value in model.named_parameters().items():
         np.testing.assert_array_equal(twin.named_parameters()[key], value)
+
+
+@pytest.mark.parametrize("name", nn.presets.NAMES)
+def test_preset_config_is_the_built_config_without_building(name, monkeypatch):
+    options = {"input_shape": (1, 12, 12), "classes": 4} if "conv" in name else {"classes": 3}
+    expected = nn.presets.build(name, seed=2, **options).to_config()
+
+    def no_weights(*args, **kwargs):
+        raise AssertionError("presets.config allocated weights")
+
+    monkeypatch.setattr(nn.Sequential, "_build", no_weights)
+    monkeypatch.setattr(nn.initializers.Initializer, "__call__", no_weights)
+    assert nn.presets.config(name, seed=2, **options) == expected
+    with pytest.raises(ValueError, match="has no option"):
+        nn.presets.config(name, colour="red")
+    monkeypatch.undo()
+    assert isinstance(nn.presets.build(name, **options), nn.Sequential)  # build unchanged after

@@ -200,3 +200,18 @@ def test_history_csv_and_json(blobs, tmp_path):
     assert len((tmp_path / "iters.csv").read_text().splitlines()) == 1 + 16
     restored = nn.training.History.from_dict(trainer.history.to_dict())
     assert restored == trainer.history
+
+
+@pytest.mark.parametrize(("epochs", "batch", "limit", "expected"),
+                         [(3, 16, None, 3 * 7), (3, 16, 10, 10), (2, 100, 500, 2), (1, 1, 3, 3)])
+def test_planned_steps_is_epochs_times_batches_capped_by_max_iterations(epochs, batch, limit,
+                                                                          expected):
+    settings = TrainSettings(batch_size=batch, epochs=epochs, max_iterations=limit)
+    assert settings.planned_steps(100) == expected
+    x = np.zeros((100, 2), np.float32)
+    y = np.arange(100) % 2
+    model = nn.Sequential([{"type": "Dense", "config": {"units": 2}}], (2,))
+    trainer = Trainer(model, nn.optimizers.get("sgd"), (x, y), settings=settings)
+    assert trainer.planned_steps == expected
+    list(trainer.run())
+    assert trainer.iteration == expected  # what was planned is what ran

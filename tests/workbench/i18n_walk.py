@@ -29,7 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench import fonts, i18n
+from workbench.core import i18n
+from workbench.ui import fonts
 
 # ---------------------------------------------------------------------------- what is "English"
 

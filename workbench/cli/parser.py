@@ -16,7 +16,7 @@ from workbench.cli.common import UsageError, prog_name
 from workbench.cli.diagnose import add_diagnose_parser
 from workbench.cli.export import add_export_parser
 from workbench.cli.robustness import add_robustness_parser
-from workbench.entry import APP_FLAGS
+from workbench.core.app_flags import APP_FLAGS
 
 
 class CliParser(argparse.ArgumentParser):

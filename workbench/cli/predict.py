@@ -1,6 +1,6 @@
 """``predict``: class probabilities for image files, preprocessed like the drawing canvas
-(:func:`workbench.imageio.load_for_model`: either polarity, cropped, scaled to 20 px, centred by
-mass in 28×28, as MNIST)."""
+(:func:`workbench.core.imageio.load_for_model`: either polarity, cropped, scaled to 20 px,
+centred by mass in 28×28, as MNIST)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def class_names(model: nn.Sequential) -> list[str]:
 
 def run(args: argparse.Namespace, argv: list[str]) -> int:
     """Run the ``predict`` command."""
-    from workbench.imageio import load_for_model
+    from workbench.core.imageio import load_for_model
 
     model = nn.load_model(args.model)
     shape = tuple(model.input_shape)

@@ -1,47 +1,19 @@
 """Decision boundary of a 2-D classifier: the predicted class over a grid, shaded by confidence,
-with the data points on top. The grid is computed in the worker thread (:func:`boundary_grid`);
+with the data points on top. The grid is computed in the worker thread
+(:func:`workbench.core.boundary_grid.boundary_grid`);
 the figure only swaps the image (``set_data``)."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import numpy as np
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from numpy.typing import NDArray
 
-from workbench.i18n import tr
-from workbench.plots.training import style_axes
-from workbench.theme import SERIES, plot_colors
-
-
-@dataclass(frozen=True)
-class BoundaryGrid:
-    extent: tuple[float, float, float, float]  # x0, x1, y0, y1
-    classes: NDArray  # (res, res) uint8, predicted class per cell (row 0 = y0)
-    confidence: NDArray  # (res, res) float32, probability of that class
-
-
-def data_extent(x: NDArray, margin: float = 0.15) -> tuple[float, float, float, float]:
-    lo, hi = x.min(axis=0), x.max(axis=0)
-    pad = (hi - lo) * margin + 1e-6
-    x0, y0 = (lo - pad).tolist()
-    x1, y1 = (hi + pad).tolist()
-    return float(x0), float(x1), float(y0), float(y1)
-
-
-def boundary_grid(model, extent: tuple[float, float, float, float], res: int = 120) -> BoundaryGrid:
-    """Evaluate ``model`` on a ``res``×``res`` grid over ``extent`` (runs in the worker)."""
-    x0, x1, y0, y1 = extent
-    gx, gy = np.meshgrid(np.linspace(x0, x1, res), np.linspace(y0, y1, res))
-    points = np.stack([gx.ravel(), gy.ravel()], axis=1).astype(model.dtype)
-    with np.errstate(all="ignore"):
-        proba = model.predict_proba(points, batch_size=res * res)
-    proba = np.nan_to_num(proba, nan=0.0)
-    classes = proba.argmax(axis=1).astype(np.uint8).reshape(res, res)
-    confidence = proba.max(axis=1).astype(np.float32).reshape(res, res)
-    return BoundaryGrid(extent, classes, confidence)
+from workbench.core.boundary_grid import BoundaryGrid, data_extent
+from workbench.core.i18n import tr
+from workbench.plots.train.training import style_axes
+from workbench.ui.theme import SERIES, plot_colors
 
 
 def shade(grid: BoundaryGrid, background: str) -> NDArray:

@@ -8,15 +8,22 @@ output shapes and parameter counts, or the engine's message on the offending lay
 from __future__ import annotations
 
 import copy
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import nn
 from nn.errors import ModelBuildError
-from workbench.i18n import tr, tr_dynamic, tr_noop
-from workbench.observable import Signal
+from workbench.core.i18n import tr, tr_dynamic, tr_noop
+from workbench.core.observable import Signal
 
 LayerDict = dict[str, Any]  # {"type": "Conv2D", "config": {...}}
+#: Changes of the same setting of the same layer less than this many seconds apart (a burst of
+#: arrow clicks, an arrow held down, the mouse wheel) are one undo entry.
+MERGE_SECONDS = 1.0
+#: Undo-label arguments that are English texts, translated when the label is shown.
+TRANSLATED_ARGS = ("title",)
 
 
 @dataclass(frozen=True)
@@ -67,7 +74,9 @@ class _Snapshot:
     label_args: dict[str, Any] = field(default_factory=dict)
 
     def text(self, translate: Any = str) -> str:
-        return translate(self.label).format(**self.label_args)
+        args = {key: translate(value) if key in TRANSLATED_ARGS else value
+                for key, value in self.label_args.items()}
+        return translate(self.label).format(**args)
 
 
 @dataclass
@@ -79,11 +88,16 @@ class BuilderState:
     init: str = "he"
     preset: str | None = None  # the preset the stack came from, until edited
     changed: Signal = field(default_factory=Signal, repr=False)
+    #: Seconds for grouping edits (:data:`MERGE_SECONDS`); replaceable in tests.
+    clock: Callable[[], float] = field(default=time.monotonic, repr=False)
 
     def __post_init__(self) -> None:
         self._undo: list[_Snapshot] = []
         self._redo: list[_Snapshot] = []
         self._validation: Validation | None = None
+        #: (layer index, setting names) and time of the last :meth:`update`, while the undo
+        #: stack's top entry is that update's
+        self._merge: tuple[tuple[int, tuple[str, ...]], float] | None = None
 
     # ------------------------------------------------------------------------------ queries
     def validation(self) -> Validation:
@@ -98,7 +112,7 @@ class BuilderState:
         return model.to_config()
 
     def build(self, seed: int = 0, dtype: str = "float32") -> nn.Sequential:
-        """A freshly initialised model; raises the engine's error if the stack is invalid."""
+        """A freshly initialized model; raises the engine's error if the stack is invalid."""
         return nn.Sequential(copy.deepcopy(self.layers), self.input_shape, seed=seed,
                              dtype=dtype, init=self.init, name=self.preset or "custom")
 
@@ -136,9 +150,10 @@ class BuilderState:
         if "classes" not in options:
             options.update(_classes_option(self, name))
         model = nn.presets.build(name, input_shape=shape, **options)
-        self._edit(tr_noop("Load preset {name}"),
+        self._edit(tr_noop("Load preset {title}"),
                    [nn.layers.to_config(layer) for layer in model.layers],
-                   input_shape=shape, init=model.init, preset=name, args={"name": name})
+                   input_shape=shape, init=model.init, preset=name,
+                   args={"title": nn.presets.INFO[name].title})
 
     def load_config(self, config: dict[str, Any], label: str = tr_noop("Open model")) -> None:
         """Replace the stack with a model config (e.g. from a model file); ``label`` names the
@@ -175,7 +190,12 @@ class BuilderState:
         return index + 1
 
     def update(self, index: int, **config: Any) -> None:
-        """Change settings of one layer (``None`` removes a setting, e.g. ``init=None``)."""
+        """Change settings of one layer (``None`` removes a setting, e.g. ``init=None``).
+
+        A change of the same settings of the same layer within :data:`MERGE_SECONDS` of the
+        previous one joins its undo entry (five arrow clicks are one "Edit Conv2D"); when the
+        joined changes end where they began, the entry is dropped.
+        """
         layers = copy.deepcopy(self.layers)
         cfg = layers[index]["config"]
         for key, value in config.items():
@@ -185,7 +205,18 @@ class BuilderState:
                 cfg[key] = value
         if layers == self.layers:
             return
+        key, now = (index, tuple(sorted(config))), self.clock()
+        merge = self._merge
+        if merge is not None and merge[0] == key and now - merge[1] < MERGE_SECONDS:
+            if layers == self._undo[-1].layers:  # back where the group began
+                self._merge = None
+                self._restore(self._undo.pop())
+                return
+            self.layers, self._validation, self._merge = layers, None, (key, now)
+            self.changed.emit()
+            return
         self._edit(tr_noop("Edit {layer}"), layers, args={"layer": layers[index]["type"]})
+        self._merge = (key, now)
 
     def set_input_shape(self, shape: tuple[int, ...]) -> None:
         if tuple(shape) != self.input_shape:
@@ -203,12 +234,14 @@ class BuilderState:
 
     # ------------------------------------------------------------------------------- history
     def undo(self) -> None:
+        self._merge = None
         if self._undo:
             snap = self._undo.pop()
             self._redo.append(self._snapshot(snap.label, snap.label_args))
             self._restore(snap)
 
     def redo(self) -> None:
+        self._merge = None
         if self._redo:
             snap = self._redo.pop()
             self._undo.append(self._snapshot(snap.label, snap.label_args))
@@ -229,6 +262,7 @@ class BuilderState:
               args: dict[str, Any] | None = None) -> None:
         self._undo.append(self._snapshot(label, args))
         self._redo.clear()
+        self._merge = None
         self.layers = layers
         if input_shape is not None:
             self.input_shape = input_shape

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nn.training import EpochEnd, History, StepEnd
-from workbench.i18n import tr
-from workbench.observable import Signal
+from workbench.core.i18n import tr
+from workbench.core.observable import Signal
 
 STATUSES = ("idle", "running", "paused", "finished", "stopped", "diverged", "failed")
 

@@ -14,7 +14,7 @@ from typing import Any
 import nn
 from nn.experiment import DataConfig, ModelSpec, RunConfig
 from nn.training import TrainSettings
-from workbench.observable import Signal
+from workbench.core.observable import Signal
 
 DEFAULT_LR = {name: rule.default_lr for name, rule in nn.optimizers.RULES.items()}
 DEFAULT_AUGMENT: dict[str, Any] = {"max_shift": 2.0, "max_rotation": 10.0,

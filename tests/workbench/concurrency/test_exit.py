@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QSettings, QtMsgType
 
 from workbench.concurrency import registry
-from workbench.main_window import MainWindow
+from workbench.shell.main_window import MainWindow
 
 pytestmark = pytest.mark.usefixtures("private_data_folders")
 

@@ -10,16 +10,16 @@ import numpy as np
 from PySide6.QtWidgets import QGroupBox, QLabel, QVBoxLayout
 
 import nn
-from workbench.i18n import tr
-from workbench.pages.compare import specs
+from workbench.core.i18n import tr
 from workbench.pages.compare.controls import DataChoice, SeedsRow, int_spin, log_box
 from workbench.pages.compare.curves_tab import seed_values
-from workbench.pages.compare.epoch_figures import BatchNormGridFigure
 from workbench.pages.compare.settings_form import SettingsForm
-from workbench.pages.compare.state import ComparisonState
 from workbench.pages.compare.tab_base import ComparisonTab
 from workbench.pages.compare.table import Cell, pct_cell
-from workbench.widgets.setup.fields import make_form, muted_label
+from workbench.plots.compare.epoch_figures import BatchNormGridFigure
+from workbench.state.compare import specs
+from workbench.state.compare.views import ComparisonState
+from workbench.ui.fields import make_form, muted_label
 
 
 def variant_scales(state: ComparisonState) -> list[float]:

@@ -18,10 +18,10 @@ from PySide6.QtWidgets import (
 
 import nn.datasets
 from nn.experiment import DataConfig
-from workbench.context import AppContext
-from workbench.i18n import language_changed, tr
-from workbench.pages.compare.specs import ACTIVATIONS
-from workbench.widgets.setup.fields import NumberBox, connect_weak
+from workbench.core.i18n import language_changed, tr
+from workbench.shell.context import AppContext
+from workbench.state.compare.specs import ACTIVATIONS
+from workbench.ui.fields import NumberBox, connect_weak
 
 
 def int_spin(low: int, high: int, value: int, step: int = 1, parent: QWidget | None = None

@@ -1,5 +1,5 @@
 """Common ground of the optimizer and initializer tabs: loss and accuracy curves of every
-variant (:class:`~workbench.pages.compare.loss_figure.LossAccuracyFigure`) and a table of
+variant (:class:`~workbench.plots.compare.loss_figure.LossAccuracyFigure`) and a table of
 final loss, training and test accuracy."""
 
 from __future__ import annotations
@@ -9,14 +9,14 @@ import math
 import numpy as np
 
 from nn.training import Diverged, Finished
-from workbench.i18n import tr
+from workbench.core.compare_jobs import ComparisonJob
+from workbench.core.i18n import tr
 from workbench.pages.compare.controls import DataChoice, NetworkFields, SeedsRow, int_spin
-from workbench.pages.compare.jobs import ComparisonJob
-from workbench.pages.compare.loss_figure import LossAccuracyFigure
 from workbench.pages.compare.settings_form import SettingsForm
-from workbench.pages.compare.state import ComparisonState
 from workbench.pages.compare.tab_base import ComparisonTab
 from workbench.pages.compare.table import Cell, num_cell, pct_cell
+from workbench.plots.compare.loss_figure import LossAccuracyFigure
+from workbench.state.compare.views import ComparisonState
 
 
 def seed_values(state: ComparisonState, variant: int, name: str) -> list[float]:

@@ -8,13 +8,13 @@ from typing import Any
 from PySide6.QtWidgets import QCheckBox, QComboBox, QGroupBox, QHBoxLayout, QVBoxLayout
 
 import nn
-from workbench.i18n import tr
-from workbench.pages.compare import specs
+from workbench.core.i18n import tr
 from workbench.pages.compare.controls import log_box
 from workbench.pages.compare.curves_tab import CurvesTab
 from workbench.pages.compare.settings_form import SettingsForm
-from workbench.pages.compare.state import ComparisonState
 from workbench.pages.compare.table import Cell
+from workbench.state.compare import specs
+from workbench.state.compare.views import ComparisonState
 
 
 def _init_tips() -> dict[str, str]:

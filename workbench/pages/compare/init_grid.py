@@ -27,19 +27,14 @@ from PySide6.QtWidgets import (
 )
 
 from nn import init_experiment
-from workbench import theme
 from workbench.concurrency.latest import LatestWins
-from workbench.i18n import language_changed, tr
-from workbench.pages.compare.init_grid_plot import InitGridFigure, row_label
-from workbench.pages.compare.init_grid_state import (
-    MAX_INPUTS,
-    MAX_SEED,
-    ROW_CHOICES,
-    InitGridSettings,
-)
+from workbench.core.i18n import language_changed, tr
 from workbench.pages.compare.paths_controls import NumberBox
-from workbench.widgets.common import ErrorLabel
-from workbench.widgets.plot_canvas import PlotCanvas
+from workbench.plots.compare.init_grid_plot import InitGridFigure, row_label
+from workbench.state.compare.init_grid import MAX_INPUTS, MAX_SEED, ROW_CHOICES, InitGridSettings
+from workbench.ui import theme
+from workbench.ui.common import ErrorLabel
+from workbench.ui.plot_canvas import PlotCanvas
 
 UNIT_COST = 2e-5  # prior guess of seconds per (input × row), refined by measurement
 

@@ -8,12 +8,12 @@ from typing import Any
 from PySide6.QtWidgets import QCheckBox, QGridLayout, QGroupBox, QLabel, QVBoxLayout
 
 import nn
-from workbench.i18n import tr
-from workbench.pages.compare import specs
+from workbench.core.i18n import tr
 from workbench.pages.compare.controls import log_box
 from workbench.pages.compare.curves_tab import CurvesTab
-from workbench.pages.compare.state import ComparisonState
 from workbench.pages.compare.table import Cell, sci_cell
+from workbench.state.compare import specs
+from workbench.state.compare.views import ComparisonState
 
 
 def _optimizer_tips() -> dict[str, str]:

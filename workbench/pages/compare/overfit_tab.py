@@ -10,15 +10,15 @@ from typing import Any
 import numpy as np
 from PySide6.QtWidgets import QCheckBox, QGridLayout, QGroupBox, QVBoxLayout
 
-from workbench.i18n import tr
-from workbench.pages.compare import specs
+from workbench.core.i18n import tr
 from workbench.pages.compare.controls import DataChoice, SeedsRow, int_spin, log_box
-from workbench.pages.compare.epoch_figures import OverfitFigure
 from workbench.pages.compare.settings_form import SettingsForm
-from workbench.pages.compare.state import ComparisonState
 from workbench.pages.compare.tab_base import ComparisonTab
 from workbench.pages.compare.table import Cell, pct_cell
-from workbench.widgets.setup.fields import NumberBox
+from workbench.plots.compare.epoch_figures import OverfitFigure
+from workbench.state.compare import specs
+from workbench.state.compare.views import ComparisonState
+from workbench.ui.fields import NumberBox
 
 
 def _settings_of(state: ComparisonState, variant: int) -> tuple[float, float]:

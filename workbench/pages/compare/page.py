@@ -23,9 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from nn.experiment import load_experiment, save_experiment
-from workbench.context import AppContext
-from workbench.file_actions import error_dialog
-from workbench.i18n import language_changed, tr
+from workbench.core.i18n import language_changed, tr
 from workbench.pages.compare.batchnorm_tab import BatchNormTab
 from workbench.pages.compare.init_curves_tab import InitCurvesTab
 from workbench.pages.compare.init_grid import InitHistogramView
@@ -34,7 +32,9 @@ from workbench.pages.compare.overfit_tab import OverfitTab
 from workbench.pages.compare.paths import OptimizerPathsView
 from workbench.pages.compare.search_tab import SearchTab
 from workbench.pages.compare.tab_base import ComparisonTab
-from workbench.widgets.setup.fields import connect_weak, muted_label
+from workbench.shell.context import AppContext
+from workbench.shell.file_actions import error_dialog
+from workbench.ui.fields import connect_weak, muted_label
 
 VIEW_KEYS = ("paths", "init_histograms")  # self-contained views: settings only, recomputed
 

@@ -28,17 +28,17 @@ from PySide6.QtWidgets import (
 )
 
 from nn import landscapes
-from workbench import theme
 from workbench.concurrency.latest import LatestWins
-from workbench.i18n import language_changed, tr
+from workbench.core.i18n import language_changed, tr
 from workbench.pages.compare.paths_controls import COLORS, NumberBox, OptimizerTable, display_name
 from workbench.pages.compare.paths_playback import PlaybackBar
-from workbench.pages.compare.paths_plot import PathsFigure
-from workbench.pages.compare.paths_state import MAX_STEPS, PathsResult, PathsState, compute_paths
 from workbench.pages.compare.paths_table import ResultsTable
 from workbench.plots.blit import BlitManager
-from workbench.widgets.common import ErrorLabel
-from workbench.widgets.plot_canvas import PlotCanvas
+from workbench.plots.compare.paths_plot import PathsFigure
+from workbench.state.compare.paths import MAX_STEPS, PathsResult, PathsState, compute_paths
+from workbench.ui import theme
+from workbench.ui.common import ErrorLabel
+from workbench.ui.plot_canvas import PlotCanvas
 
 STEP_COST = 5e-5  # prior guess of seconds per optimizer step, refined by measurement
 

@@ -18,10 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.i18n import language_changed, tr
-from workbench.pages.compare.paths_state import EXTRA_SETTINGS, OPTIMIZERS, PathsState
-from workbench.theme import SERIES
-from workbench.widgets.common import ErrorLabel
+from workbench.core.i18n import language_changed, tr
+from workbench.state.compare.paths import EXTRA_SETTINGS, OPTIMIZERS, PathsState
+from workbench.ui.common import ErrorLabel
+from workbench.ui.theme import SERIES
 
 #: Each optimizer's colour, fixed so a path keeps its colour whatever else is shown.
 COLORS = {name: SERIES[i % len(SERIES)] for i, name in

@@ -12,7 +12,7 @@ import time
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSlider, QStyle, QWidget
 
-from workbench.i18n import language_changed, tr
+from workbench.core.i18n import language_changed, tr
 
 FRAME_MS = 33  # ≤ 30 frames per second
 SPEEDS = (0, 5, 10, 25, 50, 100, 250)  # steps per second; 0 = automatic

@@ -10,10 +10,10 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
 from nn.landscapes import Landscape
-from workbench import theme
-from workbench.i18n import tr
+from workbench.core.i18n import tr
 from workbench.pages.compare.paths_controls import COLORS, display_name, swatch
-from workbench.pages.compare.paths_state import PathsResult
+from workbench.state.compare.paths import PathsResult
+from workbench.ui import theme
 
 COLUMNS = ("optimizer", "final", "value", "distance", "within", "length", "status")
 

@@ -8,15 +8,15 @@ from typing import Any
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout
 
-from workbench.i18n import tr
-from workbench.pages.compare import specs
+from workbench.core.i18n import tr
 from workbench.pages.compare.controls import DataChoice, int_spin, log_box
-from workbench.pages.compare.search_figure import SearchFigure, param_title
 from workbench.pages.compare.settings_form import SettingsForm
-from workbench.pages.compare.state import SearchState
 from workbench.pages.compare.tab_base import ComparisonTab
 from workbench.pages.compare.table import Cell, pct_cell, sci_cell
-from workbench.widgets.setup.fields import make_form
+from workbench.plots.compare.search_figure import SearchFigure, param_title
+from workbench.state.compare import specs
+from workbench.state.compare.views import SearchState
+from workbench.ui.fields import make_form
 
 VAL_FRACTION = 0.2  # the book holds out 20 % of its training images for validation
 

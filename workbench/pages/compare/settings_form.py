@@ -7,9 +7,9 @@ from typing import Any, TypeVar
 
 from PySide6.QtWidgets import QComboBox, QGroupBox, QLabel, QSpinBox, QWidget
 
-from workbench.i18n import tr
+from workbench.core.i18n import tr
 from workbench.pages.compare.controls import DataChoice, NetworkFields, SeedsRow
-from workbench.widgets.setup.fields import NumberBox, make_form
+from workbench.ui.fields import NumberBox, make_form
 
 W = TypeVar("W", bound=QWidget)
 

@@ -27,28 +27,28 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench import theme
 from workbench.concurrency.runner import JobRunner
-from workbench.context import AppContext
-from workbench.i18n import language_changed, tr
-from workbench.pages.compare import specs
-from workbench.pages.compare.documents import (
-    comparison_progress,
-    job_config,
-    read_results,
-    status_line,
-)
-from workbench.pages.compare.jobs import (
+from workbench.core.compare_jobs import (
     ComparisonJob,
     SearchJob,
     comparison_events,
     search_events,
 )
-from workbench.pages.compare.state import ComparisonState, SearchState
+from workbench.core.i18n import language_changed, tr
 from workbench.pages.compare.table import Cell, ResultsTable
-from workbench.widgets.common import ErrorLabel
-from workbench.widgets.plot_canvas import PlotCanvas
-from workbench.widgets.setup.fields import connect_weak, muted_label
+from workbench.shell.context import AppContext
+from workbench.state.compare import specs
+from workbench.state.compare.documents import (
+    comparison_progress,
+    job_config,
+    read_results,
+    status_line,
+)
+from workbench.state.compare.views import ComparisonState, SearchState
+from workbench.ui import theme
+from workbench.ui.common import ErrorLabel
+from workbench.ui.fields import connect_weak, muted_label
+from workbench.ui.plot_canvas import PlotCanvas
 
 REFRESH_MS = 100
 DRAW_SHARE = 0.3  # redraw so that drawing takes at most this share of the GUI thread's time

@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from nn.training import write_text_atomic
-from workbench.file_actions import error_dialog
-from workbench.i18n import language_changed, tr
-from workbench.widgets.setup.fields import connect_weak, muted_label
+from workbench.core.i18n import language_changed, tr
+from workbench.shell.file_actions import error_dialog
+from workbench.ui.fields import connect_weak, muted_label
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
-from workbench.i18n import language_changed
+from workbench.core.i18n import language_changed
 
 
 def follow_language(widget: QWidget) -> None:

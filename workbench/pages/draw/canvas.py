@@ -1,6 +1,6 @@
 """The drawing canvas: white ink on black like MNIST, drawn with a mouse, a tablet pen or a finger.
 
-The widget keeps two pictures of :class:`~workbench.pages.draw.strokes.DrawingHistory`: the
+The widget keeps two pictures of :class:`~workbench.state.draw.strokes.DrawingHistory`: the
 screen image at the widget's physical resolution, and a :data:`CANVAS_SIZE`-pixel raster that
 :meth:`DrawingCanvas.ink` hands to the preprocessing. Both are painted by the same
 :class:`~workbench.pages.draw.render.Renderer`, finished strokes incrementally.
@@ -27,11 +27,11 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from workbench.i18n import tr
+from workbench.core.i18n import tr
 from workbench.pages.draw._support import follow_language
 from workbench.pages.draw.images import CanvasImages
-from workbench.pages.draw.render import Guides, paint_guides, paint_stroke
-from workbench.pages.draw.strokes import (
+from workbench.pages.draw.render import Guides, paint_guides, paint_stroke, pressure_width
+from workbench.state.draw.strokes import (
     CANVAS_SIZE,
     DEFAULT_PEN_WIDTH,
     MAX_PEN_WIDTH,
@@ -44,6 +44,8 @@ from workbench.pages.draw.strokes import (
 _MIN_STEP = 0.75  # canvas units between kept pointer samples
 _OVERLAY_OPACITY = 0.8
 _CLEAR_KEYS = (Qt.Key.Key_Delete, Qt.Key.Key_Backspace, Qt.Key.Key_Escape)
+#: Keys that work anywhere on the Draw page (the page installs them as shortcuts).
+TOOL_KEYS = (*_CLEAR_KEYS, Qt.Key.Key_BracketLeft, Qt.Key.Key_BracketRight, Qt.Key.Key_E)
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp")
 
 
@@ -133,7 +135,7 @@ class DrawingCanvas(QWidget):
     @property
     def mnist_pen(self) -> bool:
         """Whether :meth:`ink` redraws the strokes with MNIST's pen width for their size
-        (:func:`~workbench.pages.draw.strokes.mnist_pen`); the screen keeps the user's pen."""
+        (:func:`~workbench.state.draw.strokes.mnist_pen`); the screen keeps the user's pen."""
         return self._mnist_pen
 
     def set_mnist_pen(self, on: bool) -> None:
@@ -174,6 +176,14 @@ class DrawingCanvas(QWidget):
         """The square the canvas occupies in widget coordinates."""
         side = float(max(1, min(self.width(), self.height()) - 2))
         return QRectF((self.width() - side) / 2.0, (self.height() - side) / 2.0, side, side)
+
+    def screen_scale(self) -> float:
+        """Screen pixels (device-independent) per canvas unit."""
+        return self.canvas_rect().width() / CANVAS_SIZE
+
+    def screen_pen_width(self) -> float:
+        """The pen's width as drawn on screen, in device-independent pixels."""
+        return self._pen_width * self.screen_scale()
 
     def to_canvas(self, pos: QPointF) -> QPointF:
         """Widget coordinates to canvas units."""
@@ -286,28 +296,38 @@ class DrawingCanvas(QWidget):
             return True
         plain = event.modifiers() in (Qt.KeyboardModifier.NoModifier,
                                       Qt.KeyboardModifier.KeypadModifier)
-        return plain and (event.key() in _CLEAR_KEYS or event.key() in (
-            Qt.Key.Key_BracketLeft, Qt.Key.Key_BracketRight, Qt.Key.Key_E))
+        return plain and event.key() in TOOL_KEYS
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         if not self._handles(event):
             super().keyPressEvent(event)
             return
-        if self._points:
-            self.end_stroke()
         if event.matches(QKeySequence.StandardKey.Undo):
+            self.end_stroke()
             self.history.undo()
         elif event.matches(QKeySequence.StandardKey.Redo):
+            self.end_stroke()
             self.history.redo()
-        elif event.key() in _CLEAR_KEYS:
-            self.history.clear()
-        elif event.key() == Qt.Key.Key_BracketLeft:
-            self.set_pen_width(self._pen_width - 2.0)
-        elif event.key() == Qt.Key.Key_BracketRight:
-            self.set_pen_width(self._pen_width + 2.0)
-        elif event.key() == Qt.Key.Key_E:
-            self.set_eraser(not self._eraser)
+        else:
+            self.tool_key(event.key())
         event.accept()
+
+    def tool_key(self, key: int) -> None:
+        """Act on a tool key (see :data:`TOOL_KEYS`) — from the canvas or the page's shortcuts."""
+        if self._points:
+            self.end_stroke()
+        if key in _CLEAR_KEYS:
+            self.history.clear()
+        elif key == Qt.Key.Key_BracketLeft:
+            self.set_pen_width(self._pen_width - 2.0)
+        elif key == Qt.Key.Key_BracketRight:
+            self.set_pen_width(self._pen_width + 2.0)
+        elif key == Qt.Key.Key_E:
+            self.set_eraser(not self._eraser)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self.toolChanged.emit()  # the pen's width on screen follows the canvas's size
 
     def leaveEvent(self, event) -> None:  # noqa: N802
         self._set_hover(None)
@@ -373,7 +393,7 @@ class DrawingCanvas(QWidget):
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter,
                              tr("Draw a digit here\nor drop an image file"))
         if self._hover is not None and not self._points and rect.contains(self._hover):
-            radius = self._pen_width * rect.width() / CANVAS_SIZE / 2.0
+            radius = pressure_width(self._pen_width, 1.0, self._eraser) * self.screen_scale() / 2
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             style = Qt.PenStyle.DashLine if self._eraser else Qt.PenStyle.SolidLine
             color = QColor(255, 120, 80) if self._eraser else QColor(120, 170, 255)

@@ -20,14 +20,13 @@ from PySide6.QtWidgets import (
 )
 
 import nn
-from workbench import theme
 from workbench.concurrency.runner import JobRunner
-from workbench.i18n import tr
+from workbench.core.draw.inference import NUM_CLASSES
+from workbench.core.i18n import tr
 from workbench.pages.draw._support import follow_language
-from workbench.pages.draw.collection import DrawingsFolder, Evaluation, evaluate
 from workbench.pages.draw.evaluation import EvaluationDialog
-from workbench.pages.draw.inference import NUM_CLASSES
-from workbench.widgets.common import ErrorLabel
+from workbench.state.draw.collection import DrawingsFolder, Evaluation, evaluate
+from workbench.ui.common import StatusLine
 
 FOLDER_KEY = "draw/drawingsFolder"
 CLEAR_KEY = "draw/clearAfterSaving"
@@ -85,17 +84,15 @@ class CollectionPanel(QWidget):
         self.clear_after = QCheckBox()
         self.clear_after.setChecked(str(settings.value(CLEAR_KEY, "true")).lower() != "false")
         self.clear_after.toggled.connect(lambda on: settings.setValue(CLEAR_KEY, bool(on)))
-        self.count_label = QLabel()
-        self.count_label.setStyleSheet(f"color: {theme.muted_color()};")
-        self.count_label.setWordWrap(True)
-        self.count_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        #: How many drawings the folder holds; errors and the "saved" confirmation show here
+        #: too, in one line of fixed height, so the buttons above never move.
+        self.status_line = StatusLine()
         self.folder_button = QPushButton()
         self.open_folder_button = QPushButton()
         self.evaluate_button = QPushButton()
         self.folder_button.clicked.connect(self.choose_folder)
         self.open_folder_button.clicked.connect(self.open_folder)
         self.evaluate_button.clicked.connect(self._evaluate_clicked)
-        self.message = ErrorLabel()
         tools = QHBoxLayout()
         tools.addWidget(self.clear_after)
         tools.addStretch(1)
@@ -107,8 +104,7 @@ class CollectionPanel(QWidget):
         layout.addWidget(self.heading)
         layout.addLayout(save_row)
         layout.addLayout(tools)
-        layout.addWidget(self.count_label)
-        layout.addWidget(self.message)
+        layout.addWidget(self.status_line)
         follow_language(self)
 
     def retranslate(self) -> None:
@@ -147,7 +143,7 @@ class CollectionPanel(QWidget):
             text = tr("1 drawing in {folder}").format(folder=self.folder.path)
         else:
             text = tr("{n} drawings in {folder}").format(n=total, folder=self.folder.path)
-        self.count_label.setText(text + (f" ({detail})" if detail else ""))
+        self.status_line.show_info(text + (f" ({detail})" if detail else ""))
         blank = self._ink() is None
         for button in self.save_buttons:
             button.setEnabled(not blank)
@@ -173,7 +169,7 @@ class CollectionPanel(QWidget):
         try:
             self.folder.path.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            self.message.show_error(tr("Cannot create {folder}: {error}").format(
+            self.status_line.show_error(tr("Cannot create {folder}: {error}").format(
                 folder=self.folder.path, error=exc))
             return
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.folder.path)))
@@ -187,10 +183,12 @@ class CollectionPanel(QWidget):
         try:
             path = self.folder.save(ink, label)
         except (OSError, ValueError) as exc:
-            self.message.show_error(tr("Could not save the drawing: {error}").format(error=exc))
+            self.status_line.show_error(tr("Could not save the drawing: {error}").format(error=exc))
             return None
-        self.message.show_error(None)
+        self.status_line.show_error(None)
         self.refresh(rescan=True)
+        self.status_line.flash(tr("Saved as a “{label}”: {name}").format(label=label,
+                                                                          name=path.name))
         self.saved.emit(path)
         return path
 
@@ -211,7 +209,7 @@ class CollectionPanel(QWidget):
         model, names = chosen
         twin = model.copy()  # the worker's own: the GUI thread keeps using the original
         self._evaluating = (model.name, list(names))
-        self.message.show_error(None)
+        self.status_line.show_error(None)
         self.runner.start_task(lambda token: evaluate(twin, drawings, token))
         self.refresh()
         return True
@@ -227,7 +225,7 @@ class CollectionPanel(QWidget):
         self.refresh(rescan=True)
 
     def _failed(self, message: str) -> None:
-        self.message.show_error(tr("Evaluation failed: {error}").format(error=message))
+        self.status_line.show_error(tr("Evaluation failed: {error}").format(error=message))
         self.refresh()
 
     def shutdown(self) -> None:

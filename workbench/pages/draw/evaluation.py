@@ -16,18 +16,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench import theme
-from workbench.i18n import tr
+from workbench.core.i18n import tr
 from workbench.pages.draw._support import follow_language
-from workbench.pages.draw.collection import Evaluation
 from workbench.pages.draw.render import ink_to_qimage
-from workbench.widgets.plot_canvas import PlotCanvas
+from workbench.state.draw.collection import Evaluation
+from workbench.ui import theme
+from workbench.ui.plot_canvas import PlotCanvas
 
 _THUMB = 56
 
 
 class EvaluationDialog(QDialog):
-    """Shows an :class:`~workbench.pages.draw.collection.Evaluation`."""
+    """Shows an :class:`~workbench.state.draw.collection.Evaluation`."""
 
     drawingChosen = Signal(str)  # path of a misclassified drawing to open on the canvas
 

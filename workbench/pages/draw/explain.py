@@ -17,11 +17,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench import theme
-from workbench.i18n import tr
+from workbench.core.draw.saliency import METHODS, NEGATIVE_RGB, POSITIVE_RGB
+from workbench.core.i18n import tr
 from workbench.pages.draw._support import follow_language
 from workbench.pages.draw.preview import PixelView
-from workbench.pages.draw.saliency import METHODS, NEGATIVE_RGB, POSITIVE_RGB
+from workbench.ui import theme
 
 
 def _hex(rgb: tuple[int, int, int]) -> str:

@@ -9,7 +9,7 @@ from numpy.typing import NDArray
 from PySide6.QtGui import QImage
 
 from workbench.pages.draw.render import Renderer, qimage_to_ink
-from workbench.pages.draw.strokes import CANVAS_SIZE, DrawingHistory, Stroke, mnist_pen
+from workbench.state.draw.strokes import CANVAS_SIZE, DrawingHistory, Stroke, mnist_pen
 
 _GREY = QImage.Format.Format_Grayscale8
 
@@ -45,7 +45,7 @@ class CanvasImages:
         """The raster with ``stroke`` (in progress) on top, float32 ``(280, 280)`` in [0, 1].
 
         With ``rescale_pen`` the strokes are redrawn with MNIST's pen width
-        (:func:`~workbench.pages.draw.strokes.mnist_pen`), unless they lie over a loaded image
+        (:func:`~workbench.state.draw.strokes.mnist_pen`), unless they lie over a loaded image
         (whose own strokes cannot be rescaled).
         """
         reset = self.history.last_reset()

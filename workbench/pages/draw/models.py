@@ -22,12 +22,12 @@ from PySide6.QtWidgets import (
 )
 
 import nn
-from workbench import theme
-from workbench.context import AppContext
-from workbench.i18n import tr
+from workbench.core.draw.inference import DIGITS, class_names, model_problem
+from workbench.core.i18n import tr
+from workbench.core.resources_locator import resource_path
 from workbench.pages.draw._support import follow_language
-from workbench.pages.draw.inference import DIGITS, class_names, model_problem
-from workbench.resources_locator import resource_path
+from workbench.shell.context import AppContext
+from workbench.ui import theme
 
 #: The pretrained demo model shipped with the app.
 DEMO_MODEL = resource_path("models", "digits_deep_convnet.npz")

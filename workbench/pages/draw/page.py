@@ -31,25 +31,24 @@ from PySide6.QtWidgets import (
 
 import nn
 from nn.preprocess import canvas_to_mnist
-from workbench import theme
 from workbench.concurrency.latest import LatestWins
 from workbench.concurrency.runner import JobRunner
-from workbench.context import AppContext
-from workbench.i18n import tr
+from workbench.core.draw.inference import DEFAULT_THRESHOLD, InputFrame, Prediction, input_frame
+from workbench.core.draw.requests import Request, Result, compute
+from workbench.core.draw.saliency import to_rgba
+from workbench.core.draw.sources import LoadedImage, load_image_file, random_test_digit
+from workbench.core.i18n import tr
 from workbench.pages.draw._support import follow_language
 from workbench.pages.draw.canvas import DrawingCanvas
 from workbench.pages.draw.collection_panel import CollectionPanel
 from workbench.pages.draw.explain import ExplainPanel
-from workbench.pages.draw.inference import DEFAULT_THRESHOLD, InputFrame, Prediction, input_frame
 from workbench.pages.draw.models import DEMO_MODEL, ModelPicker
 from workbench.pages.draw.prediction import PredictionSummary, ProbabilityBars
 from workbench.pages.draw.render import Guides, rgba_to_qimage
-from workbench.pages.draw.saliency import to_rgba
-from workbench.pages.draw.sources import LoadedImage, load_image_file, random_test_digit
-from workbench.pages.draw.strokes import DrawingHistory
-from workbench.pages.draw.tools import DrawTools
-from workbench.pages.draw.worker import Request, Result, compute
-from workbench.widgets.common import ErrorLabel
+from workbench.pages.draw.tools import DrawTools, install_tool_shortcuts
+from workbench.shell.context import AppContext
+from workbench.state.draw.strokes import DrawingHistory
+from workbench.ui.common import ErrorLabel, StatusLine
 
 THRESHOLD_KEY = "draw/notSureBelow"
 MNIST_PEN_KEY = "draw/mnistPen"
@@ -91,10 +90,8 @@ class DrawPage(QWidget):
         self.canvas.set_mnist_pen(str(self.settings.value(MNIST_PEN_KEY, "true")).lower()
                                   != "false")
         self.tools = DrawTools(self.canvas)
-        self.source_label = QLabel()
-        self.source_label.setStyleSheet(f"color: {theme.muted_color()};")
-        self.source_label.setWordWrap(True)
-        self.image_error = ErrorLabel()
+        self.shortcuts = install_tool_shortcuts(self, self.canvas)
+        self.source_line = StatusLine()  # where the image came from, or why it did not load
         self.collection = CollectionPanel(self.settings, self._ink_to_save, self._model_for_eval)
 
         self.summary = PredictionSummary()
@@ -116,8 +113,7 @@ class DrawPage(QWidget):
         left_layout.setContentsMargins(0, 0, 6, 0)
         left_layout.addWidget(self.tools)
         left_layout.addWidget(self.canvas, 1)
-        left_layout.addWidget(self.source_label)
-        left_layout.addWidget(self.image_error)
+        left_layout.addWidget(self.source_line)
         left_layout.addWidget(self.collection)
 
         right = QWidget()
@@ -173,7 +169,7 @@ class DrawPage(QWidget):
         self.collection.saved.connect(self._saved)
         self.collection.drawingChosen.connect(self.open_image)
         self.loader.done.connect(self._loaded)
-        self.loader.failed.connect(self.image_error.show_error)
+        self.loader.failed.connect(self.source_line.show_error)
         self.service.done.connect(self._on_result)
 
     def retranslate(self) -> None:
@@ -191,7 +187,7 @@ class DrawPage(QWidget):
         self._schedule(full=not self.canvas.is_drawing)
 
     def _settled(self) -> None:
-        self.image_error.show_error(None)
+        self.source_line.show_error(None)
         self._show_source()
         self._schedule(full=True)
 
@@ -343,7 +339,7 @@ class DrawPage(QWidget):
 
     def _loaded(self, result: LoadedImage | str) -> None:
         if isinstance(result, str):
-            self.image_error.show_error(result)
+            self.source_line.show_error(result)
             return
         self.history.reset(result.base, result.direct_input, result.title, result.label,
                            result.kind)
@@ -351,7 +347,7 @@ class DrawPage(QWidget):
     def _show_source(self) -> None:
         reset = self.history.last_reset()
         if reset is None or reset.base is None:
-            self.source_label.clear()
+            self.source_line.show_info("")
             return
         if reset.kind == "mnist":
             text = tr("MNIST test digit #{index}, true label {label}").format(
@@ -362,7 +358,7 @@ class DrawPage(QWidget):
                 text += " · " + tr("saved as a “{label}”").format(label=reset.label)
         if self.history.strokes():
             text += " · " + tr("with your strokes on top")
-        self.source_label.setText(text)
+        self.source_line.show_info(text)
 
     # ------------------------------------------------------------------------- collection
     def _ink_to_save(self) -> NDArray | None:

@@ -13,10 +13,10 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from workbench import theme
-from workbench.i18n import tr
+from workbench.core.draw.inference import DEFAULT_THRESHOLD, DIGITS, Prediction
+from workbench.core.i18n import tr
 from workbench.pages.draw._support import follow_language
-from workbench.pages.draw.inference import DEFAULT_THRESHOLD, DIGITS, Prediction
+from workbench.ui import theme
 
 _ROW_GAP = 4
 

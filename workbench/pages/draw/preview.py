@@ -8,8 +8,8 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from workbench import theme
 from workbench.pages.draw.render import ink_to_qimage, rgba_to_qimage
+from workbench.ui import theme
 
 _DIM = 0.4  # brightness of the input under a saliency map
 

@@ -14,18 +14,24 @@ from numpy.typing import NDArray
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen
 
-from workbench.pages.draw.strokes import CANVAS_SIZE, DrawingHistory, Reset, Stroke
+from nn.raster import ERASER_MARGIN
+from workbench.state.draw.strokes import CANVAS_SIZE, DrawingHistory, Reset, Stroke
 
 INK = QColor(255, 255, 255)
 PAPER = QColor(0, 0, 0)
 #: A pen at zero pressure still draws this fraction of the pen width.
 MIN_PRESSURE_WIDTH = 0.35
+# An eraser paints ERASER_MARGIN canvas units wider than its nominal width: erasing a stroke
+# along its own path with the same width otherwise left the antialiased edge pixels a quarter
+# grey, a hairline the preprocessing scaled up into a digit. One unit beyond each side covers
+# that fringe on the raster (one unit per pixel) and on screen (a unit is about a pixel or more).
 
 
-def pressure_width(stroke_width: float, pressure: float) -> float:
-    """Pen width at ``pressure`` in ``[0, 1]``."""
+def pressure_width(stroke_width: float, pressure: float, erase: bool = False) -> float:
+    """Width painted at ``pressure`` in ``[0, 1]`` (an eraser adds :data:`ERASER_MARGIN`)."""
     p = min(max(pressure, 0.0), 1.0)
-    return stroke_width * (MIN_PRESSURE_WIDTH + (1.0 - MIN_PRESSURE_WIDTH) * p)
+    width = stroke_width * (MIN_PRESSURE_WIDTH + (1.0 - MIN_PRESSURE_WIDTH) * p)
+    return width + ERASER_MARGIN if erase else width
 
 
 def _pen(width: float, erase: bool) -> QPen:
@@ -53,13 +59,14 @@ def paint_stroke(painter: QPainter, stroke: Stroke) -> None:
     painter.setBrush(Qt.BrushStyle.NoBrush)
     if len(pts) == 1:  # a click or tap: a round dot
         x, y, p = stroke.points[0]
-        r = pressure_width(stroke.width, p) / 2.0
+        r = pressure_width(stroke.width, p, stroke.erase) / 2.0
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(PAPER if stroke.erase else INK)
         painter.drawEllipse(QPointF(x, y), r, r)
         return
     if not stroke.pressure_varies:
-        painter.setPen(_pen(pressure_width(stroke.width, stroke.points[0][2]), stroke.erase))
+        painter.setPen(_pen(pressure_width(stroke.width, stroke.points[0][2], stroke.erase),
+                            stroke.erase))
         painter.drawPath(smooth_path(pts))
         return
     # A tablet pen: one curve piece per sample, each as wide as the pressure at its middle.
@@ -71,7 +78,8 @@ def paint_stroke(painter: QPainter, stroke: Stroke) -> None:
             piece.lineTo(end)
         else:
             piece.quadTo(pts[i], end)
-        painter.setPen(_pen(pressure_width(stroke.width, stroke.points[i][2]), stroke.erase))
+        painter.setPen(_pen(pressure_width(stroke.width, stroke.points[i][2], stroke.erase),
+                            stroke.erase))
         painter.drawPath(piece)
         start = end
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -14,10 +15,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.i18n import tr
+from workbench.core.i18n import tr
 from workbench.pages.draw._support import follow_language
-from workbench.pages.draw.canvas import DrawingCanvas
-from workbench.pages.draw.strokes import MAX_PEN_WIDTH, MIN_PEN_WIDTH
+from workbench.pages.draw.canvas import TOOL_KEYS, DrawingCanvas
+from workbench.state.draw.strokes import MAX_PEN_WIDTH, MIN_PEN_WIDTH
+
+
+def install_tool_shortcuts(page: QWidget, canvas: DrawingCanvas) -> list[QShortcut]:
+    """Esc, Delete, Backspace, E, [ and ] act on ``canvas`` whenever ``page`` (or anything on
+    it) has focus, not only the canvas. A text field with focus keeps the keys it types."""
+    shortcuts = []
+    for key in TOOL_KEYS:
+        shortcut = QShortcut(QKeySequence(key), page)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut.activated.connect(lambda k=key: canvas.tool_key(k))
+        shortcuts.append(shortcut)
+    return shortcuts
 
 
 def _button(checkable: bool = False) -> QToolButton:
@@ -99,9 +112,9 @@ class DrawTools(QWidget):
         self.eraser_button.setToolTip(tr("Paint black to remove ink (E). A tablet pen's eraser "
                                          "end erases on its own."))
         self.width_label.setText(tr("Width"))
-        tip = tr("Pen width in canvas pixels ([ and ] change it). MNIST strokes are about 2 of "
-                 "28 pixels wide once the digit is scaled to its 20-pixel box; 20–25 here gives "
-                 "that for a digit drawn across the canvas.")
+        tip = tr("Pen width in pixels as drawn on the screen ([ and ] change it). MNIST strokes "
+                 "are about 2 of 28 pixels wide once the digit is scaled to its 20-pixel box; "
+                 "about a twelfth of the canvas's side gives that for a digit drawn across it.")
         for w in (self.width_label, self.width_slider, self.width_value):
             w.setToolTip(tip)
         self.undo_button.setText(tr("Undo"))
@@ -110,8 +123,9 @@ class DrawTools(QWidget):
         self.redo_button.setText(tr("Redo"))
         self.redo_button.setToolTip(tr("Put back what Undo took (Ctrl+Shift+Z)."))
         self.clear_button.setText(tr("Clear"))
-        self.clear_button.setToolTip(tr("Start over with an empty canvas (right-click, Delete, "
-                                        "Backspace or Esc on the canvas; Undo brings it back)."))
+        self.clear_button.setToolTip(tr("Start over with an empty canvas (right-click on it, or "
+                                        "Delete, Backspace or Esc anywhere on this page; Undo "
+                                        "brings it back)."))
         self.mnist_pen.setText(tr("MNIST pen width"))
         self.mnist_pen.setToolTip(tr(
             "Hand the network your strokes redrawn with the pen MNIST's writers used for a "
@@ -136,7 +150,7 @@ class DrawTools(QWidget):
         self.pen_button.setChecked(not self.canvas.eraser)
         if self.width_slider.value() != round(self.canvas.pen_width):
             self.width_slider.setValue(round(self.canvas.pen_width))
-        self.width_value.setText(tr("{w} px").format(w=round(self.canvas.pen_width)))
+        self.width_value.setText(tr("{w} px").format(w=round(self.canvas.screen_pen_width())))
         self._history_changed()
 
     def _history_changed(self, *_args) -> None:

@@ -23,17 +23,17 @@ from nn.functions import (
     leaky_relu_derivative,
     numerical_diff,
 )
-from workbench.i18n import tr, tr_dynamic, tr_noop
+from workbench.core.i18n import tr, tr_dynamic, tr_noop
+from workbench.core.numbers import format_value
 from workbench.pages.fundamentals.base import DemoPanel, style_legend
 from workbench.pages.fundamentals.fields import (
     SliderField,
     fit_table_height,
-    format_value,
     make_table,
     set_cell,
 )
-from workbench.plots.training import style_axes
-from workbench.theme import SERIES
+from workbench.plots.train.training import style_axes
+from workbench.ui.theme import SERIES
 
 NAMES = ("step", "sigmoid", "tanh", "relu", "leaky_relu", "identity")
 #: Shown names, translated where shown (``tr_dynamic``).

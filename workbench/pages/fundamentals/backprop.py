@@ -25,16 +25,16 @@ from nn.graph import (
     numerical_input_gradients,
     run_graph,
 )
-from workbench import theme
-from workbench.i18n import tr
-from workbench.pages.fundamentals.backprop_plot import BACKWARD_COLOR, draw_graph, forward_color
+from workbench.core.i18n import tr
+from workbench.core.numbers import format_value
 from workbench.pages.fundamentals.base import DemoPanel
 from workbench.pages.fundamentals.fields import (
     fit_table_height,
-    format_value,
     make_table,
     set_cell,
 )
+from workbench.plots.fundamentals.backprop_plot import BACKWARD_COLOR, draw_graph, forward_color
+from workbench.ui import theme
 
 GRAPHS = {SHOPPING_GRAPH.name: SHOPPING_GRAPH, APPLE_GRAPH.name: APPLE_GRAPH}
 #: (minimum, maximum, step, decimals) of each input's spin box.

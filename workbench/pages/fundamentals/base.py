@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench import theme
-from workbench.i18n import language_changed, tr
-from workbench.widgets.plot_canvas import PlotCanvas
+from workbench.core.i18n import language_changed, tr
+from workbench.ui import theme
+from workbench.ui.plot_canvas import PlotCanvas
 
 SIDE_WIDTH = 335
 

@@ -14,18 +14,18 @@ from PySide6.QtWidgets import (
 )
 
 from nn.calculus import FUNCTIONS_1D, DifferenceErrors, difference_errors
-from workbench import theme
-from workbench.i18n import tr
+from workbench.core.i18n import tr
+from workbench.core.numbers import format_value
 from workbench.pages.fundamentals.base import DemoPanel, style_legend
 from workbench.pages.fundamentals.fields import (
     SliderField,
     fit_table_height,
-    format_value,
     make_table,
     set_cell,
 )
-from workbench.plots.training import style_axes
-from workbench.theme import SERIES
+from workbench.plots.train.training import style_axes
+from workbench.ui import theme
+from workbench.ui.theme import SERIES
 
 FUNCTION_LABELS = {"function_1": "0.01x² + 0.1x", "sin": "sin x", "exp": "eˣ", "cube": "x³"}
 SWEEP = np.logspace(-16, 0, 161)

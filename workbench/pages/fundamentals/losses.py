@@ -17,13 +17,13 @@ from PySide6.QtWidgets import (
 )
 
 from nn.functions import cross_entropy_error, mean_squared_error
-from workbench import theme
-from workbench.i18n import tr
+from workbench.core.i18n import tr
+from workbench.core.numbers import format_value, format_vector, parse_vector
 from workbench.pages.fundamentals.base import DemoPanel, style_legend
-from workbench.pages.fundamentals.fields import format_value, format_vector, parse_vector
-from workbench.plots.training import style_axes
-from workbench.theme import SERIES
-from workbench.widgets.common import ErrorLabel
+from workbench.plots.train.training import style_axes
+from workbench.ui import theme
+from workbench.ui.common import ErrorLabel
+from workbench.ui.theme import SERIES
 
 #: The book's predictions (ch. 4.2.1): class 2 is correct; example 2 favours class 7.
 BOOK_Y1 = (0.1, 0.05, 0.6, 0.0, 0.05, 0.1, 0.0, 0.1, 0.0, 0.0)

@@ -14,8 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.context import AppContext
-from workbench.i18n import tr
+from workbench.core.i18n import tr
 from workbench.pages.fundamentals.activations import ActivationsDemo
 from workbench.pages.fundamentals.backprop import BackpropDemo
 from workbench.pages.fundamentals.base import DemoPanel, follow_language
@@ -26,6 +25,7 @@ from workbench.pages.fundamentals.perceptron import PerceptronDemo
 from workbench.pages.fundamentals.softmax import SoftmaxDemo
 from workbench.pages.fundamentals.xor import XorLayersDemo
 from workbench.pages.fundamentals.xor_network import XorNetworkDemo
+from workbench.shell.context import AppContext
 
 #: The demos in book order.
 DEMOS: tuple[type[DemoPanel], ...] = (

@@ -25,18 +25,18 @@ from nn.perceptron import (
     perceptron,
     perceptron_rule,
 )
-from workbench import theme
-from workbench.i18n import tr
+from workbench.core.i18n import tr
+from workbench.core.numbers import format_value
 from workbench.pages.fundamentals.base import DemoPanel, style_legend
 from workbench.pages.fundamentals.fields import (
     SliderField,
     fit_table_height,
-    format_value,
     make_table,
     set_cell,
 )
-from workbench.pages.fundamentals.gate_plot import GateAxes, gate_name
-from workbench.plots.training import style_axes
+from workbench.plots.fundamentals.gate_plot import GateAxes, gate_name
+from workbench.plots.train.training import style_axes
+from workbench.ui import theme
 
 GATES = ("AND", "NAND", "OR", "XOR")
 RULE_LR = 0.1

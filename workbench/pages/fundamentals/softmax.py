@@ -17,20 +17,18 @@ from PySide6.QtWidgets import (
 )
 
 from nn.functions import softmax, softmax_naive
-from workbench import theme
-from workbench.i18n import tr
+from workbench.core.i18n import tr
+from workbench.core.numbers import format_value, format_vector, parse_vector
 from workbench.pages.fundamentals.base import DemoPanel, style_legend
 from workbench.pages.fundamentals.fields import (
     fit_table_height,
-    format_value,
-    format_vector,
     make_table,
-    parse_vector,
     set_cell,
 )
-from workbench.plots.training import style_axes
-from workbench.theme import SERIES
-from workbench.widgets.common import ErrorLabel
+from workbench.plots.train.training import style_axes
+from workbench.ui import theme
+from workbench.ui.common import ErrorLabel
+from workbench.ui.theme import SERIES
 
 BOOK_SCORES = (0.3, 2.9, 4.0)  # ch. 3.5.1
 OVERFLOW_SCORES = (1010.0, 1000.0, 990.0)  # ch. 3.5.2

@@ -21,12 +21,12 @@ from nn.perceptron import (
     perceptron,
     two_layer,
 )
-from workbench import theme
-from workbench.i18n import tr
+from workbench.core.i18n import tr
 from workbench.pages.fundamentals.base import DemoPanel, style_legend
 from workbench.pages.fundamentals.fields import fit_table_height, make_table, set_cell
-from workbench.pages.fundamentals.gate_plot import GateAxes, draw_network, gate_name
-from workbench.plots.training import style_axes
+from workbench.plots.fundamentals.gate_plot import GateAxes, draw_network, gate_name
+from workbench.plots.train.training import style_axes
+from workbench.ui import theme
 
 BOOK_LAYERS = ("NAND", "OR", "AND")
 

@@ -20,10 +20,10 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.concurrency.runner import JobRunner
-from workbench.i18n import tr
-from workbench.pages.fundamentals.base import DemoPanel, style_legend
-from workbench.pages.fundamentals.fields import SliderField, format_value
-from workbench.pages.fundamentals.xor_training import (
+from workbench.core.boundary_grid import data_extent
+from workbench.core.i18n import tr
+from workbench.core.numbers import format_value
+from workbench.core.xor_training import (
     ACTIVATIONS,
     OPTIMIZERS,
     BoundaryFrame,
@@ -33,10 +33,12 @@ from workbench.pages.fundamentals.xor_training import (
     train_xor,
     xor_data,
 )
-from workbench.plots.boundary import data_extent, shade
-from workbench.plots.training import style_axes
-from workbench.theme import SERIES
-from workbench.widgets.common import ErrorLabel
+from workbench.pages.fundamentals.base import DemoPanel, style_legend
+from workbench.pages.fundamentals.fields import SliderField
+from workbench.plots.boundary import shade
+from workbench.plots.train.training import style_axes
+from workbench.ui.common import ErrorLabel
+from workbench.ui.theme import SERIES
 
 ACTIVATION_LABELS = {"Tanh": "tanh", "Sigmoid": "sigmoid", "ReLU": "ReLU"}
 OPTIMIZER_LABELS = {"sgd": "SGD", "momentum": "Momentum", "adam": "Adam"}

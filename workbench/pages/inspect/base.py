@@ -3,17 +3,12 @@ with progress and cancel, an inline message line, and small drawing helpers."""
 
 from __future__ import annotations
 
-import math
 import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import matplotlib.colors
 import numpy as np
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QImage, QPalette, QPixmap
 from PySide6.QtWidgets import (
@@ -27,11 +22,11 @@ from PySide6.QtWidgets import (
 )
 
 from nn.inspect import Progress
-from workbench import theme
 from workbench.concurrency.runner import JobRunner
-from workbench.i18n import language_changed, tr
+from workbench.core.i18n import language_changed, tr
 from workbench.pages.inspect.source import InspectSource
-from workbench.plots.training import style_axes
+from workbench.plots.inspect.figure_common import FigurePlot
+from workbench.ui import theme
 
 REFRESH_MS = 100  # redraw timer (≤ 10 Hz)
 TRAINING_SHARE = 0.2  # while training, a view's jobs take at most about this share of time
@@ -231,70 +226,6 @@ class InspectView(QWidget):
 
 
 # ----------------------------------------------------------------------------- helpers
-class FigurePlot:
-    """Base of the page's plotters: a Matplotlib ``Figure``, the theme's colours, and the
-    layout key that decides whether artists can be reused (reset it to rebuild)."""
-
-    def __init__(self, fig: Figure, colors: dict[str, str]) -> None:
-        self.fig, self.colors = fig, colors
-        fig.set_facecolor(colors["window"])
-        self._layout: tuple | None = None
-
-    def retranslate(self) -> None:
-        """Labels are set when the axes are built: rebuild at the next ``show``."""
-        self._layout = None
-
-    def restyle(self, colors: dict[str, str]) -> None:
-        """New light/dark colours: recolour what is drawn and rebuild at the next ``show``."""
-        self.colors = colors
-        theme.restyle_figure(self.fig, colors)
-        self._layout = None
-
-
-def prepare_axes(ax: Axes, colors: dict[str, str], grid: bool = True) -> None:
-    """Theme colours on ``ax``; optionally without the grid (for images)."""
-    style_axes(ax, colors)
-    if not grid:
-        ax.grid(False)
-
-
-def gap_color(colors: dict[str, str]) -> tuple[float, float, float]:
-    """Between mosaic tiles: about halfway from the window colour to the text colour, so the
-    gaps stand out from values near 0 (white or dark) in light and dark themes alike."""
-    a = np.array(matplotlib.colors.to_rgb(colors["window"]))
-    b = np.array(matplotlib.colors.to_rgb(colors["text"]))
-    return tuple(float(v) for v in 0.7 * a + 0.3 * b)
-
-
-def cover_empty_slots(ax: Axes, count: int, cols: int, tile: tuple[int, int], pad: int,
-                      color: str) -> None:
-    """Paint the unused slots at the end of a mosaic's last row (and the gap before them) in
-    the window colour, so only real tiles are framed by gaps."""
-    rows = math.ceil(count / cols) if cols else 0
-    empty = rows * cols - count
-    if rows == 0 or empty <= 0:
-        return
-    h, w = tile
-    x0 = (cols - empty) * (w + pad) - pad - 0.5
-    y0 = (rows - 1) * (h + pad) - pad - 0.5
-    width = cols * (w + pad) - pad - 0.5 - x0
-    height = rows * (h + pad) - pad - 0.5 - y0
-    ax.add_patch(Rectangle((x0, y0), width, height, facecolor=color, edgecolor="none",
-                           zorder=3))
-
-
-def style_colorbar(cbar, colors: dict[str, str], label: str) -> None:
-    cbar.set_label(label, color=colors["text"], fontsize=8)
-    cbar.ax.tick_params(colors=colors["text"], labelsize=7)
-    cbar.outline.set_edgecolor(colors["text"])
-    cbar.outline.set_alpha(0.4)
-
-
-def style_legend(ax: Axes, colors: dict[str, str], **kwargs: Any) -> None:
-    legend = ax.legend(fontsize=7, framealpha=0.7, **kwargs)
-    legend.get_frame().set_facecolor(colors["face"])
-    for text in legend.get_texts():
-        text.set_color(colors["text"])
 
 
 def image_pixmap(image: np.ndarray, scale: int = 2, dark: bool | None = None) -> QPixmap:
@@ -325,7 +256,3 @@ def muted_label(text: str = "") -> QLabel:
     label.setWordWrap(True)
     label.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # follows theme changes
     return label
-
-
-def series_color(i: int) -> str:
-    return theme.SERIES[i % len(theme.SERIES)]

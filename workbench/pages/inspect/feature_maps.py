@@ -24,13 +24,13 @@ from PySide6.QtWidgets import (
 )
 
 import nn
-from workbench import theme
-from workbench.i18n import language_changed, tr
+from workbench.core.i18n import language_changed, tr
 from workbench.pages.inspect.base import Cancelled, InspectView, muted_label
-from workbench.pages.inspect.feature_figure import DPI, FeatureFigure, InputFigure, LayerOutput
 from workbench.pages.inspect.source import InspectSource
-from workbench.widgets.common import ErrorLabel
-from workbench.widgets.plot_canvas import PlotCanvas
+from workbench.plots.inspect.feature_figure import DPI, FeatureFigure, InputFigure, LayerOutput
+from workbench.ui import theme
+from workbench.ui.common import ErrorLabel
+from workbench.ui.plot_canvas import PlotCanvas
 
 TEST, VAL, TRAIN, DRAWING = "test", "val", "train", "drawing"
 QUIET = ("ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Step", "Identity", "Dropout")

@@ -10,12 +10,12 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLa
 
 import nn
 from nn.mosaic import filter_images
-from workbench import theme
-from workbench.i18n import language_changed, tr
+from workbench.core.i18n import language_changed, tr
 from workbench.pages.inspect.base import InspectView, compact, muted_label
-from workbench.pages.inspect.filter_figure import SIGNED, STRETCHED, FilterFigure, FilterPanel
 from workbench.pages.inspect.source import InspectSource
-from workbench.widgets.plot_canvas import PlotCanvas
+from workbench.plots.inspect.filter_figure import SIGNED, STRETCHED, FilterFigure, FilterPanel
+from workbench.ui import theme
+from workbench.ui.plot_canvas import PlotCanvas
 
 MAX_FILTERS = 256  # a wide first dense layer shows its first 256 units
 
@@ -195,10 +195,10 @@ class FiltersView(InspectView):
                 notes.append(tr("“At initialization” was recorded just before the first "
                                 "training step."))
             else:
-                title = tr("A fresh initialisation (reference)")
+                title = tr("A fresh initialization (reference)")
                 notes.append(tr(
                     "The starting weights of this model were not recorded (it was opened, not "
-                    "trained here), so the left panel shows a fresh initialisation with its "
+                    "trained here), so the left panel shows a fresh initialization with its "
                     "initializer “{init}” and seed {seed} — identical to the real start if it "
                     "was trained with that seed.").format(init=arch.init, seed=arch.seed))
             panels.append(FilterPanel(title, xlabel, then))

@@ -7,7 +7,7 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QListView, QListWidget, QListWidgetItem, QWidget
 
-from workbench.i18n import tr
+from workbench.core.i18n import tr
 from workbench.pages.inspect.base import image_pixmap
 
 THUMB_SCALE = 2  # 28×28 images shown at 56×56, without blur

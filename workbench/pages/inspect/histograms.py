@@ -21,14 +21,14 @@ from PySide6.QtWidgets import (
 import nn
 from nn.errors import TrainingError
 from nn.inspect import LayerStats, layer_stats, weight_names
-from workbench import theme
-from workbench.i18n import language_changed, tr
+from workbench.core.i18n import language_changed, tr
 from workbench.pages.inspect.base import Cancelled, InspectView, compact, muted_label
-from workbench.pages.inspect.histogram_figure import DynamicsFigure, HistogramFigure, HistPanel
-from workbench.pages.inspect.records import PROBE_BATCH, StatsHistory, fixed_batch
 from workbench.pages.inspect.source import InspectSource
-from workbench.widgets.common import ErrorLabel
-from workbench.widgets.plot_canvas import PlotCanvas
+from workbench.plots.inspect.histogram_figure import DynamicsFigure, HistogramFigure, HistPanel
+from workbench.state.inspect.records import PROBE_BATCH, StatsHistory, fixed_batch
+from workbench.ui import theme
+from workbench.ui.common import ErrorLabel
+from workbench.ui.plot_canvas import PlotCanvas
 
 ACTIVATIONS, WEIGHTS, GRADIENTS, DYNAMICS = "activations", "weights", "gradients", "dynamics"
 MAX_PAIRED = 5  # more activation layers than this: no second row "at initialization"
@@ -257,7 +257,7 @@ class HistogramsView(InspectView):
         if stats is None or arch is None:
             return [], ""
         _params, recorded = self.source.record().start_params(arch)
-        ref_label = tr("at initialization") if recorded else tr("fresh initialisation")
+        ref_label = tr("at initialization") if recorded else tr("fresh initialization")
         mode = self._mode()
         panels = []
         if mode == ACTIVATIONS:

@@ -22,14 +22,14 @@ from PySide6.QtWidgets import (
 
 import nn
 from nn.inspect import Progress, confusion_matrix, predict_steps, ranked_examples
-from workbench import theme
-from workbench.i18n import language_changed, tr
+from workbench.core.i18n import language_changed, tr
 from workbench.pages.inspect.base import Cancelled, InspectView, JobStatus, muted_label
-from workbench.pages.inspect.confusion_figure import ConfusionFigure
 from workbench.pages.inspect.gallery import MAX_ITEMS, Gallery
 from workbench.pages.inspect.source import InspectSource
-from workbench.widgets.common import ErrorLabel
-from workbench.widgets.plot_canvas import PlotCanvas
+from workbench.plots.inspect.confusion_figure import ConfusionFigure
+from workbench.ui import theme
+from workbench.ui.common import ErrorLabel
+from workbench.ui.plot_canvas import PlotCanvas
 
 TEST, VAL = "test", "val"
 
@@ -58,6 +58,11 @@ def evaluate_job(model: nn.Sequential, split: str, x: np.ndarray, y: np.ndarray,
             proba = np.asarray(event, dtype=np.float64)
             yield Evaluation(split, proba, np.asarray(y),
                              confusion_matrix(y, proba.argmax(axis=1), classes))
+
+
+def _fits(cell: tuple[int, int | None] | None, classes: int) -> bool:
+    """Whether a selected cell exists in a confusion matrix of ``classes`` classes."""
+    return cell is None or (cell[0] < classes and (cell[1] is None or cell[1] < classes))
 
 
 class MistakesView(InspectView):
@@ -162,8 +167,10 @@ class MistakesView(InspectView):
         self.invalidate()
 
     def _on_model(self, _model) -> None:
+        # The selection is kept: a cell (true 4, predicted 9) means the same for the next
+        # model, and a cell clicked on the previous model's matrix, still shown until the
+        # new one is computed, must not be lost when it arrives (issue 15.10).
         self.result = None
-        self.selection = None
         self.invalidate()
 
     def compute(self) -> None:
@@ -192,7 +199,7 @@ class MistakesView(InspectView):
             if isinstance(event, Progress):
                 self.job_status.set_progress(event)
             elif isinstance(event, Evaluation):
-                if self.result is None or self.result.split != event.split:
+                if not _fits(self.selection, event.cm.shape[0]):
                     self.selection = None
                 self.result = event
                 self.mark_dirty()

@@ -1,9 +1,9 @@
 """Where the Inspect page's views get their model, data and live statistics from.
 
-:class:`InspectSource` wraps the :class:`~workbench.context.AppContext`: it tells the views
+:class:`InspectSource` wraps the :class:`~workbench.shell.context.AppContext`: it tells the views
 which model to read (the live model when idle, the latest consistent snapshot while training),
 loads the data set in the background when no page has loaded it yet, registers the training
-probe and files its payloads in per-model :class:`~workbench.pages.inspect.records.Records`.
+probe and files its payloads in per-model :class:`~workbench.state.inspect.records.Records`.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from PySide6.QtCore import QObject, Signal
 import nn
 from nn.experiment import PreparedData, prepare_data
 from workbench.concurrency.runner import JobRunner
-from workbench.context import AppContext
+from workbench.core.i18n import tr
 from workbench.core.training_events import Probe
-from workbench.i18n import tr
-from workbench.pages.inspect.records import (
+from workbench.shell.context import AppContext
+from workbench.state.inspect.records import (
     PROBE_BUDGET,
     PROBE_BUDGET_HIDDEN,
     PROBE_INTERVAL,

@@ -1,0 +1,1 @@
+"""The Build & Train page: the model builder, the training set-up, controls and live plots."""

@@ -1,0 +1,1 @@
+"""Figure-only plotters of the Inspect page."""

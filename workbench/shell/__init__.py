@@ -1,0 +1,1 @@
+"""The application shell: main window, the shared context, File and Help menus, dialogs."""

@@ -1,0 +1,1 @@
+"""Shared Qt building blocks: theme, fonts, fields, the plot canvas, small widgets."""

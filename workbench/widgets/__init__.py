@@ -1,1 +1,0 @@
-"""Reusable Qt widgets of the workbench (each listens to a Qt-free state object)."""

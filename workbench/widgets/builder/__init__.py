@@ -1,5 +1,0 @@
-"""The model builder: preset picker, layer stack editor, layer settings and explanations."""
-
-from workbench.widgets.builder.builder_widget import BuilderWidget
-
-__all__ = ["BuilderWidget"]
