@@ -8,7 +8,7 @@ import pytest
 
 import nn
 from nn.training import Trainer, TrainSettings
-from tests.workbench.inspect_support import (
+from tests.workbench.pages.inspect.inspect_support import (
     idle,
     make_context,
     make_page,
@@ -16,9 +16,9 @@ from tests.workbench.inspect_support import (
     small_data,
     trained_convnet,
 )
-from tests.workbench.test_inspect_mistakes import click, gallery_indices
+from tests.workbench.pages.inspect.test_inspect_mistakes import click, gallery_indices
+from workbench.concurrency.workers import TrainingController
 from workbench.pages.inspect.page import MISTAKES
-from workbench.workers import TrainingController
 
 
 @pytest.fixture

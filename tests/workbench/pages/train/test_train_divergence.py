@@ -9,8 +9,8 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtTest import QTest
 
 from nn.training import Diverged
-from workbench import theme
-from workbench.main_window import MainWindow
+from workbench.shell.main_window import MainWindow
+from workbench.ui import theme
 
 
 def test_sgd_with_learning_rate_10_stops_with_the_divergence_message(qtbot, tmp_path):
