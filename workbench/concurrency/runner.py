@@ -21,6 +21,7 @@ Ending a job is the same everywhere:
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -36,7 +37,8 @@ Job = Callable[[CancelToken], Any]
 
 class _Worker(QObject):
     """Runs ``job(token)`` in its thread; events reported through the token are sent in
-    batches at most every ``emit_interval`` seconds (0: each at once)."""
+    batches at most every ``emit_interval`` seconds (0: each at once). An event is sent at once
+    when the interval has passed since the last batch, else with the next one (or at the end)."""
 
     events = Signal(int, object)  # run id, list of events
     done = Signal(int, object)  # run id, the job's return value
@@ -48,7 +50,7 @@ class _Worker(QObject):
         self.run_id, self.job, self.emit_interval = run_id, job, emit_interval
         self.token = CancelToken(self._report)
         self._batch: list[Any] = []
-        self._last = time.perf_counter()
+        self._last = -math.inf  # the first event goes at once
 
     def _report(self, event: Any) -> None:
         self._batch.append(event)
