@@ -105,6 +105,7 @@ def gui(epochs: int, user: bool = True, inspect: bool = True,
     actions.stop()
     seconds = page.trainer.elapsed
     draws = page.plots.draws
+    window.take_baseline()  # the timed run is not worth keeping: close without the question
     window.close()
     print(f"  (live view redrew {draws} times)")
     return seconds, len(steps), delays

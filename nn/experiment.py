@@ -351,6 +351,12 @@ def load_experiment(path: str | os.PathLike) -> dict[str, Any]:
     return doc
 
 
+def jsonable(value: Any) -> Any:
+    """``value`` as plain JSON types: NumPy numbers and arrays as Python ones, histories as
+    dicts, NaN and infinities as ``null`` (how experiment files store them)."""
+    return _jsonable(value)
+
+
 def _jsonable(value: Any) -> Any:
     if isinstance(value, float):
         return value if math.isfinite(value) else None

@@ -22,10 +22,14 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["CANVAS_SIZE", "ERASER_MARGIN", "PenStroke", "flatten_path", "pressure_width", "rasterise"]
+__all__ = ["CANVAS_SIZE", "ERASER_MARGIN", "MNIST_PEN_RATIO", "PenStroke", "flatten_path",
+           "mnist_pen", "pressure_width", "rasterise"]
 
 #: Side of the Draw page's square canvas in pixels (one drawing unit = one pixel).
 CANVAS_SIZE = 280
+#: The Draw page's "MNIST pen width": the pen relative to the drawing's longest side (strokes
+#: about 2.8 px wide once the digit is scaled to MNIST's 20-px box).
+MNIST_PEN_RATIO = 0.14
 #: A pen at zero pressure still draws this fraction of its width (as on the Draw page).
 MIN_PRESSURE_WIDTH = 0.35
 #: An eraser removes this much more than its nominal width (canvas units, half on each side),
@@ -62,6 +66,20 @@ def pressure_width(width: float | NDArray, pressure: float | NDArray) -> NDArray
     """Pen width at ``pressure`` in ``[0, 1]`` (the Draw page's rule)."""
     p = np.clip(pressure, 0.0, 1.0)
     return np.asarray(width * (MIN_PRESSURE_WIDTH + (1.0 - MIN_PRESSURE_WIDTH) * p), np.float64)
+
+
+def mnist_pen(strokes: Sequence[PenStroke], ratio: float = MNIST_PEN_RATIO) -> list[PenStroke]:
+    """The strokes with every width scaled so the median ink pen is ``ratio`` times the longest
+    side of the ink strokes' bounding box (the Draw page's "MNIST pen width"); eraser strokes
+    scale along and no width goes below 1."""
+    ink = [s for s in strokes if not s.erase]
+    if not ink:
+        return list(strokes)
+    pts = np.concatenate([np.asarray(s.points, np.float64).reshape(len(s.points), -1)[:, :2]
+                          for s in ink])
+    size = max(float(np.ptp(pts[:, 0])), float(np.ptp(pts[:, 1])), 1.0)
+    factor = ratio * size / float(np.median([s.width for s in ink]))
+    return [PenStroke(s.points, max(1.0, s.width * factor), s.erase) for s in strokes]
 
 
 def _quad(p0: NDArray, c: NDArray, p1: NDArray, n: int) -> NDArray[np.float64]:

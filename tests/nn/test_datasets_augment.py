@@ -201,8 +201,8 @@ def test_speed_of_a_batch_of_100() -> None:
     rng = np.random.default_rng(0)
     aug(x, rng)
     best = float("inf")
-    for _ in range(10):
-        start = time.perf_counter()
+    for _ in range(10):  # CPU time of this thread: what the batch costs, whatever else runs
+        start = time.thread_time()
         aug(x, rng)
-        best = min(best, time.perf_counter() - start)
-    assert best < 0.010  # typically ~2 ms
+        best = min(best, time.thread_time() - start)
+    assert best < 0.010  # typically ~2 ms (wall time on a busy 2-core machine: 10-30 ms)

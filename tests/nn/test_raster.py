@@ -60,3 +60,15 @@ def test_bad_points_are_rejected() -> None:
         rasterise([PenStroke(np.zeros((0, 2)), 5.0)])
     with pytest.raises(ValueError):
         rasterise([PenStroke(np.zeros((3, 4)), 5.0)])
+
+
+def test_mnist_pen_sets_the_width_from_the_drawing_size() -> None:
+    from nn.raster import MNIST_PEN_RATIO, mnist_pen
+
+    strokes = [PenStroke([(40, 40), (40, 240)], 10.0), PenStroke([(40, 40), (140, 40)], 30.0),
+               PenStroke([(60, 60), (70, 70)], 8.0, erase=True)]
+    out = mnist_pen(strokes)
+    median = np.median([10.0, 30.0])
+    factor = MNIST_PEN_RATIO * 200 / median
+    assert [s.width for s in out] == pytest.approx([10 * factor, 30 * factor, 8 * factor])
+    assert mnist_pen([strokes[2]])[0].width == 8.0  # only an eraser: nothing to measure

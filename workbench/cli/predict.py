@@ -1,6 +1,12 @@
 """``predict``: class probabilities for image files, preprocessed like the drawing canvas
 (:func:`workbench.core.imageio.load_for_model`: either polarity, cropped, scaled to 20 px,
-centred by mass in 28×28, as MNIST)."""
+centred by mass in 28×28, as MNIST).
+
+A blank image is "nothing drawn". When the model file carries a "not a digit" calibration
+(:mod:`nn.ood`, written by ``scripts/calibrate_ood.py``), an image whose energy score is below
+it is reported as not looking like a digit: the softmax still shows bars (they always sum to
+100 %, book ch. 3.5), but no class fits.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +17,7 @@ from typing import Any
 import numpy as np
 
 import nn
+from nn import ood
 from workbench.cli.common import EXIT_OK, CliError, note, out
 
 _BAR = 20
@@ -36,19 +43,23 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
     images = [load_for_model(path) for path in args.images]
     blank = [path for path, image in zip(args.images, images, strict=True) if not image.any()]
     if len(blank) == len(images):
-        raise CliError("no image to classify: every image is blank" if len(images) > 1 else
-                       f"{blank[0]}: nothing to classify: the image is blank")
+        raise CliError("nothing drawn: every image is blank" if len(images) > 1 else
+                       f"{blank[0]}: nothing drawn; nothing to classify: the image is blank")
     for path in blank:
-        note(f"{path}: no ink found (the image is blank, a single colour or transparent); "
-             "nothing to classify")
+        note(f"{path}: no ink found (the image is blank, a single colour or transparent): "
+             "nothing drawn, nothing to classify")
     kept = [(path, image) for path, image in zip(args.images, images, strict=True)
             if path not in blank]
     x = np.stack([image for _, image in kept]).reshape(-1, *shape)
     with np.errstate(over="ignore", invalid="ignore"):
         probs = model.predict_proba(x)
+        logits = ood.logits(model, x)
+    calibration = ood.from_metadata(model.metadata)
+    scores = ood.energy_score(logits, calibration.temperature if calibration else 1.0)
+    verdicts = ood.verdict(x, logits, calibration)
     names = class_names(model)
     results: list[dict[str, Any]] = []
-    for (path, _), p in zip(kept, probs, strict=True):
+    for (path, _), p, score, verdict in zip(kept, probs, scores, verdicts, strict=True):
         order = np.argsort(-p, kind="stable")
         shown = order[: args.top] if args.top else np.arange(len(p))
         best = int(order[0])
@@ -57,6 +68,9 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
             "index": best,
             "class": names[best],
             "confidence": float(p[best]),
+            "verdict": verdict,
+            "ood_score": float(score),
+            "ood_threshold": calibration.threshold if calibration else None,
             "probabilities": [{"index": int(i), "class": names[i], "probability": float(p[i])}
                               for i in shown],
         })
@@ -68,6 +82,12 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
         if i:
             out()
         out(f"{result['file']}: {result['class']} ({100 * result['confidence']:.2f} %)")
+        if result["verdict"] == ood.NOT_A_DIGIT:
+            out(f"  this doesn't look like a digit: its energy score {result['ood_score']:.2f} "
+                f"is below {calibration.threshold:.2f}, which "
+                f"{100 * (1 - calibration.max_flag_rate):g} % of the {calibration.source} digits "
+                "exceed. The bars still add up to 100 %: softmax always shares all of the "
+                "probability among the classes (book ch. 3.5).")
         for row in result["probabilities"]:
             bar = "#" * int(round(row["probability"] * _BAR))
             mark = " <" if row["index"] == result["index"] else ""

@@ -18,11 +18,12 @@ from typing import Any
 import nn
 from nn.archive import Archive, NonFiniteArray, open_archive
 from nn.errors import ModelFileError
+from nn.experiment import jsonable
 from nn.schema import SettingsError, check_object
 from nn.serialization import model_from_archive, write_archive
 from nn.training import History
 from nn.training.state import check_trainer_state, from_archive, to_archive
-from workbench.core.session_check import check_session_parts
+from workbench.core.session_check import check_comparisons, check_session_parts
 
 FORMAT = "nn-workbench-session"
 VERSION = 1
@@ -41,6 +42,10 @@ class Session:
     #: data, the random generators), so a reopened session continues exactly where it stopped;
     #: None when there is nothing to continue.
     trainer: dict[str, Any] | None = None
+    #: The Compare page's results by tab key, each ``{"kind", "config", "results"}`` as in a
+    #: comparison experiment file (:meth:`ComparisonTab.to_document`); checked in full by the
+    #: window before it applies them.
+    comparisons: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def save_session(session: Session, path: str | os.PathLike) -> None:
@@ -55,6 +60,8 @@ def save_session(session: Session, path: str | os.PathLike) -> None:
         "model": None if session.model is None else {
             **session.model.to_config(), "metadata": session.model.metadata},
     }
+    if session.comparisons:
+        config["comparisons"] = jsonable(session.comparisons)
     arrays = {} if session.model is None else {
         f"model/{k}": v for k, v in session.model.state_dict().items()}
     if session.model is not None and session.trainer is not None:
@@ -80,6 +87,7 @@ def load_session(path: str | os.PathLike) -> Session:
             checked = check_session_parts(config.get("builder"), config.get("setup"),
                                           config.get("history"), config.get("status", "idle"),
                                           config.get("message", ""))
+            comparisons = check_comparisons(config.get("comparisons"))
         except SettingsError as exc:
             raise ModelFileError(f"{path}: damaged session file ({exc})") from None
         model, message, status, trainer = None, checked.message, checked.status, None
@@ -92,7 +100,7 @@ def load_session(path: str | os.PathLike) -> Session:
             else:
                 trainer = _trainer_state(archive, config.get("trainer"), model)
         return Session(checked.builder, checked.setup, checked.history, model, status, message,
-                       trainer)
+                       trainer, comparisons)
 
 
 def _trainer_state(archive: Archive, part: Any, model: nn.Sequential) -> dict[str, Any] | None:

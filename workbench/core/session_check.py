@@ -125,6 +125,23 @@ def check_history(value: Any, where: str = "history") -> History:
         raise SettingsError(f"{where}: {exc}") from None
 
 
+def check_comparisons(value: Any, where: str = "comparisons") -> dict[str, dict[str, Any]]:
+    """The Compare page's saved results: ``{tab key: {"kind", "config", "results"}}``.
+
+    Checks the structure only; the page checks the results themselves before showing any
+    (``workbench.pages.compare.session_results``)."""
+    doc = check_object(value if value is not None else {}, where)
+    out = {}
+    for key, entry in doc.items():
+        entry = check_object(entry, f"{where}.{key}", ("kind", "config", "results"))
+        kind = check_text(entry.get("kind"), f"{where}.{key}.kind")
+        config = check_object(entry.get("config"), f"{where}.{key}.config")
+        results = check_object(entry.get("results"), f"{where}.{key}.results")
+        out[key] = {"kind": kind, "config": copy.deepcopy(config),
+                    "results": copy.deepcopy(results)}
+    return out
+
+
 def check_session_parts(builder: Any, setup: Any, history: Any = None, status: Any = "idle",
                         message: Any = "") -> CheckedSession:
     """Check every part of a session before anything is applied; see the module docstring.
@@ -152,5 +169,5 @@ def check_restored(state: Mapping[str, Any]) -> CheckedSession:
                                doc.get("status", "idle"), doc.get("message", ""))
 
 
-__all__ = ["CheckedSession", "check_builder", "check_history", "check_restored",
-           "check_schedule", "check_session_parts", "check_setup"]
+__all__ = ["CheckedSession", "check_builder", "check_comparisons", "check_history",
+           "check_restored", "check_schedule", "check_session_parts", "check_setup"]

@@ -73,6 +73,8 @@ def training_events(trainer: Trainer | Callable[[], Trainer], token: CancelToken
     batch: list[StepEnd] = []
     last_emit = time.perf_counter()
     for event in trainer.run(epochs):
+        if token.is_set():  # also a stop that came before run() began:
+            trainer.stop()  # run() clears the trainer's own flag when it starts
         if isinstance(event, StepEnd):
             batch.append(event)
             now = time.perf_counter()

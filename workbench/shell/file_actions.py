@@ -8,7 +8,9 @@ says what is wrong; nothing here raises into Qt's event loop. Writes are atomic 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
@@ -30,7 +32,9 @@ class RecentFiles:
         value = self.settings.value(self.key, [])
         if isinstance(value, str):
             value = [value]
-        return [p for p in (value or []) if isinstance(p, str)]
+        if not isinstance(value, (list, tuple)):
+            return []  # a foreign or damaged setting: no recent files
+        return [p for p in value if isinstance(p, str) and p]
 
     def add(self, path: str | os.PathLike) -> None:
         path = str(Path(path).resolve())
@@ -78,13 +82,32 @@ def write_session(parent: QWidget, session: Session, path: str) -> bool:
     return True
 
 
+def guarded_load(load: Callable[[str], Any], path: str, what: str) -> Any:
+    """``load(path)``, with every failure a :class:`nn.ModelFileError` naming ``path``.
+
+    The loaders raise ``ModelFileError`` for every damage they know; an error of any other
+    kind (a full memory, a bug) must still reach the user as a dialog, never as a traceback
+    in the event loop, so it is converted here, keeping its kind and message."""
+    try:
+        return load(path)
+    except nn.ModelFileError:
+        raise
+    except OSError as exc:
+        raise nn.ModelFileError(f"{path}: {exc.strerror or exc}") from None
+    except MemoryError:
+        raise nn.ModelFileError(f"{path}: not enough memory to read this {what}") from None
+    except RecursionError:
+        raise nn.ModelFileError(f"{path}: the {what} is nested too deeply") from None
+    except Exception as exc:  # noqa: BLE001 — see the docstring
+        raise nn.ModelFileError(f"{path}: could not read this {what} "
+                                f"({type(exc).__name__}: {exc})") from None
+
+
 def read_session(parent: QWidget, path: str) -> Session | None:
     try:
-        return load_session(path)
+        return guarded_load(load_session, path, "session file")
     except nn.ModelFileError as exc:
         error_dialog(parent, tr("Could not open the session"), str(exc))
-    except OSError as exc:
-        error_dialog(parent, tr("Could not open the session"), f"{path}: {exc}")
     return None
 
 
@@ -99,11 +122,9 @@ def write_model(parent: QWidget, model: nn.Sequential, path: str) -> bool:
 
 def read_model(parent: QWidget, path: str) -> nn.Sequential | None:
     try:
-        return nn.load_model(path)
+        return guarded_load(nn.load_model, path, "model file")
     except nn.ModelFileError as exc:
         error_dialog(parent, tr("Could not open the model"), str(exc))
-    except OSError as exc:
-        error_dialog(parent, tr("Could not open the model"), f"{path}: {exc}")
     return None
 
 

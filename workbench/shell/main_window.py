@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -27,6 +28,7 @@ from workbench.core.i18n import (
     tr_noop,
 )
 from workbench.core.resources_locator import resource_path
+from workbench.core.restore import BUILDER_KEY, SETUP_KEY, read_remembered, remembered_builder
 from workbench.pages.inspect import InspectPage
 from workbench.pages.train.page import TrainPage
 from workbench.shell import dialogs, file_actions
@@ -67,6 +69,7 @@ class MainWindow(FileMenuMixin, QMainWindow):
         self.retranslate()
         self._restore_geometry()
         self._update_edit_actions()
+        self.take_baseline()
 
     # ------------------------------------------------------------------------------ layout
     def _build_ui(self) -> None:
@@ -211,11 +214,17 @@ class MainWindow(FileMenuMixin, QMainWindow):
             action.triggered.connect(lambda _=False, k=key: self.show_page(k))
         self.sidebar.setToolTip(tr("Pages: one per activity (Ctrl+1, Ctrl+2, …)."))
         texts = {
-            self.a_new: (tr("&New session"), tr("Start over with the default model and settings")),
+            self.a_new: (tr("&New session"), tr("Start over with the default model and settings "
+                                                "(asks first if there is unsaved work)")),
             self.a_open: (tr("&Open session…"), tr("Open a saved session: model, settings, "
-                                                   "weights and curves")),
-            self.a_save: (tr("&Save session"), tr("Save everything to the session file")),
-            self.a_save_as: (tr("Save session &as…"), tr("Save everything to a new file")),
+                                                   "weights, curves and Compare results (asks "
+                                                   "first if there is unsaved work)")),
+            self.a_save: (tr("&Save session"), tr(
+                "Save everything to the session file: model, settings, weights, curves, the "
+                "run's state (so '+1 epoch' continues after reopening) and Compare results. "
+                "Not while training runs.")),
+            self.a_save_as: (tr("Save session &as…"), tr("Save everything to a new file (not "
+                                                         "while training runs)")),
             self.a_open_model: (tr("Open &model…"), tr("Load a trained model (.npz)")),
             self.a_save_model: (tr("Save m&odel as…"), tr("Save the current model's "
                                                           "architecture and weights (.npz)")),
@@ -226,7 +235,8 @@ class MainWindow(FileMenuMixin, QMainWindow):
                                                           "or PDF")),
             self.a_export_csv: (tr("Export metrics &CSV…"), tr("Save per-epoch metrics or "
                                                                "per-iteration loss as CSV")),
-            self.a_quit: (tr("&Quit"), tr("Close the workbench (training stops cleanly)")),
+            self.a_quit: (tr("&Quit"), tr("Close the workbench (asks first if there is unsaved "
+                                          "work; training stops cleanly)")),
             self.a_undo: (tr("&Undo"), tr("Undo the last change to the model")),
             self.a_redo: (tr("&Redo"), tr("Redo the change you undid")),
             self.a_train: (tr("&Train"), tr("Train from fresh weights")),
@@ -293,6 +303,8 @@ class MainWindow(FileMenuMixin, QMainWindow):
         self.a_stop.setEnabled(running)
         self.a_train.setEnabled(page.train_button.isEnabled())
         self.a_more.setEnabled(page.more_button.isEnabled())
+        for action in (self.a_save, self.a_save_as):
+            action.setEnabled(not running)
         self._update_edit_actions()
 
     def _fill_recent(self) -> None:
@@ -324,16 +336,30 @@ class MainWindow(FileMenuMixin, QMainWindow):
             action.setChecked(c == code)
 
     def _restore_choices(self) -> None:
-        try:
-            saved = self.settings.value("setup")
-            if saved:
-                self.setup.load_dict(json.loads(saved))
-            builder = self.settings.value("builder")
-            if builder:
-                self.builder.load_config(json.loads(builder), label=tr_noop("Restore"))
-                self.builder._undo.clear()
-        except (ValueError, TypeError, KeyError):
-            pass  # stale or foreign settings: start from the defaults
+        """The model and set-up remembered at the last close, each checked whole first
+        (:mod:`workbench.core.restore`); an invalid one is replaced by the defaults, and
+        :attr:`restore_notice` says so in one line."""
+        remembered = read_remembered(self.settings.value(BUILDER_KEY),
+                                     self.settings.value(SETUP_KEY))
+        problems = list(remembered.problems)
+        if remembered.setup is not None:
+            try:
+                self.setup.load_dict(remembered.setup)
+            except ValueError as exc:
+                problems.append(("setup", str(exc)))
+        if remembered.builder is not None:
+            self.builder.load_config(remembered_builder(remembered.builder),
+                                     label=tr_noop("Restore"))
+            self.builder._undo.clear()
+        self.restore_notice, self._notice_shown = "", False
+        if problems:
+            what = {"model": tr("the remembered model"),
+                    "setup": tr("the remembered data and training settings")}
+            self.restore_notice = tr("Could not restore {what} ({reason}); started with the "
+                                     "defaults.").format(
+                what=tr(" and ").join(what[part] for part, _ in problems),
+                reason=problems[0][1])
+            print(f"nn-workbench: {self.restore_notice}", file=sys.stderr)
 
     def _restore_geometry(self) -> None:
         geometry = self.settings.value("geometry")
@@ -347,17 +373,26 @@ class MainWindow(FileMenuMixin, QMainWindow):
 
     def save_settings(self) -> None:
         self.settings.setValue("geometry", self.saveGeometry())
-        self.settings.setValue("setup", json.dumps(self.setup.to_dict()))
+        self.settings.setValue(SETUP_KEY, json.dumps(self.setup.to_dict()))
         b = self.builder
-        self.settings.setValue("builder", json.dumps({
-            "layers": b.layers, "input_shape": list(b.input_shape), "init": b.init,
-            "name": b.preset}))
+        self.settings.setValue(BUILDER_KEY, json.dumps(remembered_builder({
+            "layers": b.layers, "input_shape": b.input_shape, "init": b.init,
+            "preset": b.preset})))
         row = self.sidebar.currentRow()
         if 0 <= row < len(self.pages):
             self.settings.setValue("page", self.pages[row][0])
         self.settings.sync()
 
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 — Qt override
+        super().showEvent(event)
+        if self.restore_notice and not self._notice_shown:  # once the status bar is visible
+            self._notice_shown = True
+            self.statusBar().showMessage(self.restore_notice, 30000)
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 — Qt override
+        if not self.confirm_discard(tr("Save the session before closing?"), closing=True):
+            event.ignore()
+            return
         self.save_settings()
         for _key, page in self.pages:
             if isinstance(page, PageSlot):

@@ -7,14 +7,19 @@ training page, settings and recent-files list); every failure becomes a dialog t
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog
 
 import nn
+from nn.schema import SettingsError
 from workbench.core.i18n import tr, tr_noop
 from workbench.core.session import SUFFIX, Session
-from workbench.shell import file_actions
+from workbench.core.session_check import check_comparisons, check_session_parts
+from workbench.pages.train.resume import ResumePoint, stop_and_wait
+from workbench.shell import file_actions, unsaved
+from workbench.shell.lazy import PageSlot
 from workbench.state import TrainingSetup
 
 
@@ -25,33 +30,53 @@ class FileMenuMixin:
         return Session({"layers": b.layers, "input_shape": list(b.input_shape), "init": b.init,
                         "preset": b.preset}, self.setup.to_dict(), page.run.history, page.model,
                        page.run.status if page.run.status != "running" else "stopped",
-                       page.run.message)
+                       page.run.message, page.trainer_state(), self._compare_documents())
 
     def new_session(self) -> None:
-        if self.train_page.controller.running:
-            self.train_page.controller.shutdown()
-        self.setup.load_dict(TrainingSetup().to_dict())
+        if not self.confirm_discard(tr("Save the session before starting a new one?")):
+            return
+        self.train_page.controller.shutdown()
         self.builder.load_preset("simple_convnet", input_shape=(1, 28, 28), classes=10)
+        self.setup.load_dict(TrainingSetup().to_dict())
         self.train_page.reset()
+        self._apply_compare_documents({})
         self.session_path = None
         self.setWindowTitle(self._title())
+        self.take_baseline()
 
-    def apply_session(self, session: Session, path: str | None) -> None:
-        if self.train_page.controller.running:
-            self.train_page.controller.shutdown()
+    def apply_session(self, session: Session, path: str | None) -> bool:
+        """Show ``session``, all of it or — if any part is invalid — none of it (a dialog
+        names the problem). Asks first when unsaved work would be replaced."""
+        title = tr("Could not open the session")
+        name = path or tr("the session")
         try:
-            self.setup.load_dict(session.setup)
-        except ValueError as exc:
-            file_actions.error_dialog(self, tr("Could not open the session"), str(exc))
-            return
-        b = session.builder
+            checked = check_session_parts(session.builder, session.setup, session.history,
+                                          session.status, session.message)
+            comparisons = check_comparisons(session.comparisons)
+            self._check_compare_documents(comparisons)
+        except (SettingsError, ValueError) as exc:
+            file_actions.error_dialog(self, title, f"{name}: {exc}")
+            return False
+        if not self.confirm_discard(tr("Save the session before opening another?")):
+            return False
+        self.train_page.controller.shutdown()
+        b = checked.builder
+        # The builder first: the set-up's data then already fits it, so nothing is re-fitted.
         self.builder.load_config({"layers": b["layers"], "input_shape": b["input_shape"],
-                                  "init": b.get("init", "he"), "name": b.get("preset")},
+                                  "init": b["init"], "name": b["preset"]},
                                  label=tr_noop("Open session"))
+        self.setup.load_dict(checked.setup)
         self.setup_widget_sync()
-        self.train_page.restore(session.history, session.model, session.status, session.message)
+        resume = None
+        if session.trainer is not None and session.model is not None:
+            resume = ResumePoint(session.trainer, checked.setup)
+        self.train_page.restore(checked.history, session.model, checked.status,
+                                checked.message, resume)
+        self._apply_compare_documents(comparisons)
         self.session_path = path
         self.setWindowTitle(self._title())
+        self.take_baseline()
+        return True
 
     def setup_widget_sync(self) -> None:
         self.train_page.setup_widget.set_model_init(self.builder.init)
@@ -70,18 +95,23 @@ class FileMenuMixin:
             return
         if path.endswith(SUFFIX):
             session = file_actions.read_session(self, path)
-            if session is not None:
-                self.apply_session(session, path)
+            if session is not None and self.apply_session(session, path):
                 self.recent.add(path)
         else:
             self.open_model(path)
 
     def save_session(self) -> bool:
+        if self.train_page.controller.running:
+            file_actions.error_dialog(self, tr("Could not save the session"), tr(
+                "Training is running: stop it first, so that the saved weights and trainer "
+                "state are those between two steps."))
+            return False
         if not self.session_path:
             return self.save_session_as()
         ok = file_actions.write_session(self, self.current_session(), self.session_path)
         if ok:
             self.recent.add(self.session_path)
+            self.take_baseline()
             self.statusBar().showMessage(tr("Saved {path}").format(path=self.session_path), 4000)
         return ok
 
@@ -92,9 +122,81 @@ class FileMenuMixin:
             return False
         if not path.endswith(SUFFIX):
             path += SUFFIX
-        self.session_path = path
+        previous, self.session_path = self.session_path, path
+        if not self.save_session():
+            self.session_path = previous
+            return False
         self.setWindowTitle(self._title())
-        return self.save_session()
+        return True
+
+    # ------------------------------------------------------------------------ unsaved work
+    def work_marks(self) -> unsaved.WorkMarks:
+        page = self.train_page
+        return unsaved.marks(self.builder, self.setup, page.model, page.run.history,
+                             self._compare_marks())
+
+    def take_baseline(self) -> None:
+        """The session now matches its file (or a fresh start): nothing is unsaved."""
+        self._baseline = self.work_marks()
+
+    def unsaved_work(self, closing: bool = False) -> list[str]:
+        """The unsaved parts (see :func:`workbench.shell.unsaved.unsaved_parts`). When closing,
+        the stack and settings of an untitled session are not lost (the settings remember
+        them), so only a session file's count."""
+        parts = unsaved.unsaved_parts(getattr(self, "_baseline", None), self.work_marks())
+        if closing and not self.session_path:
+            parts = [p for p in parts if p not in ("model", "setup")]
+        return parts
+
+    def confirm_discard(self, question: str, closing: bool = False) -> bool:
+        """Ask Save / Discard / Cancel when unsaved work (or a running training) would be
+        lost; True to go on. Save and Discard stop a running training cleanly first."""
+        page = self.train_page
+        running = page.controller.running
+        parts = self.unsaved_work(closing)
+        if not parts and not running:
+            return True
+        answer = unsaved.ask(self, question, unsaved.describe(parts, running))
+        if answer == unsaved.CANCEL:
+            return False
+        stop_and_wait(page.controller)
+        if answer == unsaved.SAVE:
+            return self.save_session()
+        return True
+
+    # ------------------------------------------------------------------- compare results
+    # (workbench.pages.compare is imported only once the page exists: it is built lazily)
+    def _compare_page(self):
+        """The Compare page if it has been built (its results are part of the session)."""
+        for key, widget in self.pages:
+            if key == "compare":
+                return widget.page if isinstance(widget, PageSlot) else widget
+        return None
+
+    def _compare_marks(self) -> tuple:
+        page = self._compare_page()
+        if page is None:
+            return ()
+        from workbench.pages.compare.session_results import results_marks
+        return results_marks(page)
+
+    def _compare_documents(self) -> dict:
+        page = self._compare_page()
+        if page is None:
+            return {}
+        from workbench.pages.compare.session_results import session_documents
+        return session_documents(page)
+
+    def _check_compare_documents(self, documents: dict) -> None:
+        if documents:
+            from workbench.pages.compare.session_results import check_documents
+            check_documents(self.page("compare"), documents)
+
+    def _apply_compare_documents(self, documents: dict) -> None:
+        page = self.page("compare") if documents else self._compare_page()
+        if page is not None:
+            from workbench.pages.compare.session_results import apply_documents
+            apply_documents(page, documents)
 
     # ------------------------------------------------------------------------------ models
     def open_model_dialog(self) -> None:
@@ -107,7 +209,12 @@ class FileMenuMixin:
         model = file_actions.read_model(self, path)
         if model is None:
             return
+        if not self.confirm_discard(tr("Save the session before opening a model? The model "
+                                       "replaces the trained one.")):
+            return
         self.train_page.adopt_model(model)
+        # The opened model is in its file: only the stack it put into the builder is new.
+        self._baseline = dataclasses.replace(self._baseline, training=self.work_marks().training)
         self.recent.add(path)
         self.statusBar().showMessage(tr("Opened model {path}").format(path=path), 4000)
 

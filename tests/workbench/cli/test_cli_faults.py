@@ -347,3 +347,26 @@ def test_the_readmes_sgd_lr_10_stops_with_exit_code_3():
     assert len(lines) == 1 and lines[0].startswith("diverged: The loss jumped to ")
     assert "The learning rate (10) is too high" in lines[0] and "times smaller" in lines[0]
     assert "finished:" not in proc.stdout
+
+
+def test_a_non_digit_is_called_so_when_the_model_is_calibrated(tmp_path, capsys):
+    from PIL import Image
+
+    from nn import ood
+
+    model = nn.presets.build("simple_convnet")
+    plain, calibrated = tmp_path / "plain.npz", tmp_path / "calibrated.npz"
+    nn.save_model(model, plain)
+    cal = ood.OodCalibration(threshold=1e9, flag_rate=0.02, max_flag_rate=0.02, count=100,
+                             source="MNIST test")  # everything scores below it
+    nn.save_model(model, calibrated, {"ood": ood.to_metadata(cal)})
+    ink = np.full((40, 40), 255, np.uint8)
+    ink[18:22, 6:34] = 0  # a dash
+    Image.fromarray(ink).save(tmp_path / "dash.png")
+    code, out, err = cli(capsys, "predict", calibrated, tmp_path / "dash.png")
+    assert code == 0 and "this doesn't look like a digit" in out and "ch. 3.5" in out
+    code, out, err = cli(capsys, "predict", plain, tmp_path / "dash.png")
+    assert code == 0 and "doesn't look like a digit" not in out
+    code, out, err = cli(capsys, "predict", calibrated, tmp_path / "dash.png", "--json")
+    result = json.loads(out)[0]
+    assert result["verdict"] == "not a digit" and result["ood_threshold"] == 1e9

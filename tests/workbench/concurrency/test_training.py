@@ -8,9 +8,10 @@ import time
 
 import numpy as np
 import pytest
+from PySide6.QtCore import QCoreApplication
 
 import nn
-from nn.training import Finished, Stopped, Trainer, TrainSettings
+from nn.training import Finished, Paused, Stopped, Trainer, TrainSettings
 from workbench.concurrency.training import TrainingController
 from workbench.core.cancel import CancelToken
 from workbench.core.training_events import Prepared, Probe, Probed, StepBatch, training_events
@@ -67,20 +68,38 @@ def test_factory_runs_in_worker_and_stop_is_clean(qtbot):
     qtbot.waitUntil(lambda: not controller.running, timeout=5000)
 
 
+def test_a_stop_before_the_trainer_starts_is_not_lost(qtbot):
+    """Stop clicked between "prepared" and the trainer's first step (``run()`` clears the
+    trainer's own stop flag when it begins): the probe that runs in exactly that gap stops."""
+    controller = TrainingController()
+    stop_in_the_gap = Probe("stop", lambda _trainer: controller.stop(), 0.0)
+    with qtbot.waitSignal(controller.finished, timeout=10000) as done:
+        controller.start(toy_trainer(epochs=1000), probes=[stop_in_the_gap])
+    assert isinstance(done.args[0], Stopped)
+    assert done.args[0].iteration <= 1  # honoured at the first step (it was lost before)
+    qtbot.waitUntil(lambda: not controller.running, timeout=5000)
+
+
 def test_shutdown_while_preparing_or_paused_ends_the_thread(qtbot):
     controller = TrainingController()
+    preparing, paused = threading.Event(), []
 
     def slow_factory():
-        time.sleep(0.3)
+        preparing.set()
+        time.sleep(0.3)  # still preparing when the shutdown below comes
         return toy_trainer(epochs=1000)
 
     controller.start(slow_factory)
+    assert preparing.wait(10)
     assert controller.shutdown(timeout_ms=30000)  # ended (the factory finishes, then stops)
     assert not controller.running
+    controller.stateChanged.connect(paused.append)
+    steps = []
+    controller.steps.connect(steps.append)
     controller.start(toy_trainer(epochs=1000))
-    qtbot.wait(50)
+    qtbot.waitUntil(lambda: bool(steps), timeout=10000)  # training
     controller.pause()
-    qtbot.wait(50)
+    qtbot.waitUntil(lambda: any(isinstance(e, Paused) for e in paused), timeout=10000)
     assert controller.shutdown(timeout_ms=10000)
 
 
@@ -89,10 +108,11 @@ def test_results_of_a_replaced_run_are_dropped(qtbot):
     seen = []
     controller.steps.connect(seen.append)
     controller.start(toy_trainer(epochs=1000))
-    qtbot.wait(100)
-    controller.shutdown()
+    qtbot.waitUntil(lambda: bool(seen), timeout=10000)  # steps are being delivered
+    controller.shutdown()  # the thread has ended: nothing more can be sent
     seen.clear()
-    qtbot.wait(200)  # anything still queued from the old run must not come through
+    QCoreApplication.sendPostedEvents()  # delivers every signal the old run had queued
+    QCoreApplication.processEvents()
     assert seen == []
 
 

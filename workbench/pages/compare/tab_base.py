@@ -400,5 +400,18 @@ class ComparisonTab(QWidget):
         self.refresh(force=True)
         self.stateChanged.emit()
 
+    def clear_results(self) -> None:
+        """Forget the results on screen (a new session): stop a run, show an empty state."""
+        self.runner.shutdown()
+        self.token = None
+        self.state = SearchState() if self.kind == "search" else ComparisonState()
+        self.error.show_error(None)
+        self.shown, self.shown_config = self.settings(), {}
+        self._preview()
+        self._table_version = -1
+        self._update_controls()
+        self.refresh(force=True)
+        self.stateChanged.emit()
+
 
 __all__ = ["ComparisonTab"]

@@ -27,6 +27,7 @@ from workbench.core.i18n import tr
 from workbench.core.resources_locator import resource_path
 from workbench.pages.draw._support import follow_language
 from workbench.shell.context import AppContext
+from workbench.shell.file_actions import guarded_load
 from workbench.ui import theme
 
 #: The pretrained demo model shipped with the app.
@@ -113,7 +114,9 @@ class ModelPicker(QWidget):
         value = self.settings.value(RECENT_KEY, [])
         if isinstance(value, str):
             value = [value]
-        return [str(p) for p in (value or []) if p][:MAX_RECENT]
+        if not isinstance(value, (list, tuple)):
+            return []  # a foreign or damaged setting: no recent models
+        return [p for p in value if isinstance(p, str) and p][:MAX_RECENT]
 
     def _remember(self, path: str) -> None:
         paths = [path] + [p for p in self._recent() if p != path]
@@ -231,8 +234,8 @@ class ModelPicker(QWidget):
         if path in self._file_cache:
             return self._file_cache[path]
         try:
-            model = nn.load_model(path)
-        except (nn.ModelFileError, OSError) as exc:
+            model = guarded_load(nn.load_model, path, "model file")
+        except nn.ModelFileError as exc:
             self._error(tr("Could not open the model"), str(exc))
             self._forget(path)
             return None

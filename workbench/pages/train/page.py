@@ -5,6 +5,7 @@ the right. Training runs in a worker thread
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -28,6 +29,7 @@ from workbench.core.i18n import language_changed, tr, tr_dynamic, tr_noop
 from workbench.core.training_events import Probe
 from workbench.pages.train.builder import BuilderWidget
 from workbench.pages.train.live_plots import LivePlots
+from workbench.pages.train.resume import ResumePoint, resumed_trainer
 from workbench.pages.train.setup import SetupWidget
 from workbench.shell.context import AppContext
 from workbench.state import BuilderState, TrainingSetup
@@ -63,6 +65,8 @@ class TrainPage(QWidget):
         self.controller = TrainingController(self)
         self.trainer: Trainer | None = None
         self.model: nn.Sequential | None = None  # the model the other pages look at
+        #: A reopened session's run, continued by "+1 epoch" until a trainer exists again.
+        self.resume: ResumePoint | None = None
         self.data: PreparedData | None = None
         self._pending_data: PreparedData | None = None
         self.data_cache = DataCache()
@@ -205,12 +209,39 @@ class TrainPage(QWidget):
         self._begin(factory, fresh=True)
 
     def continue_training(self) -> None:
-        """One more epoch on the last trainer (same weights, optimizer state, data order)."""
-        if self.controller.running or self.trainer is None or self.trainer.diverged:
+        """One more epoch on the last trainer (same weights, optimizer state, data order), or
+        on a reopened session's run, rebuilt from its saved state in the worker thread."""
+        if self.controller.running or not self.can_continue:
+            return
+        if self.trainer is None:
+            point, model = self.resume, self.model
+
+            def factory() -> Trainer:  # runs in the worker thread
+                trainer, self._pending_data = resumed_trainer(point, model, self.data_cache.get)
+                return trainer
+
+            self._begin(factory, fresh=False)
             return
         self.trainer.add_epochs(1)
         self.run.total_epochs = self.trainer.target_epochs
         self._begin(self.trainer, fresh=False)
+
+    @property
+    def can_continue(self) -> bool:
+        """Whether "+1 epoch" has a run to continue: a trainer that has not diverged, or a
+        reopened session's saved run."""
+        if self.trainer is not None:
+            return not self.trainer.diverged
+        return self.resume is not None and self.model is not None and not self.resume.diverged
+
+    def trainer_state(self) -> dict[str, Any] | None:
+        """What a session saves so that "+1 epoch" continues exactly after reopening: the
+        trainer's state between runs, or a reopened session's; None if there is none."""
+        if self.controller.running:
+            return None
+        if self.trainer is not None and self.trainer.model is self.model:
+            return self.trainer.state_dict()
+        return None if self.resume is None else dict(self.resume.trainer)
 
     def _begin(self, trainer_or_factory, fresh: bool) -> None:
         self.message.show_error(None)
@@ -239,7 +270,7 @@ class TrainPage(QWidget):
         return Probe("boundary", compute, interval=0.3)
 
     def _on_prepared(self, trainer: Trainer) -> None:
-        self.trainer = trainer
+        self.trainer, self.resume = trainer, None
         self.model = trainer.model
         self.run.steps_per_epoch = trainer.steps_per_epoch
         self.run.total_epochs = trainer.target_epochs
@@ -318,8 +349,7 @@ class TrainPage(QWidget):
         self.train_button.setEnabled(valid and not running)
         self.pause_button.setEnabled(running)
         self.stop_button.setEnabled(running)
-        self.more_button.setEnabled(not running and self.trainer is not None
-                                    and not self.trainer.diverged)
+        self.more_button.setEnabled(not running and self.can_continue)
         self.builder_widget.setEnabled(not running)
         self.setup_widget.set_training_locked(running)
         self.train_button.setToolTip(blocker or self._train_tip)
@@ -341,7 +371,7 @@ class TrainPage(QWidget):
     def reset(self) -> None:
         """Forget the current run and model (File → New)."""
         self.controller.shutdown()
-        self.trainer, self.model = None, None
+        self.trainer, self.model, self.resume = None, None, None
         self.run.reset()
         self.plots.hide_boundary()
         self.message.show_error(None)
@@ -350,12 +380,15 @@ class TrainPage(QWidget):
         self._update_controls()
         self.context.set_model(None)
 
-    def restore(self, history, model: nn.Sequential | None, status: str, message: str) -> None:
-        """Show a saved session's curves and model (it can be trained further with Train)."""
+    def restore(self, history, model: nn.Sequential | None, status: str, message: str,
+                resume: ResumePoint | None = None) -> None:
+        """Show a saved session's curves and model; with its saved run (``resume``), "+1
+        epoch" continues that run exactly where it stopped."""
         self.reset()
         self.run.history = history
         self.run.total_epochs = len(history.epochs)
         self.model = model
+        self.resume = resume if model is not None else None
         status = status if status in ("finished", "stopped", "diverged", "failed") else "idle"
         self.run.set_status(status, message)
         if status in ("diverged", "failed"):
@@ -363,6 +396,7 @@ class TrainPage(QWidget):
         self.run.dirty = True
         self.plots.refresh(force=True)
         self._update_status()
+        self._update_controls()
         self.context.set_model(model)
 
     def adopt_model(self, model: nn.Sequential) -> None:

@@ -231,6 +231,8 @@ def test_large_runs_go_to_a_worker_thread(qtbot, paths_view):
     view = paths_view
     for check in view.optimizers.checks.values():
         check.setChecked(True)
+    wait_paths(qtbot, view)  # nothing in flight: the next request starts at once, not queued
+    qtbot.waitUntil(lambda: not view.job.busy, timeout=15000)
     background = view.job.background_runs
     view.steps_spin.setValue(5000)
     assert view.job.background_runs == background + 1  # 35,000 steps are never run inline

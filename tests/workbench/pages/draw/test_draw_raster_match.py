@@ -37,6 +37,15 @@ def test_rasteriser_matches_the_page(qapp, name: str) -> None:
     assert np.abs(canvas_to_mnist(page) - canvas_to_mnist(ours)).max() < 0.08
 
 
+def test_mnist_pen_matches_the_pages() -> None:
+    from nn.raster import mnist_pen
+    from workbench.state.draw.strokes import mnist_pen as page_mnist_pen
+
+    strokes = [Stroke(tuple(p), w) for p, w in zip(CASES["seven"], (12.0, 30.0), strict=True)]
+    ours = mnist_pen([PenStroke(s.points, s.width) for s in strokes])
+    assert [s.width for s in ours] == pytest.approx([s.width for s in page_mnist_pen(strokes)])
+
+
 @pytest.mark.parametrize("name", ["loop", "zigzag", "seven"])
 def test_an_eraser_along_the_same_path_leaves_nothing_on_either(qapp, name: str) -> None:
     """The eraser is ERASER_MARGIN wider than the pen on the page and in nn.raster alike."""
