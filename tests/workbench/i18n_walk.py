@@ -224,14 +224,55 @@ def visit_everything(root: QWidget) -> None:
     pump(0.3)
 
 
-def assert_both_ways(root: QWidget, visit: Callable[[QWidget], None] = visit_everything) -> None:
-    """Switch to Chinese: nothing left in English; back to English: no Chinese left. Views may
-    refresh lazily when shown, so every tab is visited again after each switch."""
+def hover_plots(root: QWidget) -> int:
+    """Move the mouse over the middle of every axes of every visible plot, so the texts a
+    hover produces (readouts under the cursor) exist; returns how many axes were hovered."""
+    from matplotlib.backend_bases import MouseEvent
+    from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+
+    hovered = 0
+    for canvas in [w for w in [root, *root.findChildren(QWidget)]
+                   if isinstance(w, FigureCanvasQTAgg) and w.isVisible()]:
+        for ax in canvas.figure.axes:
+            if not ax.get_visible() or not ax.get_navigate():
+                continue
+            box = ax.get_window_extent()
+            MouseEvent("motion_notify_event", canvas, (box.x0 + box.x1) / 2,
+                       (box.y0 + box.y1) / 2)._process()
+            hovered += 1
+    return hovered
+
+
+def act_everywhere(root: QWidget) -> None:
+    """Do what produces texts after an action, on every tab and list entry: hover the plots."""
+    hover_plots(root)
+    for tabs in root.findChildren(QTabWidget):
+        for i in range(tabs.count()):
+            tabs.setCurrentIndex(i)
+            pump()
+            hover_plots(root)
+    for lst in root.findChildren(QListWidget):
+        if lst.count() <= 20:
+            for row in range(lst.count()):
+                lst.setCurrentRow(row)
+                pump()
+                hover_plots(root)
+
+
+def assert_both_ways(root: QWidget, visit: Callable[[QWidget], None] = visit_everything,
+                     act: Callable[[QWidget], None] = act_everywhere) -> None:
+    """Texts made in one language are redone in the other: ``act`` (hover every plot…) in
+    English, switch to Chinese: nothing left in English; ``act`` in Chinese, back to English:
+    no Chinese left. Views may refresh lazily when shown, so every tab is visited again after
+    each switch (visiting does not act again: what the action wrote must follow the switch)."""
     try:
+        act(root)
         i18n.set_language("zh_CN")
         visit(root)
         assert_all_chinese(root)
         draw_figures_without_missing_glyphs(root)
+        act(root)
+        assert_all_chinese(root)
     finally:
         i18n.set_language("en")
     visit(root)
@@ -251,6 +292,6 @@ def draw_figures_without_missing_glyphs(root: QWidget) -> None:
     assert missing == []
 
 
-__all__ = ["all_texts", "assert_all_chinese", "assert_both_ways", "assert_no_chinese",
-           "chinese_chars", "draw_figures_without_missing_glyphs", "english_words", "pump",
-           "visit_everything"]
+__all__ = ["act_everywhere", "all_texts", "assert_all_chinese", "assert_both_ways",
+           "assert_no_chinese", "chinese_chars", "draw_figures_without_missing_glyphs",
+           "english_words", "hover_plots", "pump", "visit_everything"]

@@ -120,6 +120,7 @@ class PlotCanvas(QWidget):
         layout.addWidget(self.canvas, 1)
         self.canvas.mpl_connect("motion_notify_event", self._on_motion)
         self.canvas.mpl_connect("axes_leave_event", lambda _e: self.readout_label.clear())
+        self._hovered: tuple | None = None
         self.retranslate()
         language_changed.connect(self.retranslate)
 
@@ -130,6 +131,7 @@ class PlotCanvas(QWidget):
             self.toolbar.setToolTip(tr("Matplotlib navigation: reset view, back/forward, pan, "
                                        "zoom to rectangle, subplot spacing, save the figure."))
             self.toolbar.retranslate()
+        self._refresh_readout()
 
     def changeEvent(self, event) -> None:  # noqa: N802 — Qt override
         """Follow a light/dark palette change: recolour the figure and redraw it fully."""
@@ -147,7 +149,18 @@ class PlotCanvas(QWidget):
     def _on_motion(self, event) -> None:
         if self.readout_fn is None or event.inaxes is None:
             return
-        self.readout_label.setText(self.readout_fn(event.inaxes, event.xdata, event.ydata))
+        self._hovered = (event.inaxes, event.xdata, event.ydata)
+        self.readout_label.setText(self.readout_fn(*self._hovered))
+
+    def _refresh_readout(self) -> None:
+        """Say the value under the cursor again (in the language now in use)."""
+        hovered = self._hovered
+        if self.readout_fn is None or hovered is None or not self.readout_label.text():
+            return
+        try:
+            self.readout_label.setText(self.readout_fn(*hovered))
+        except (IndexError, ValueError, TypeError):  # the plot changed under the cursor
+            self.readout_label.clear()
 
     def export(self, path: str) -> None:
         """Save the figure (PNG, SVG or PDF by extension) at print resolution."""
