@@ -31,8 +31,8 @@ from nn.datasets import IDX_SETS, IdxSet, cache_dir, download_idx_set
 from nn.datasets.mnist import _file_in  # the same "is this file present" test the download uses
 from nn.errors import DownloadCancelled
 from workbench.concurrency.runner import JobRunner
-from workbench.core.cancel import CancelToken
 from workbench.core import i18n
+from workbench.core.cancel import CancelToken
 from workbench.core.i18n import tr
 from workbench.ui.common import ErrorLabel
 from workbench.ui.fields import ElidedLabel, connect_weak, muted_label
