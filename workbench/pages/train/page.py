@@ -1,6 +1,6 @@
 """Build & Train: the model builder and training set-up on the left, controls and live plots on
 the right. Training runs in a worker thread
-(:class:`~workbench.concurrency.workers.TrainingController`)."""
+(:class:`~workbench.concurrency.training.TrainingController`)."""
 
 from __future__ import annotations
 
@@ -23,9 +23,10 @@ from PySide6.QtWidgets import (
 import nn
 from nn.experiment import ModelSpec, PreparedData, make_trainer
 from nn.training import Diverged, Finished, Paused, Resumed, Stopped, Trainer
-from workbench.concurrency.workers import Probe, TrainingController
+from workbench.concurrency.training import TrainingController
 from workbench.core.boundary_grid import boundary_grid, data_extent
 from workbench.core.i18n import language_changed, tr, tr_dynamic, tr_noop
+from workbench.core.training_events import Probe
 from workbench.pages.train.builder import BuilderWidget
 from workbench.pages.train.live_plots import LivePlots
 from workbench.pages.train.resume import ResumePoint, resumed_trainer
