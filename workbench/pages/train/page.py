@@ -1,6 +1,6 @@
 """Build & Train: the model builder and training set-up on the left, controls and live plots on
 the right. Training runs in a worker thread
-(:class:`~workbench.concurrency.workers.TrainingController`)."""
+(:class:`~workbench.concurrency.training.TrainingController`)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 import nn
 from nn.experiment import ModelSpec, PreparedData, make_trainer
 from nn.training import Diverged, Finished, Paused, Resumed, Stopped, Trainer
-from workbench.concurrency.workers import TrainingController
+from workbench.concurrency.training import TrainingController
 from workbench.core.i18n import language_changed, tr, tr_noop
 from workbench.pages.train.builder import BuilderWidget
 from workbench.pages.train.change_bar import ChangeBar
@@ -260,8 +260,8 @@ class TrainPage(QWidget):
         self.model = trainer.model
         self.run.steps_per_epoch = trainer.steps_per_epoch
         self.run.total_epochs = trainer.target_epochs
-        self.plots.training.set_plan(trainer.steps_per_epoch * trainer.target_epochs,
-                                     trainer.target_epochs)
+        self.run.planned_steps = trainer.planned_steps  # max_iterations may end it early
+        self.plots.training.set_plan(trainer.planned_steps, trainer.target_epochs)
         self.run.dirty = True
         x, y = trainer.train
         if x.ndim == 2 and x.shape[1] == 2:
@@ -345,7 +345,7 @@ class TrainPage(QWidget):
     def _update_status(self) -> None:
         self.status_label.setText(self.status_text())
         run, step = self.run, self.run.last_step
-        total = max(1, run.total_epochs * max(1, run.steps_per_epoch))
+        total = max(1, run.planned_steps or run.total_epochs * max(1, run.steps_per_epoch))
         done = 0 if step is None else step.iteration
         if run.status == "finished":  # also a reopened session, which has no last step
             done = total

@@ -1,11 +1,11 @@
 """Probes the Build & Train page runs in the training worker (see
-:class:`~workbench.concurrency.workers.Probe`)."""
+:class:`~workbench.core.training_events.Probe`)."""
 
 from __future__ import annotations
 
 from nn.training import Trainer
-from workbench.concurrency.workers import Probe
 from workbench.core.boundary_grid import boundary_grid, data_extent
+from workbench.core.training_events import Probe
 
 
 def boundary_probe() -> Probe:
