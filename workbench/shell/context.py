@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, Signal
 
 import nn
 from nn.experiment import PreparedData
-from workbench.concurrency.workers import Probe
+from workbench.core.training_events import Probe
 from workbench.state.setup import TrainingSetup
 
 SNAPSHOT_INTERVAL = 2.0

@@ -1,6 +1,6 @@
 """Build & Train: the model builder and training set-up on the left, controls and live plots on
 the right. Training runs in a worker thread
-(:class:`~workbench.concurrency.workers.TrainingController`)."""
+(:class:`~workbench.concurrency.training.TrainingController`)."""
 
 from __future__ import annotations
 
@@ -23,9 +23,10 @@ from PySide6.QtWidgets import (
 import nn
 from nn.experiment import ModelSpec, PreparedData, make_trainer
 from nn.training import Diverged, Finished, Paused, Resumed, Stopped, Trainer
-from workbench.concurrency.workers import Probe, TrainingController
+from workbench.concurrency.training import TrainingController
 from workbench.core.boundary_grid import boundary_grid, data_extent
 from workbench.core.i18n import language_changed, tr, tr_dynamic, tr_noop
+from workbench.core.training_events import Probe
 from workbench.pages.train.builder import BuilderWidget
 from workbench.pages.train.live_plots import LivePlots
 from workbench.pages.train.resume import ResumePoint, resumed_trainer
@@ -273,8 +274,8 @@ class TrainPage(QWidget):
         self.model = trainer.model
         self.run.steps_per_epoch = trainer.steps_per_epoch
         self.run.total_epochs = trainer.target_epochs
-        self.plots.training.set_plan(trainer.steps_per_epoch * trainer.target_epochs,
-                                     trainer.target_epochs)
+        self.run.planned_steps = trainer.planned_steps  # max_iterations may end it early
+        self.plots.training.set_plan(trainer.planned_steps, trainer.target_epochs)
         self.run.dirty = True
         x, y = trainer.train
         if x.ndim == 2 and x.shape[1] == 2:
@@ -360,7 +361,7 @@ class TrainPage(QWidget):
     def _update_status(self) -> None:
         self.status_label.setText(self.status_text())
         run, step = self.run, self.run.last_step
-        total = max(1, run.total_epochs * max(1, run.steps_per_epoch))
+        total = max(1, run.planned_steps or run.total_epochs * max(1, run.steps_per_epoch))
         done = 0 if step is None else step.iteration
         self.progress.setRange(0, total)
         self.progress.setValue(min(done, total))
