@@ -23,21 +23,24 @@ import numpy as np
 from numpy.typing import NDArray
 
 import nn
-from workbench.core.draw.inference import Prediction, predict
+from workbench.core.draw.activations import LayerActivation, activations
+from workbench.core.draw.inference import Prediction, from_logits, predict
 from workbench.core.draw.saliency import saliency_map
 from workbench.core.errors import error_message
 
 
 @dataclass(frozen=True)
 class Request:
-    """Classify ``x28`` with ``model``; with ``saliency`` (a method name) explain it too.
-    ``tag`` travels back unchanged with the result (the page's bookkeeping)."""
+    """Classify ``x28`` with ``model``; with ``saliency`` (a method name) explain it too, with
+    ``layers`` keep every layer's activations for the live strip. ``tag`` travels back
+    unchanged with the result (the page's bookkeeping)."""
 
     seq: int
     model: nn.Sequential
     x28: NDArray[np.float32]
     saliency: str | None = None
     tag: Any = None
+    layers: bool = False
 
 
 @dataclass(frozen=True)
@@ -49,17 +52,22 @@ class Result:
     saliency: NDArray[np.float64] | None
     error: str | None
     seconds: float
+    layers: list[LayerActivation] | None = None
 
 
 def compute(request: Request) -> Result:
     """Run a request (in whatever thread calls it)."""
     start = time.perf_counter()
-    prediction = saliency = error = None
+    prediction = saliency = error = layers = None
     try:
-        prediction = predict(request.model, request.x28)
+        if request.layers:
+            logits, layers = activations(request.model, request.x28)
+            prediction = from_logits(request.model, logits)
+        else:
+            prediction = predict(request.model, request.x28)
         if request.saliency is not None:
             saliency = saliency_map(request.model, request.x28, prediction.top,
                                     request.saliency)
     except Exception as exc:  # noqa: BLE001 — a user's model may fail in any way: report it
         error = error_message(exc)
-    return Result(request, prediction, saliency, error, time.perf_counter() - start)
+    return Result(request, prediction, saliency, error, time.perf_counter() - start, layers)

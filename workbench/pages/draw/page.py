@@ -42,6 +42,7 @@ from workbench.pages.draw._support import follow_language
 from workbench.pages.draw.canvas import DrawingCanvas
 from workbench.pages.draw.collection_panel import CollectionPanel
 from workbench.pages.draw.explain import ExplainPanel
+from workbench.pages.draw.layers_strip import LayerStrip
 from workbench.pages.draw.models import DEMO_MODEL, ModelPicker
 from workbench.pages.draw.prediction import PredictionSummary, ProbabilityBars
 from workbench.pages.draw.render import Guides, rgba_to_qimage
@@ -107,6 +108,7 @@ class DrawPage(QWidget):
             self.threshold.setValue(round(100 * DEFAULT_THRESHOLD))
         self.threshold_label.setBuddy(self.threshold)
         self.explain = ExplainPanel()
+        self.layers = LayerStrip(self.settings)
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -126,6 +128,7 @@ class DrawPage(QWidget):
         row.addWidget(self.threshold_label)
         row.addWidget(self.threshold)
         right_layout.addLayout(row)
+        right_layout.addWidget(self.layers)
         right_layout.addWidget(self.explain)
         scroll = QScrollArea()
         scroll.setWidget(right)
@@ -165,6 +168,7 @@ class DrawPage(QWidget):
         self.picker.modelChanged.connect(self._model_changed)
         self.threshold.valueChanged.connect(self._threshold_changed)
         self.explain.optionsChanged.connect(self._options_changed)
+        self.layers.toggled.connect(self._options_changed)
         self.explain.featureMapsRequested.connect(self.show_feature_maps)
         self.collection.saved.connect(self._saved)
         self.collection.drawingChosen.connect(self.open_image)
@@ -231,12 +235,14 @@ class DrawPage(QWidget):
             self.service.discard()
             self.prediction = None
             self._show_prediction()
+            self.layers.show_layers(None)
             if full:
                 self._show_saliency(None)
         else:
             method = self.explain.method_key if full else None
             self.service.submit(partial(compute, Request(self._seq, model, x28, method,
-                                                         self.frame if full else None)))
+                                                         self.frame if full else None,
+                                                         layers=self.layers.due(full))))
         self.update_count += 1
         self._next_allowed = time.perf_counter() + (time.perf_counter() - start)
 
@@ -251,6 +257,8 @@ class DrawPage(QWidget):
             self.model_message.show_error(None)
         self.prediction = result.prediction
         self._show_prediction()
+        if result.layers is not None:
+            self.layers.show_layers(result.layers)
         if result.request.saliency is not None:
             self._show_saliency(result)
         self.result_count += 1
