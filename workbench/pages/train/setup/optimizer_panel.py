@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QComboBox, QGroupBox, QLabel, QSpinBox, QWidget
 
 import nn
 from workbench.core import i18n
-from workbench.core.i18n import tr
+from workbench.core.i18n import plural, tr
 from workbench.state.setup import TrainingSetup
 from workbench.ui.common import ErrorLabel
 from workbench.ui.fields import (
@@ -260,10 +260,10 @@ class OptimizerPanel(QGroupBox):
             return
         lr = float(setup.optimizer_fields()["lr"])
         final = lr * schedule(epochs * spe - 1)
-        self.schedule_hint.setText(tr("η goes from {start} to about {end} over {epochs} "
-                                      "epochs.").format(start=format_number(lr, 3),
-                                                        end=format_number(final, 3),
-                                                        epochs=epochs))
+        self.schedule_hint.setText(plural(
+            epochs, tr("η goes from {start} to about {end} over 1 epoch."),
+            tr("η goes from {start} to about {end} over {epochs} epochs.")).format(
+                start=format_number(lr, 3), end=format_number(final, 3), epochs=epochs))
 
     # ------------------------------------------------------------------- widgets -> state
     def _on_optimizer(self, index: int) -> None:
