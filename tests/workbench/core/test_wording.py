@@ -71,3 +71,23 @@ def test_the_gallery_titles_count_one_image_and_one_mistake(qtbot):
         assert view._gallery_title(1, names) == "<b>4 recognised correctly</b>: 1 image"
     finally:
         page.shutdown()
+
+
+def test_the_drawings_evaluation_counts_one_drawing_and_one_file(qtbot, tmp_path):
+    import numpy as np
+
+    from workbench.pages.draw.evaluation import EvaluationDialog
+    from workbench.state.draw.collection import Evaluation
+
+    dialog = EvaluationDialog()
+    qtbot.addWidget(dialog)
+    one = Evaluation()
+    one.confusion[4, 4] = 1
+    one.unreadable = [(tmp_path / "a.png", "damaged")]
+    dialog.show_result(one, [str(i) for i in range(10)], "demo")
+    assert dialog.summary.text() == ("Model demo: your drawing is recognised.\n"
+                                     "1 file could not be read and was skipped: a.png")
+    many = Evaluation(confusion=np.diag([2] + [0] * 9).astype(np.int64))
+    many.confusion[3, 5] = 1
+    dialog.show_result(many, [str(i) for i in range(10)], "demo")
+    assert dialog.summary.text() == "Model demo: 66.7 % of your 3 drawings correct (1 wrong)."
