@@ -141,14 +141,14 @@ def test_a_too_large_stack_from_the_property_panel_is_refused_without_allocating
     refused by the builder's shape-only check, and the next start falls back to defaults."""
     win = _start(qtbot, _settings(tmp_path, None, None))
     builder = win.train_page.builder_widget
-    builder.select(0)
-    editors = builder.properties.editors
-    editors["filters"].setValue(1024)
-    editors["pad"].setValue(1)
     dense = [i for i, s in enumerate(win.builder.layers) if s["type"] == "Dense"][0]
-    builder.select(dense)
     tracemalloc.start()
-    try:
+    try:  # (the middle stack, 1024 filters and Dense 100, is valid: 17 M parameters)
+        builder.select(0)
+        editors = builder.properties.editors
+        editors["filters"].setValue(1024)
+        editors["pad"].setValue(1)
+        builder.select(dense)
         builder.properties.editors["units"].setValue(8192)
         peak = tracemalloc.get_traced_memory()[1] / 2**20
     finally:
