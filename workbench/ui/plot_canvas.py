@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.core.i18n import language_changed, tr
+from workbench.core.imageio import save_figure
 from workbench.ui import fonts, theme
 
 
@@ -169,7 +170,7 @@ class PlotCanvas(QWidget):
                 stack.enter_context(self.blit.static())
             if self.decorate is not None:
                 stack.enter_context(self.decorate())
-            self.figure.savefig(path, dpi=150, facecolor=self.figure.get_facecolor())
+            save_figure(self.figure, path, dpi=150, facecolor=self.figure.get_facecolor())
 
     def redraw(self) -> None:
         self.canvas.draw_idle()
@@ -230,7 +231,7 @@ class NavigationToolbar(NavigationToolbar2QT):
             if isinstance(parent, PlotCanvas):
                 parent.export(path)
             else:
-                self.canvas.figure.savefig(path)
+                save_figure(self.canvas.figure, path)
         except (OSError, ValueError) as exc:
             QMessageBox.critical(self, tr("Could not export the figure"), f"{path}\n\n{exc}")
         return path

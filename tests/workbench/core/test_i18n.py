@@ -119,12 +119,10 @@ def test_main_window_after_training(qtbot, tmp_path):
         for code, check in (("zh_CN", assert_all_chinese), ("en", assert_no_chinese)):
             act_everywhere(win)  # hover readouts made in one language must follow the switch
             win.change_language(code)  # the View → Language path, remembered in the settings
-            pump(0.3)
-            assert settings.value("language") == code
+            qtbot.waitUntil(lambda c=code: settings.value("language") == c, timeout=5_000)
             visit_everything(win)
             help_dialogs = [dialogs.shortcuts(win), dialogs.chapters(win), dialogs.about(win)]
-            pump()
-            check(win)
+            check(win, qtbot)
             if code == "zh_CN":
                 assert win.windowTitle().endswith("神经网络工作台")
                 draw_figures_without_missing_glyphs(win)
@@ -172,9 +170,8 @@ def test_inspect_page_with_a_trained_model(qtbot):
                 histograms.mode_combo.setCurrentIndex(i)
                 qtbot.waitUntil(lambda: idle(histograms) and not histograms._dirty,
                                 timeout=30_000)
-            pump(0.2)
 
-        assert_both_ways(page, visit)
+        assert_both_ways(page, visit, qtbot=qtbot)
     finally:
         page.shutdown()
 
@@ -197,9 +194,8 @@ def test_draw_page_with_a_prediction(qtbot, tmp_path):
         def visit(root: QWidget) -> None:
             visit_everything(root)
             qtbot.waitUntil(page.is_idle, timeout=10_000)
-            pump(0.2)
 
-        assert_both_ways(page, visit)
+        assert_both_ways(page, visit, qtbot=qtbot)
     finally:
         page.shutdown()
 
@@ -238,9 +234,8 @@ def test_compare_page_with_results(qtbot, tmp_path, monkeypatch):
             for key, tab in page.comparison_tabs.items():  # redrawn when shown, throttled
                 page.show_key(key)
                 qtbot.waitUntil(lambda t=tab: not t.state.dirty, timeout=10_000)
-            pump(0.2)
 
-        assert_both_ways(page, visit)
+        assert_both_ways(page, visit, qtbot=qtbot)
     finally:
         page.shutdown()
 
@@ -255,7 +250,7 @@ def test_fundamentals_page(qtbot):
     page.show()
     try:
         visit_everything(page)
-        assert_both_ways(page)
+        assert_both_ways(page, qtbot=qtbot)
     finally:
         page.shutdown()
 
@@ -335,8 +330,7 @@ def test_texts_made_after_an_action_follow_a_language_switch(qtbot, first):
         qtbot.waitUntil(lambda: demo.outcome is not None and not demo.running, timeout=30000)
         assert hover_plots(demo) >= 2
         i18n.set_language(other)
-        pump()
-        (assert_all_chinese if other == "zh_CN" else assert_no_chinese)(demo)
+        (assert_all_chinese if other == "zh_CN" else assert_no_chinese)(demo, qtbot)
         if other == "zh_CN":
             assert "40" in demo.status.text() and "Finished" not in demo.status.text()
         else:
@@ -360,17 +354,17 @@ def test_the_mistakes_hover_readout_follows_a_language_switch(qtbot):
         page.tabs.setCurrentIndex(MISTAKES)
         view = page.mistakes
         qtbot.waitUntil(lambda: view.result is not None and idle(view), timeout=30_000)
-        pump(0.2)
-        assert hover_plots(view) >= 1
-        english = view.canvas.readout_label.text()
+        label = view.canvas.readout_label
+        qtbot.waitUntil(lambda: hover_plots(view) >= 1 and bool(label.text()), timeout=10_000)
+        english = label.text()
         assert english.startswith(("true ", "class "))
         i18n.set_language("zh_CN")
-        pump()
-        chinese = view.canvas.readout_label.text()
-        assert chinese and chinese != english and not english_words(chinese)
+        qtbot.waitUntil(lambda: label.text() != english, timeout=10_000)
+        chinese = label.text()
+        assert chinese and not english_words(chinese)
         i18n.set_language("en")
-        pump()
-        back = view.canvas.readout_label.text()  # said again, or gone with a redrawn plot
+        qtbot.waitUntil(lambda: not chinese_chars(label.text()), timeout=10_000)
+        back = label.text()  # said again, or gone with a redrawn plot
         assert back in (english, "") and not chinese_chars(back)
     finally:
         i18n.set_language("en")
