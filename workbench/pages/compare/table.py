@@ -81,9 +81,13 @@ def wrap_header(text: str, longest: int = 12) -> str:
         return text
     middle = len(text) / 2
     breaks = [i for i, ch in enumerate(text) if ch in " ，、,"]
-    if not breaks:
-        cut = round(middle)
-        return text[:cut] + "\n" + text[cut:]
+    if not breaks:  # Chinese: before a bracket, else near the middle but never inside a word
+        def inside_word(i: int) -> bool:
+            a, b = text[i - 1], text[i]
+            return a.isascii() and b.isascii() and (a.isalnum() or a in "(")
+        cuts = [i for i in range(1, len(text)) if text[i] in "（(" or not inside_word(i)]
+        cut = min(cuts, key=lambda i: (text[i] not in "（(", abs(i - middle)), default=0)
+        return text if not cut else text[:cut] + "\n" + text[cut:]
     i = min(breaks, key=lambda b: abs(b - middle))
     if text[i] == " ":
         return text[:i] + "\n" + text[i + 1:]
