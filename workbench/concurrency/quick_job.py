@@ -5,7 +5,7 @@ inline makes the views feel instant; but a few thousand steps, many inputs or a 
 (multithreaded BLAS slows down sharply under load) can take far longer. :class:`QuickJob`
 measures how long its work takes per unit (steps, inputs…) and runs a request on the GUI thread
 only when the predicted time is under ``budget`` seconds, else through a
-:class:`~workbench.concurrency.workers.JobRunner`. Only the latest request's result is delivered.
+:class:`~workbench.concurrency.jobs.JobRunner`. Only the latest request's result is delivered.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The Compare page's background jobs: Qt-free generators that a
-:class:`~workbench.concurrency.workers.JobRunner` iterates in its worker thread.
+:class:`~workbench.concurrency.jobs.JobRunner` iterates in its worker thread.
 
 A job loads its data (cached, so re-running a comparison does not reload MNIST), builds the
 engine's runner (:class:`nn.compare.Comparison` or :class:`nn.search.RandomSearch`), announces

@@ -28,7 +28,7 @@ from workbench.core.i18n import (
     tr_noop,
 )
 from workbench.core.resources_locator import resource_path
-from workbench.core.restore import BUILDER_KEY, SETUP_KEY, read_remembered, remembered_builder
+from workbench.core.restore import BUILDER_KEY, SETUP_KEY, read_remembered
 from workbench.pages.inspect import InspectPage
 from workbench.pages.train.page import TrainPage
 from workbench.shell import dialogs, file_actions
@@ -348,8 +348,7 @@ class MainWindow(FileMenuMixin, QMainWindow):
             except ValueError as exc:
                 problems.append(("setup", str(exc)))
         if remembered.builder is not None:
-            self.builder.load_config(remembered_builder(remembered.builder),
-                                     label=tr_noop("Restore"))
+            self.builder.load_dict(remembered.builder, label=tr_noop("Restore"))
             self.builder._undo.clear()
         self.restore_notice, self._notice_shown = "", False
         if problems:
@@ -374,10 +373,7 @@ class MainWindow(FileMenuMixin, QMainWindow):
     def save_settings(self) -> None:
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue(SETUP_KEY, json.dumps(self.setup.to_dict()))
-        b = self.builder
-        self.settings.setValue(BUILDER_KEY, json.dumps(remembered_builder({
-            "layers": b.layers, "input_shape": b.input_shape, "init": b.init,
-            "preset": b.preset})))
+        self.settings.setValue(BUILDER_KEY, json.dumps(self.builder.to_dict()))
         row = self.sidebar.currentRow()
         if 0 <= row < len(self.pages):
             self.settings.setValue("page", self.pages[row][0])

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from workbench.core.i18n import language_changed, tr
 from workbench.ui import fonts, theme
+from workbench.ui.mpl_style import restyle_figure
 
 
 class SmoothCanvas(FigureCanvasQTAgg):
@@ -134,7 +135,7 @@ class PlotCanvas(QWidget):
     def changeEvent(self, event) -> None:  # noqa: N802 — Qt override
         """Follow a light/dark palette change: recolour the figure and redraw it fully."""
         if event.type() == QEvent.Type.PaletteChange:
-            theme.restyle_figure(self.figure)
+            restyle_figure(self.figure)
             self.readout_label.setStyleSheet(f"color: {theme.muted_color()};")
             if self.toolbar is not None:
                 self.toolbar.refresh_icons()

@@ -2,7 +2,7 @@
 one click away, Run / Stop), a live figure and a sortable results table on the right, a
 status line with progress and time left.
 
-Runs go through a :class:`~workbench.concurrency.workers.JobRunner` (the Build & Train page's worker
+Runs go through a :class:`~workbench.concurrency.jobs.JobRunner` (the app's job
 machinery): the job's events are applied to a Qt-free state in the GUI thread, and a timer
 redraws at most 10 times a second, only when something changed and the tab is visible.
 Subclasses provide the settings, the job, the figure and the table.

@@ -8,7 +8,6 @@ import weakref
 from collections.abc import Callable
 
 import shiboken6
-from matplotlib.axes import Axes
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
@@ -46,19 +45,6 @@ def follow_language(widget: QWidget, slot: Callable[[QWidget], None]) -> None:
 
 
 # ------------------------------------------------------------------------------ figures
-def style_legend(ax: Axes, colors: dict[str, str], **kwargs) -> None:
-    """A legend in the window's colours (light or dark theme)."""
-    if "handles" not in kwargs and not ax.get_legend_handles_labels()[0]:
-        return
-    kwargs.setdefault("fontsize", 8)
-    kwargs.setdefault("framealpha", 0.8)
-    legend = ax.legend(**kwargs)
-    legend.get_frame().set_facecolor(colors["face"])
-    legend.get_frame().set_edgecolor(colors["grid"])
-    for text in legend.get_texts():
-        text.set_color(colors["text"])
-
-
 class DemoPanel(QWidget):
     """One demo: title, book section and explanation above its controls on the left, the
     figure on the right. Subclasses fill :attr:`controls`, draw on :attr:`figure` and override

@@ -27,7 +27,9 @@ from nn.perceptron import (
 )
 from workbench.core.i18n import tr
 from workbench.core.numbers import format_value
-from workbench.pages.fundamentals.base import DemoPanel, style_legend
+from workbench.pages.fundamentals.base import (
+    DemoPanel,
+)
 from workbench.pages.fundamentals.fields import (
     SliderField,
     fit_table_height,
@@ -35,8 +37,8 @@ from workbench.pages.fundamentals.fields import (
     set_cell,
 )
 from workbench.plots.fundamentals.gate_plot import GateAxes, gate_name
-from workbench.plots.train.training import style_axes
 from workbench.ui import theme
+from workbench.ui.mpl_style import style_axes, style_legend
 
 GATES = ("AND", "NAND", "OR", "XOR")
 RULE_LR = 0.1

@@ -10,11 +10,10 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QEvent, Qt, QTimer
-from PySide6.QtGui import QImage, QPalette, QPixmap
+from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
-    QLabel,
     QProgressBar,
     QPushButton,
     QSizePolicy,
@@ -27,6 +26,7 @@ from workbench.core.i18n import language_changed, tr
 from workbench.pages.inspect.source import InspectSource
 from workbench.plots.inspect.figure_common import FigurePlot
 from workbench.ui import theme
+from workbench.ui.fields import muted_label
 
 REFRESH_MS = 100  # redraw timer (≤ 10 Hz)
 TRAINING_SHARE = 0.2  # while training, a view's jobs take at most about this share of time
@@ -251,10 +251,3 @@ def compact(combo: QComboBox, chars: int = 14) -> QComboBox:
     combo.setMinimumContentsLength(chars)
     combo.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
     return combo
-
-
-def muted_label(text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # follows theme changes
-    return label

@@ -25,11 +25,12 @@ from PySide6.QtWidgets import (
 
 import nn
 from workbench.core.i18n import language_changed, tr
-from workbench.pages.inspect.base import Cancelled, InspectView, muted_label
+from workbench.pages.inspect.base import Cancelled, InspectView
 from workbench.pages.inspect.source import InspectSource
 from workbench.plots.inspect.feature_figure import DPI, FeatureFigure, InputFigure, LayerOutput
 from workbench.ui import theme
 from workbench.ui.common import ErrorLabel
+from workbench.ui.fields import muted_label
 from workbench.ui.plot_canvas import PlotCanvas
 
 TEST, VAL, TRAIN, DRAWING = "test", "val", "train", "drawing"

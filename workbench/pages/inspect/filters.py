@@ -11,10 +11,11 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLa
 import nn
 from nn.mosaic import filter_images
 from workbench.core.i18n import language_changed, tr
-from workbench.pages.inspect.base import InspectView, compact, muted_label
+from workbench.pages.inspect.base import InspectView, compact
 from workbench.pages.inspect.source import InspectSource
 from workbench.plots.inspect.filter_figure import SIGNED, STRETCHED, FilterFigure, FilterPanel
 from workbench.ui import theme
+from workbench.ui.fields import muted_label
 from workbench.ui.plot_canvas import PlotCanvas
 
 MAX_FILTERS = 256  # a wide first dense layer shows its first 256 units

@@ -22,12 +22,13 @@ from PySide6.QtWidgets import (
 from nn.gradcheck import GradCheckResult
 from nn.inspect import Progress, gradcheck_steps
 from workbench.core.i18n import language_changed, tr
-from workbench.pages.inspect.base import Cancelled, InspectView, JobStatus, muted_label
+from workbench.pages.inspect.base import Cancelled, InspectView, JobStatus
 from workbench.pages.inspect.source import InspectSource
 from workbench.plots.inspect.gradcheck_figure import GradCheckFigure, duration, verdict
 from workbench.state.inspect.records import fixed_batch
 from workbench.ui import theme
 from workbench.ui.common import ErrorLabel
+from workbench.ui.fields import muted_label
 from workbench.ui.plot_canvas import PlotCanvas
 
 DEFAULT_SAMPLES = 3  # as the book's gradient_check.py

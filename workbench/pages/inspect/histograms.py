@@ -22,12 +22,13 @@ import nn
 from nn.errors import TrainingError
 from nn.inspect import LayerStats, layer_stats, weight_names
 from workbench.core.i18n import language_changed, tr
-from workbench.pages.inspect.base import Cancelled, InspectView, compact, muted_label
+from workbench.pages.inspect.base import Cancelled, InspectView, compact
 from workbench.pages.inspect.source import InspectSource
 from workbench.plots.inspect.histogram_figure import DynamicsFigure, HistogramFigure, HistPanel
 from workbench.state.inspect.records import PROBE_BATCH, StatsHistory, fixed_batch
 from workbench.ui import theme
 from workbench.ui.common import ErrorLabel
+from workbench.ui.fields import muted_label
 from workbench.ui.plot_canvas import PlotCanvas
 
 ACTIVATIONS, WEIGHTS, GRADIENTS, DYNAMICS = "activations", "weights", "gradients", "dynamics"

@@ -23,12 +23,13 @@ from PySide6.QtWidgets import (
 import nn
 from nn.inspect import Progress, confusion_matrix, predict_steps, ranked_examples
 from workbench.core.i18n import language_changed, tr
-from workbench.pages.inspect.base import Cancelled, InspectView, JobStatus, muted_label
+from workbench.pages.inspect.base import Cancelled, InspectView, JobStatus
 from workbench.pages.inspect.gallery import MAX_ITEMS, Gallery
 from workbench.pages.inspect.source import InspectSource
 from workbench.plots.inspect.confusion_figure import ConfusionFigure
 from workbench.ui import theme
 from workbench.ui.common import ErrorLabel
+from workbench.ui.fields import muted_label
 from workbench.ui.plot_canvas import PlotCanvas
 
 TEST, VAL = "test", "val"

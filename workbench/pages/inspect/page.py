@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.core.i18n import language_changed, tr
-from workbench.pages.inspect.base import InspectView, muted_label
+from workbench.pages.inspect.base import InspectView
 from workbench.pages.inspect.feature_maps import FeatureMapsView
 from workbench.pages.inspect.filters import FiltersView
 from workbench.pages.inspect.gradcheck_view import GradCheckView
@@ -24,6 +24,7 @@ from workbench.pages.inspect.histograms import HistogramsView
 from workbench.pages.inspect.mistakes import MistakesView
 from workbench.pages.inspect.source import InspectSource
 from workbench.shell.context import AppContext
+from workbench.ui.fields import muted_label
 
 FILTERS, FEATURE_MAPS, HISTOGRAMS, MISTAKES, GRADCHECK = range(5)
 

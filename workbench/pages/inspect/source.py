@@ -158,10 +158,6 @@ class InspectSource(QObject):
             self._loader.start_task(lambda: (key, prepare_data(config)))
         return None
 
-    @property
-    def loading(self) -> bool:
-        return self._loader.running
-
     def _on_loaded(self, result: tuple[str, PreparedData]) -> None:
         self._loaded = result
         self._loading_key = None

@@ -39,6 +39,7 @@ from workbench.pages.train.builder.property_panel import PropertyPanel
 from workbench.state.builder import BuilderState, Validation
 from workbench.ui import theme
 from workbench.ui.common import ErrorLabel
+from workbench.ui.fields import muted_label
 
 
 class BuilderWidget(QWidget):
@@ -142,8 +143,8 @@ class BuilderWidget(QWidget):
         self.summary_label = QLabel()
         self.summary_label.setWordWrap(True)
         self.footer_error = ErrorLabel()
-        self.step_note = _muted_label()
-        self.init_label = _muted_label()
+        self.step_note = muted_label()
+        self.init_label = muted_label()
 
         self.settings_heading = _heading()
         self.properties = PropertyPanel(self._state)
@@ -356,8 +357,6 @@ class BuilderWidget(QWidget):
                                   "since Step has no gradient (ch. 3.2)."))
         self.init_label.setText(tr("Default weight init: {init} — set in the training "
                                    "settings (ch. 6.2)").format(init=self._state.init))
-        for label in (self.step_note, self.init_label):
-            label.setStyleSheet(f"color: {theme.muted_color()};")
 
     def _selection_changed(self, row: int) -> None:
         sel = self.selected_index()
@@ -391,12 +390,6 @@ def _heading() -> QLabel:
     font = QFont(label.font())
     font.setBold(True)
     label.setFont(font)
-    return label
-
-
-def _muted_label() -> QLabel:
-    label = QLabel()
-    label.setWordWrap(True)
     return label
 
 
