@@ -37,6 +37,7 @@ from workbench.shell.lazy import LazyPage, PageSlot
 from workbench.shell.window_files import FileMenuMixin
 from workbench.state import BuilderState, TrainingSetup
 from workbench.ui.theme import THEMES, apply_theme
+from workbench.ui.view import View
 
 
 class MainWindow(FileMenuMixin, QMainWindow):
@@ -51,7 +52,7 @@ class MainWindow(FileMenuMixin, QMainWindow):
         self.context = AppContext(self.setup, self)
         self.context.pageRequested.connect(self.show_page)
         self.train_page = TrainPage(self.builder, self.setup, self.context)
-        self.pages: list[tuple[str, QWidget]] = []
+        self.pages: list[tuple[str, View | PageSlot]] = []
         self._build_ui()
         self.add_page("train", self.train_page, "train.svg")
         # Inspect is built now: it registers live-training probes before the first run.
@@ -391,8 +392,5 @@ class MainWindow(FileMenuMixin, QMainWindow):
             return
         self.save_settings()
         for _key, page in self.pages:
-            if isinstance(page, PageSlot):
-                page = page.page
-            if page is not None and hasattr(page, "shutdown"):
-                page.shutdown()
+            page.shutdown()  # every page is a View (or the slot of one not built yet)
         event.accept()

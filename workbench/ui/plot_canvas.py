@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from workbench.core.i18n import language_changed, tr
 from workbench.ui import fonts, theme
 from workbench.ui.mpl_style import restyle_figure
+from workbench.ui.view import connect_weak
 
 
 class SmoothCanvas(FigureCanvasQTAgg):
@@ -122,7 +123,7 @@ class PlotCanvas(QWidget):
         self.canvas.mpl_connect("motion_notify_event", self._on_motion)
         self.canvas.mpl_connect("axes_leave_event", lambda _e: self.readout_label.clear())
         self.retranslate()
-        language_changed.connect(self.retranslate)
+        connect_weak(language_changed, self.retranslate)
 
     def retranslate(self) -> None:
         self.canvas.setToolTip(tr("Drag with the toolbar's pan/zoom tools to explore; "

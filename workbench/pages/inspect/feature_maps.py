@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 import nn
-from workbench.core.i18n import language_changed, tr
+from workbench.core.i18n import tr
 from workbench.pages.inspect.base import Cancelled, InspectView
 from workbench.pages.inspect.source import InspectSource
 from workbench.plots.inspect.feature_figure import DPI, FeatureFigure, InputFigure, LayerOutput
@@ -132,7 +132,6 @@ class FeatureMapsView(InspectView):
         self._resize_timer.setInterval(150)
         self._resize_timer.timeout.connect(self.mark_dirty)
         self.retranslate()
-        language_changed.connect(self.retranslate)
 
     def retranslate(self) -> None:
         self.source_label.setText(tr("Image from:"))

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLa
 
 import nn
 from nn.mosaic import filter_images
-from workbench.core.i18n import language_changed, tr
+from workbench.core.i18n import tr
 from workbench.pages.inspect.base import InspectView, compact
 from workbench.pages.inspect.source import InspectSource
 from workbench.plots.inspect.filter_figure import SIGNED, STRETCHED, FilterFigure, FilterPanel
@@ -82,7 +82,6 @@ class FiltersView(InspectView):
         source.weightsChanged.connect(self.invalidate)
         source.statsChanged.connect(self.invalidate)  # the initial weights may have arrived
         self.retranslate()
-        language_changed.connect(self.retranslate)
         self._fill_layers()
 
     def retranslate(self) -> None:

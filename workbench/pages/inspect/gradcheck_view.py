@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from nn.gradcheck import GradCheckResult
 from nn.inspect import Progress, gradcheck_steps
-from workbench.core.i18n import language_changed, tr
+from workbench.core.i18n import tr
 from workbench.pages.inspect.base import Cancelled, InspectView, JobStatus
 from workbench.pages.inspect.source import InspectSource
 from workbench.plots.inspect.gradcheck_figure import GradCheckFigure, duration, verdict
@@ -97,7 +97,6 @@ class GradCheckView(InspectView):
         source.dataFailed.connect(self.message.show_error)
         source.dataChanged.connect(self._on_data)
         self.retranslate()
-        language_changed.connect(self.retranslate)
         self._show_result()
 
     def retranslate(self) -> None:

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 import nn
 from nn.errors import TrainingError
 from nn.inspect import LayerStats, layer_stats, weight_names
-from workbench.core.i18n import language_changed, tr
+from workbench.core.i18n import tr
 from workbench.pages.inspect.base import Cancelled, InspectView, compact
 from workbench.pages.inspect.source import InspectSource
 from workbench.plots.inspect.histogram_figure import DynamicsFigure, HistogramFigure, HistPanel
@@ -136,7 +136,6 @@ class HistogramsView(InspectView):
         source.dataChanged.connect(self.invalidate)
         source.dataFailed.connect(self.message.show_error)
         self.retranslate()
-        language_changed.connect(self.retranslate)
         self._on_mode()
 
     def retranslate(self) -> None:

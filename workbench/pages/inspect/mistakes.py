@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 import nn
 from nn.inspect import Progress, confusion_matrix, predict_steps, ranked_examples
-from workbench.core.i18n import language_changed, tr
+from workbench.core.i18n import tr
 from workbench.pages.inspect.base import Cancelled, InspectView, JobStatus
 from workbench.pages.inspect.gallery import MAX_ITEMS, Gallery
 from workbench.pages.inspect.source import InspectSource
@@ -134,7 +134,6 @@ class MistakesView(InspectView):
         source.dataChanged.connect(self.invalidate)
         source.dataFailed.connect(self.message.show_error)
         self.retranslate()
-        language_changed.connect(self.retranslate)
 
     def retranslate(self) -> None:
         self.set_label.setText(tr("Evaluate on:"))

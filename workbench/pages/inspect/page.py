@@ -25,6 +25,7 @@ from workbench.pages.inspect.mistakes import MistakesView
 from workbench.pages.inspect.source import InspectSource
 from workbench.shell.context import AppContext
 from workbench.ui.fields import muted_label
+from workbench.ui.view import View, connect_weak
 
 FILTERS, FEATURE_MAPS, HISTOGRAMS, MISTAKES, GRADCHECK = range(5)
 
@@ -54,7 +55,7 @@ class EmptyState(QWidget):
         layout = QHBoxLayout(self)
         layout.addLayout(column, 1)
         self.retranslate()
-        language_changed.connect(self.retranslate)
+        connect_weak(language_changed, self.retranslate)
 
     def retranslate(self) -> None:
         self.title.setText(tr("Nothing to inspect yet"))
@@ -66,7 +67,7 @@ class EmptyState(QWidget):
         self.button.setToolTip(tr("Open the Build & Train page to build and train a network."))
 
 
-class InspectPage(QWidget):
+class InspectPage(View):
     """Filters, feature maps, histograms, mistakes and gradient check of ``context.model``.
 
     Every view reads the model through an :class:`InspectSource` (a consistent snapshot while
@@ -104,7 +105,6 @@ class InspectPage(QWidget):
         self.source.trainingChanged.connect(lambda _t: self._update_state())
         context.featureMapsRequested.connect(self._show_drawing)
         self.retranslate()
-        language_changed.connect(self.retranslate)
 
     def retranslate(self) -> None:
         names = (

@@ -25,7 +25,7 @@ from nn.experiment import ModelSpec, PreparedData, make_trainer
 from nn.training import Diverged, Finished, Paused, Resumed, Stopped, Trainer
 from workbench.concurrency.workers import Probe, TrainingController
 from workbench.core.boundary_grid import boundary_grid, data_extent
-from workbench.core.i18n import language_changed, tr, tr_dynamic, tr_noop
+from workbench.core.i18n import tr, tr_dynamic, tr_noop
 from workbench.pages.train.builder import BuilderWidget
 from workbench.pages.train.live_plots import LivePlots
 from workbench.pages.train.resume import ResumePoint, resumed_trainer
@@ -40,6 +40,7 @@ from workbench.state.train_data import (
     fit_builder_to_data,
 )
 from workbench.ui.common import ErrorLabel
+from workbench.ui.view import View
 
 
 def _scroll(widget: QWidget) -> QScrollArea:
@@ -50,7 +51,7 @@ def _scroll(widget: QWidget) -> QScrollArea:
     return area
 
 
-class TrainPage(QWidget):
+class TrainPage(View):
     """The central workflow: build a network, choose data and optimizer, train, watch."""
 
     statusChanged = Signal()  # progress text for the status bar
@@ -72,7 +73,6 @@ class TrainPage(QWidget):
         self._build_ui()
         self._connect()
         self.retranslate()
-        language_changed.connect(self.retranslate)
         self._sync_input_shape()
         self._update_controls()
 

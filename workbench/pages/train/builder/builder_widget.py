@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from workbench.core import i18n
 from workbench.core.i18n import tr, tr_dynamic
 from workbench.pages.train.builder import catalog
-from workbench.pages.train.builder._support import dot_icon, line_icon, listen
+from workbench.pages.train.builder._support import dot_icon, line_icon
 from workbench.pages.train.builder.layer_list import (
     CATEGORY_COLORS,
     LayerListView,
@@ -40,6 +40,7 @@ from workbench.state.builder import BuilderState, Validation
 from workbench.ui import theme
 from workbench.ui.common import ErrorLabel
 from workbench.ui.fields import muted_label
+from workbench.ui.view import connect_weak
 
 
 class BuilderWidget(QWidget):
@@ -64,8 +65,8 @@ class BuilderWidget(QWidget):
         self._seen: list[dict[str, Any]] = []
         self._build_ui()
         self._build_actions()
-        listen(state.changed, self, "_on_state_changed")
-        listen(i18n.language_changed, self, "retranslate")
+        connect_weak(state.changed, self._on_state_changed)
+        connect_weak(i18n.language_changed, self.retranslate)
         self.retranslate()
 
     # ------------------------------------------------------------------------------ public
