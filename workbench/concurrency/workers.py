@@ -16,7 +16,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -24,6 +24,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from nn.errors import NNError
 from nn.training import TERMINAL, EpochEnd, Event, Paused, Resumed, StepEnd, Trainer
 from workbench.concurrency.threads import ThreadHost
+from workbench.core.probes import Probe
 
 
 @dataclass(frozen=True)
@@ -35,17 +36,6 @@ class StepBatch:
     losses: list[float]
     lrs: list[float]
     last: StepEnd
-
-
-@dataclass
-class Probe:
-    """``compute(trainer)`` in the worker thread, at most every ``interval`` seconds; its result
-    must be freshly allocated (copied) data, or None for nothing to send."""
-
-    name: str
-    compute: Callable[[Any], Any]
-    interval: float = 0.5
-    last: float = field(default=0.0, repr=False)
 
 
 class TrainingWorker(QObject):

@@ -1,13 +1,12 @@
-"""The Build & Train page's data side: prepared data sets kept for reuse, and the builder's
-network kept in step with the chosen data (input shape, and as many outputs as classes)."""
+"""The Build & Train page's data side: the builder's network kept in step with the chosen data
+(input shape, and as many outputs as classes). The prepared sets themselves are kept by
+:mod:`workbench.core.data_cache`, shared by every page."""
 
 from __future__ import annotations
 
-import json
-import threading
-
 import nn
-from nn.experiment import DataConfig, PreparedData, prepare_data
+from nn.experiment import DataConfig
+from workbench.core.data_cache import DataCache
 from workbench.state import BuilderState
 
 IMAGE_SHAPE = (1, 28, 28)  # (C, H, W) of every image data set
@@ -16,28 +15,6 @@ POINT_SHAPE = (2,)  # the toy 2-D sets
 
 def expected_input_shape(data: DataConfig) -> tuple[int, ...]:
     return POINT_SHAPE if data.name in nn.datasets.TOY_DATASETS else IMAGE_SHAPE
-
-
-class DataCache:
-    """The last prepared data set, by its configuration: one set in memory, reused while the
-    configuration stays the same. Safe to call from the training worker and the GUI thread."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._key: str | None = None
-        self._data: PreparedData | None = None
-
-    def get(self, config: DataConfig) -> PreparedData:
-        key = json.dumps(config.__dict__, sort_keys=True, default=str)
-        with self._lock:
-            if key != self._key or self._data is None:
-                self._data, self._key = prepare_data(config), key
-            return self._data
-
-    def num_classes(self, config: DataConfig) -> int:
-        if config.name not in nn.datasets.TOY_DATASETS:
-            return 10
-        return self.get(config).num_classes  # toy sets are generated instantly
 
 
 def fit_builder_to_data(builder: BuilderState, data: DataConfig, cache: DataCache) -> bool:
@@ -61,4 +38,4 @@ def fit_builder_to_data(builder: BuilderState, data: DataConfig, cache: DataCach
     return False
 
 
-__all__ = ["IMAGE_SHAPE", "DataCache", "expected_input_shape", "fit_builder_to_data"]
+__all__ = ["IMAGE_SHAPE", "expected_input_shape", "fit_builder_to_data"]

@@ -218,9 +218,7 @@ class ModelPicker(QWidget):
 
     def _current_copy(self) -> tuple[nn.Sequential | None, str | None]:
         ctx = self.context
-        source = ctx.snapshot if ctx.training else ctx.model
-        if ctx.training and source is ctx.model:
-            source = None  # the live model in training: never read it, wait for a snapshot
+        source = ctx.readable_model  # while training: a snapshot, never the live model
         if source is None:
             if ctx.model is not None:
                 return None, tr("Waiting for the first snapshot of the model in training…")
