@@ -65,14 +65,6 @@ def load_data(config: DataConfig, should_cancel: Callable[[], bool] | None = Non
     return DATA_CACHE.get(config, should_cancel=should_cancel)
 
 
-def planned_steps(run: RunConfig, n_train: int) -> int:
-    """Optimizer steps ``run`` takes on ``n_train`` samples (epochs, capped by the budget)."""
-    per_epoch = math.ceil(n_train / run.training.batch_size)
-    steps = run.training.epochs * per_epoch
-    limit = run.training.max_iterations
-    return steps if limit is None else min(steps, limit)
-
-
 # ------------------------------------------------------------------------------- events
 @dataclass(frozen=True)
 class JobStarted:
@@ -139,8 +131,8 @@ def comparison_events(job: ComparisonJob, token: CancelToken,
                             smooth_window=job.smooth_window)
     token.attach(comparison.stop)
     n_train = len(data.train[0])
-    per_run = planned_steps(comparison.runs[0][0], n_train)
-    total = sum(planned_steps(r, n_train) for runs in comparison.runs for r in runs)
+    per_run = comparison.runs[0][0].training.planned_steps(n_train)
+    total = sum(r.training.planned_steps(n_train) for runs in comparison.runs for r in runs)
     yield JobStarted(total, per_run, math.ceil(n_train / job.base.training.batch_size),
                      n_train, len(data.test[0]), data.name)
     last = time.perf_counter()
@@ -165,7 +157,7 @@ def search_events(job: SearchJob, token: CancelToken) -> Iterator[Any]:
     search = RandomSearch(job.base, job.space, job.trials, job.seed, data=data)
     token.attach(search.stop)
     n_train = len(data.train[0])
-    per_run = planned_steps(job.base, n_train)
+    per_run = job.base.training.planned_steps(n_train)
     yield JobStarted(per_run * job.trials, per_run,
                      math.ceil(n_train / job.base.training.batch_size), n_train,
                      len(data.test[0]), data.name)
@@ -181,6 +173,6 @@ def trial_to_dict(trial: TrialEnd) -> dict[str, Any]:
 
 __all__ = [
     "CancelToken", "ComparisonDone", "ComparisonJob", "JobStarted", "SearchDone", "SearchJob",
-    "SummaryUpdate", "comparison_events", "load_data", "planned_steps", "search_events",
+    "SummaryUpdate", "comparison_events", "load_data", "search_events",
     "trial_to_dict",
 ]

@@ -184,3 +184,22 @@ def test_the_builder_is_remembered_in_the_session_shape_and_old_name_keys_still_
     again = _start(qtbot, QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
     assert again.builder.to_dict() == stored
     again.close()
+
+
+JUNK = (5, [1, "a"], {"a": 1}, "", "x" * 5000, -1, 2**40, True, "1e999")
+
+
+@pytest.mark.parametrize("junk", JUNK, ids=[type(j).__name__ + str(i) for i, j in enumerate(JUNK)])
+def test_junk_in_every_other_remembered_value_still_starts(qtbot, tmp_path, junk):
+    """Geometry, page, theme, language, folders, recent files and the Draw page's choices:
+    whatever type they hold, the window (and its Draw page) starts."""
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    for key in ("geometry", "page", "theme", "language", "lastDir", "recentFiles",
+                "draw/drawingsFolder", "draw/clearAfterSaving", "draw/recentModels",
+                "draw/notSureBelow", "draw/mnistPen"):
+        settings.setValue(key, junk)
+    win = _start(qtbot, settings)
+    assert win.page("draw") is not None
+    win._fill_recent()
+    assert win.restore_notice == ""
+    win.close()

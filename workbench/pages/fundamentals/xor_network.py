@@ -225,10 +225,15 @@ class XorNetworkDemo(DemoPanel):
                                         ).format(epoch=outcome.epoch))
             self.error.show_error(outcome.message or None)
         else:
-            done = (tr("Finished after {epoch} epochs") if outcome.outcome == "finished"
-                    else tr("Stopped at epoch {epoch}"))
-            self._set_status(lambda: (done + tr(": loss {loss}, accuracy {acc:.1%}.")).format(
-                epoch=outcome.epoch, loss=format_value(loss), acc=outcome.accuracy))
+            finished = outcome.outcome == "finished"
+
+            def render() -> str:  # translated when shown, so a language switch redoes it all
+                done = tr("Finished after {epoch} epochs") if finished else tr(
+                    "Stopped at epoch {epoch}")
+                return (done + tr(": loss {loss}, accuracy {acc:.1%}.")).format(
+                    epoch=outcome.epoch, loss=format_value(loss), acc=outcome.accuracy)
+
+            self._set_status(render)
 
     def _set_status(self, render: Callable[[], str]) -> None:
         self._status = render

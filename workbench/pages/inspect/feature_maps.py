@@ -159,6 +159,7 @@ class FeatureMapsView(InspectView):
                                       "values (convolution, pooling, dense); activations "
                                       "only clip or squash the row above them."))
         self.readout.setToolTip(tr("The value under the mouse pointer."))
+        self.readout.clear()  # said in the old language; the maps are redrawn anyway
         self.plot.retranslate()
         self.input_plot.retranslate()
         self.mark_dirty()

@@ -272,8 +272,8 @@ class TrainPage(View):
         self.model = trainer.model
         self.run.steps_per_epoch = trainer.steps_per_epoch
         self.run.total_epochs = trainer.target_epochs
-        self.plots.training.set_plan(trainer.steps_per_epoch * trainer.target_epochs,
-                                     trainer.target_epochs)
+        self.run.planned_steps = trainer.planned_steps  # max_iterations may end it early
+        self.plots.training.set_plan(trainer.planned_steps, trainer.target_epochs)
         self.run.dirty = True
         x, y = trainer.train
         if x.ndim == 2 and x.shape[1] == 2:
@@ -361,7 +361,7 @@ class TrainPage(View):
     def _update_status(self) -> None:
         self.status_label.setText(self.status_text())
         run, step = self.run, self.run.last_step
-        total = max(1, run.total_epochs * max(1, run.steps_per_epoch))
+        total = max(1, run.planned_steps or run.total_epochs * max(1, run.steps_per_epoch))
         done = 0 if step is None else step.iteration
         self.progress.setRange(0, total)
         self.progress.setValue(min(done, total))
