@@ -111,8 +111,14 @@ class View(QWidget):
         """Inputs changed: recompute now if the view is shown, else when it is next shown."""
         self._view_stale = True
         if self.isVisible():
-            self._view_stale = False
-            self.recompute()
+            self.update_now()
+
+    def update_now(self) -> None:
+        """Recompute now, shown or not. A view whose work may be deferred (a job still
+        running, a training-time budget) overrides this and stays :attr:`stale` until it
+        really recomputes."""
+        self._view_stale = False
+        self.recompute()
 
     @property
     def stale(self) -> bool:
@@ -129,8 +135,7 @@ class View(QWidget):
 
     def _recompute_if_stale(self) -> None:
         if self._view_stale and shiboken6.isValid(self) and self.isVisible():
-            self._view_stale = False
-            self.recompute()
+            self.update_now()
 
     # ------------------------------------------------------------------ language, theme
     def retranslate(self) -> None:

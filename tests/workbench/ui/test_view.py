@@ -4,6 +4,7 @@ the training-time budget, and every page and tab using it."""
 from __future__ import annotations
 
 import gc
+import threading
 
 import pytest
 import shiboken6
@@ -116,6 +117,7 @@ def test_every_page_and_tab_is_a_view(qtbot, tmp_path):
     from workbench.shell.lazy import PageSlot
     from workbench.shell.main_window import MainWindow
 
+    threads = threading.active_count()
     win = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(win)
     pages = []
@@ -134,3 +136,6 @@ def test_every_page_and_tab_is_a_view(qtbot, tmp_path):
     win.close()
     QApplication.processEvents()
     language_changed.emit()  # nothing deleted is called
+    # Pages that started background work (Inspect loading its data) let it end before the
+    # next test, which may count references.
+    qtbot.waitUntil(lambda: threading.active_count() <= threads, timeout=30000)

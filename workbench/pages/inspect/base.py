@@ -121,6 +121,9 @@ class InspectView(View):
     def recompute(self) -> None:
         self.refresh()
 
+    def update_now(self) -> None:
+        self.refresh()  # stays stale while a job runs or the training budget defers it
+
     def refresh(self) -> None:
         """Recompute now (even when hidden), or once the running job ends. While training,
         updates come at most every :attr:`live_interval` seconds, and background work is
