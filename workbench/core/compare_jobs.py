@@ -1,5 +1,5 @@
 """The Compare page's background jobs: Qt-free generators that a
-:class:`~workbench.concurrency.jobs.JobRunner` iterates in its worker thread.
+:class:`~workbench.concurrency.runner.JobRunner` iterates in its worker thread.
 
 A job loads its data (cached, so re-running a comparison does not reload MNIST), builds the
 engine's runner (:class:`nn.compare.Comparison` or :class:`nn.search.RandomSearch`), announces
@@ -11,7 +11,6 @@ crosses to the GUI thread is a frozen event or a fresh copy.
 from __future__ import annotations
 
 import math
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -22,40 +21,10 @@ import numpy as np
 from nn.compare import Comparison, Variant, VariantEvent, VariantSummary
 from nn.experiment import DataConfig, PreparedData, RunConfig
 from nn.search import RandomSearch, TrialEnd
+from workbench.core.cancel import CancelToken
 from workbench.core.data_cache import DATA_CACHE
 
 SUMMARY_INTERVAL = 0.25  # seconds between summary snapshots while a comparison runs
-
-
-class CancelToken:
-    """Thread-safe "stop" for a job whose runner does not exist yet when the user presses Stop.
-
-    :meth:`cancel` sets the flag and stops every attached runner; a runner attached after the
-    flag was set is stopped at once.
-    """
-
-    def __init__(self) -> None:
-        self._flag = threading.Event()
-        self._lock = threading.Lock()
-        self._stops: list[Callable[[], None]] = []
-
-    @property
-    def cancelled(self) -> bool:
-        return self._flag.is_set()
-
-    def cancel(self) -> None:
-        with self._lock:
-            self._flag.set()
-            stops = list(self._stops)
-        for stop in stops:
-            stop()
-
-    def attach(self, stop: Callable[[], None]) -> None:
-        with self._lock:
-            self._stops.append(stop)
-            cancelled = self._flag.is_set()
-        if cancelled:
-            stop()
 
 
 # ---------------------------------------------------------------------------------- data
@@ -126,7 +95,7 @@ def comparison_events(job: ComparisonJob, token: CancelToken,
                       summary_interval: float = SUMMARY_INTERVAL) -> Iterator[Any]:
     """Run ``job``: :class:`JobStarted`, then :class:`~nn.compare.VariantEvent` and
     :class:`SummaryUpdate` events, and finally :class:`ComparisonDone`."""
-    data = load_data(job.base.data, should_cancel=lambda: token.cancelled)
+    data = load_data(job.base.data, should_cancel=token.is_set)
     comparison = Comparison(job.base, job.variants, job.seeds, data=data,
                             smooth_window=job.smooth_window)
     token.attach(comparison.stop)
@@ -153,7 +122,7 @@ def search_events(job: SearchJob, token: CancelToken) -> Iterator[Any]:
     """Run ``job``: :class:`JobStarted`, the search's own events
     (:class:`~nn.search.TrialStart`, :class:`~nn.search.TrialEvent`,
     :class:`~nn.search.TrialEnd`), and finally :class:`SearchDone`."""
-    data = load_data(job.base.data, should_cancel=lambda: token.cancelled)
+    data = load_data(job.base.data, should_cancel=token.is_set)
     search = RandomSearch(job.base, job.space, job.trials, job.seed, data=data)
     token.attach(search.stop)
     n_train = len(data.train[0])
@@ -172,7 +141,7 @@ def trial_to_dict(trial: TrialEnd) -> dict[str, Any]:
 
 
 __all__ = [
-    "CancelToken", "ComparisonDone", "ComparisonJob", "JobStarted", "SearchDone", "SearchJob",
+    "ComparisonDone", "ComparisonJob", "JobStarted", "SearchDone", "SearchJob",
     "SummaryUpdate", "comparison_events", "load_data", "search_events",
     "trial_to_dict",
 ]

@@ -49,7 +49,7 @@ class MainWindow(FileMenuMixin, QMainWindow):
         self.builder = BuilderState()
         self.setup = TrainingSetup()
         self._restore_choices()
-        self.context = AppContext(self.setup, self)
+        self.context = AppContext(self.setup, self, builder=self.builder)
         self.context.pageRequested.connect(self.show_page)
         self.train_page = TrainPage(self.builder, self.setup, self.context)
         self.pages: list[tuple[str, View | PageSlot]] = []

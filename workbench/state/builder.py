@@ -19,7 +19,7 @@ from typing import Any
 import nn
 from nn.blueprint import blueprint
 from nn.errors import ModelBuildError
-from workbench.core.i18n import tr, tr_dynamic, tr_noop
+from workbench.core.i18n import plural, tr, tr_dynamic, tr_noop
 from workbench.core.observable import Signal
 
 LayerDict = dict[str, Any]  # {"type": "Conv2D", "config": {...}}
@@ -64,8 +64,10 @@ class Validation:
             return tr("Invalid model — layer {index}: {error}").format(
                 index=self.error_index, error=tr_dynamic(self.error))
         shape = "×".join(map(str, self.output_shape or ()))
-        return tr("{layers} layers, {params} trainable parameters, output {shape}").format(
-            layers=len(self.rows), params=f"{self.total_parameters:,}", shape=shape)
+        return plural(len(self.rows), tr("1 layer, {params} trainable parameters, output {shape}"),
+                      tr("{layers} layers, {params} trainable parameters, output {shape}")
+                      ).format(layers=len(self.rows), params=f"{self.total_parameters:,}",
+                               shape=shape)
 
 
 @dataclass

@@ -95,7 +95,11 @@ def as_batch(x28: NDArray) -> NDArray[np.float32]:
 def predict(model: nn.Sequential, x28: NDArray) -> Prediction:
     """Classify one preprocessed ``(28, 28)`` image (inference mode), and say whether it looks
     like a digit at all when the model carries a calibration (:func:`nn.ood.from_metadata`)."""
-    logits = model.forward(as_batch(x28))
+    return from_logits(model, model.forward(as_batch(x28)))
+
+
+def from_logits(model: nn.Sequential, logits: NDArray) -> Prediction:
+    """The :class:`Prediction` for one input's raw outputs ``logits`` (1, classes)."""
     probs = np.asarray(model.loss.probabilities(logits)[0], dtype=np.float64)
     calibration = ood.from_metadata(model.metadata)
     temperature = calibration.temperature if calibration is not None else 1.0

@@ -16,10 +16,10 @@ from PySide6.QtCore import QObject, Signal
 
 import nn
 from nn.experiment import PreparedData
-from workbench.concurrency.jobs import JobRunner
+from workbench.concurrency.runner import JobRunner
 from workbench.core.data_cache import DATA_CACHE
 from workbench.core.i18n import tr
-from workbench.core.probes import Probe
+from workbench.core.training_events import Probe
 from workbench.shell.context import AppContext
 from workbench.state.inspect.records import (
     PROBE_BUDGET,
@@ -148,7 +148,8 @@ class InspectSource(QObject):
         if self._loading_key != key or not self._loader.running:
             self._loading_key = key
             config = self.context.setup.data
-            self._loader.start_task(lambda: (key, DATA_CACHE.get(config)))
+            self._loader.start_task(
+                lambda token: (key, DATA_CACHE.get(config, should_cancel=token.is_set)))
         return None
 
     def _on_loaded(self, result: tuple[str, PreparedData]) -> None:

@@ -76,3 +76,31 @@ def test_without_a_calibration_the_page_only_answers(qtbot, tmp_path):
         assert page.summary.answer.text() == str(page.prediction.top)
     finally:
         page.shutdown()
+
+
+def test_the_layer_strip_follows_the_drawing_and_can_be_turned_off(qtbot, tmp_path):
+    page = _page(qtbot, tmp_path, SHIPPED)
+    try:
+        assert page.layers.enabled and page.layers.view.tiles == []
+        draw(page.canvas, digit_strokes(7, 60, 50, 160, 180))
+        _settle(qtbot, page)
+        tiles = page.layers.view.tiles
+        assert len(tiles) == 11 and tiles[0].shape == (16, 28, 28)
+        assert tiles[-1].image.argmax() == page.prediction.top  # the class scores
+        page.grab()  # paints without error
+        page.layers.check.setChecked(False)
+        _settle(qtbot, page)
+        assert page.settings.value("draw/layerStrip") == "false"
+        assert page.layers.view.tiles == [] and not page.layers.view.isVisible()
+        page.history.clear()
+        draw(page.canvas, digit_strokes(7, 60, 50, 160, 180))
+        _settle(qtbot, page)
+        assert page.layers.view.tiles == [] and page.prediction is not None
+        page.layers.check.setChecked(True)
+        _settle(qtbot, page)
+        assert len(page.layers.view.tiles) == 11
+        page.history.clear()
+        _settle(qtbot, page)
+        assert page.layers.view.tiles == []
+    finally:
+        page.shutdown()

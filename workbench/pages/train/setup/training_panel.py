@@ -16,6 +16,7 @@ from workbench.core.i18n import tr
 from workbench.state.setup import TrainingSetup
 from workbench.ui.common import ErrorLabel
 from workbench.ui.fields import Expander, apply, make_form
+from workbench.ui.spin_boxes import BoundedSpinBox
 from workbench.ui.view import connect_weak
 
 INITIALIZERS = nn.initializers.NAMES
@@ -51,7 +52,7 @@ def initializer_texts() -> dict[str, tuple[str, str]]:
 
 
 def _count_box(low: int, high: int, step: int) -> QSpinBox:
-    box = QSpinBox()
+    box = BoundedSpinBox()
     box.setRange(low, high)
     box.setSingleStep(step)
     box.setKeyboardTracking(False)
