@@ -10,7 +10,7 @@ A :class:`View` is a widget that
   language change (and :meth:`View.invalidate` when its figures carry translated texts),
   :meth:`View.restyle` after a light/dark palette change (by default every declared plotter's
   ``restyle``);
-* **declares its parts**: :meth:`View.plots` lists its Figure-only plotters;
+* **declares its parts**: :meth:`View.plotters` lists its Figure-only plotters;
 * **ends explicitly**: :meth:`View.shutdown` stops its timers and background work (the main
   window calls it on every page at exit; a page passes it on to its tabs).
 
@@ -102,7 +102,7 @@ class View(QWidget):
             self.invalidate()
 
     # ------------------------------------------------------------------------ the parts
-    def plots(self) -> list[Any]:
+    def plotters(self) -> list[Any]:
         """The view's Figure-only plotters (each with ``restyle(colors)``)."""
         return []
 
@@ -143,7 +143,7 @@ class View(QWidget):
 
     def restyle(self, colors: dict[str, str]) -> None:
         """Follow a light/dark palette change: by default restyle the declared plotters."""
-        for plot in self.plots():
+        for plot in self.plotters():
             plot.restyle(colors)
 
     def changeEvent(self, event) -> None:  # noqa: N802 — Qt override

@@ -32,7 +32,7 @@ class Probe(View):
         self.plot = Plot()
         self.computed = self.translated = 0
 
-    def plots(self) -> list[Plot]:
+    def plotters(self) -> list[Plot]:
         return [self.plot]
 
     def recompute(self) -> None:

@@ -206,7 +206,7 @@ class InspectView(View):
         training; views render synchronously here (``canvas.draw()``) so the cost is measured.
         """
 
-    def plots(self) -> list[FigurePlot]:
+    def plotters(self) -> list[FigurePlot]:
         """The view's plotters, restyled when the palette changes."""
         return []
 

@@ -306,7 +306,7 @@ class FeatureMapsView(InspectView):
         if event.inaxes is not None:
             self.readout.setText(self.plot.readout(event.inaxes, event.xdata, event.ydata))
 
-    def plots(self) -> list:
+    def plotters(self) -> list:
         return [self.plot, self.input_plot]
 
     def draw_now(self) -> None:

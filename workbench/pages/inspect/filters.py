@@ -228,7 +228,7 @@ class FiltersView(InspectView):
             self.plot.show(panels, self.scale_combo.currentData() or SIGNED)
             self.canvas.canvas.draw()
 
-    def plots(self) -> list:
+    def plotters(self) -> list:
         return [self.plot]
 
     def draw_now(self) -> None:

@@ -175,7 +175,7 @@ class GradCheckView(InspectView):
                 self.summary.setText(tr("Cancelled."))
 
     # ----------------------------------------------------------------------------- results
-    def plots(self) -> list:
+    def plotters(self) -> list:
         return [self.plot]
 
     def redraw(self) -> None:

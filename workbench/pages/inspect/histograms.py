@@ -353,7 +353,7 @@ class HistogramsView(InspectView):
             self.status.setText((what + " " + when).format(n=stats.batch_size,
                                                            it=stats.iteration))
 
-    def plots(self) -> list:
+    def plotters(self) -> list:
         return [self.plot, self.dynamics]
 
     def draw_now(self) -> None:

@@ -282,7 +282,7 @@ class MistakesView(InspectView):
                     t=names[true], p=names[pred], n=count)
         return text + more
 
-    def plots(self) -> list:
+    def plotters(self) -> list:
         return [self.plot]
 
     def draw_now(self) -> None:
