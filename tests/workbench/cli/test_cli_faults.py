@@ -222,6 +222,12 @@ def test_config_files_are_validated_field_by_field(tmp_path, capsys, doc, needle
     ('[{"label": "x", "overides": {}}]', "did you mean 'overrides'?"),
     ('{"x": {"optimizer": {"name": "sgd", "lr": "fast"}}}', "Invalid learning rate: 'fast'"),
     ('[' * 5000 + ']' * 5000, "nested"),
+    ('[{"label": "a", "overrides": [1, 2]}]',
+     "the overrides of variant 'a' must be an object ({...}), not a list"),
+    ('{"x": 5}', "the overrides of variant 'x' must be an object ({...}), not 5"),
+    ('[["a", "b"]]', "variant 1 must be an object ({...}), not a list"),
+    ("5", "expected [{\"label\": ..., \"overrides\": {...}}, ...] or {label: overrides}, "
+          "not 5"),
 ])
 def test_compare_variants_are_validated(capsys, variants, needle):
     code, out, err = cli(capsys, "compare", "--variants-json", variants, "--no-png", "-q")
