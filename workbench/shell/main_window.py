@@ -28,7 +28,7 @@ from workbench.core.i18n import (
     tr_noop,
 )
 from workbench.core.resources_locator import resource_path
-from workbench.core.restore import BUILDER_KEY, SETUP_KEY, read_remembered, remembered_builder
+from workbench.core.restore import BUILDER_KEY, SETUP_KEY, read_remembered
 from workbench.pages.inspect import InspectPage
 from workbench.pages.train.page import TrainPage
 from workbench.shell import dialogs, file_actions
@@ -37,6 +37,7 @@ from workbench.shell.lazy import LazyPage, PageSlot
 from workbench.shell.window_files import FileMenuMixin
 from workbench.state import BuilderState, TrainingSetup
 from workbench.ui.theme import THEMES, apply_theme
+from workbench.ui.view import View
 
 
 class MainWindow(FileMenuMixin, QMainWindow):
@@ -51,7 +52,7 @@ class MainWindow(FileMenuMixin, QMainWindow):
         self.context = AppContext(self.setup, self, builder=self.builder)
         self.context.pageRequested.connect(self.show_page)
         self.train_page = TrainPage(self.builder, self.setup, self.context)
-        self.pages: list[tuple[str, QWidget]] = []
+        self.pages: list[tuple[str, View | PageSlot]] = []
         self._build_ui()
         self.add_page("train", self.train_page, "train.svg")
         # Inspect is built now: it registers live-training probes before the first run.
@@ -349,8 +350,7 @@ class MainWindow(FileMenuMixin, QMainWindow):
             except ValueError as exc:
                 problems.append(("setup", str(exc)))
         if remembered.builder is not None:
-            self.builder.load_config(remembered_builder(remembered.builder),
-                                     label=tr_noop("Restore"))
+            self.builder.load_dict(remembered.builder, label=tr_noop("Restore"))
             self.builder._undo.clear()
         self.restore_notice, self._notice_shown = "", False
         if problems:
@@ -375,10 +375,7 @@ class MainWindow(FileMenuMixin, QMainWindow):
     def save_settings(self) -> None:
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue(SETUP_KEY, json.dumps(self.setup.to_dict()))
-        b = self.builder
-        self.settings.setValue(BUILDER_KEY, json.dumps(remembered_builder({
-            "layers": b.layers, "input_shape": b.input_shape, "init": b.init,
-            "preset": b.preset})))
+        self.settings.setValue(BUILDER_KEY, json.dumps(self.builder.to_dict()))
         row = self.sidebar.currentRow()
         if 0 <= row < len(self.pages):
             self.settings.setValue("page", self.pages[row][0])
@@ -396,8 +393,5 @@ class MainWindow(FileMenuMixin, QMainWindow):
             return
         self.save_settings()
         for _key, page in self.pages:
-            if isinstance(page, PageSlot):
-                page = page.page
-            if page is not None and hasattr(page, "shutdown"):
-                page.shutdown()
+            page.shutdown()  # every page is a View (or the slot of one not built yet)
         event.accept()

@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (
 from nn.training import write_text_atomic
 from workbench.core.i18n import language_changed, tr
 from workbench.shell.file_actions import error_dialog
-from workbench.ui.fields import connect_weak, muted_label
+from workbench.ui.fields import muted_label
+from workbench.ui.view import connect_weak
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 

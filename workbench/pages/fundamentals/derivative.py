@@ -16,15 +16,17 @@ from PySide6.QtWidgets import (
 from nn.calculus import FUNCTIONS_1D, DifferenceErrors, difference_errors
 from workbench.core.i18n import tr
 from workbench.core.numbers import format_value
-from workbench.pages.fundamentals.base import DemoPanel, style_legend
+from workbench.pages.fundamentals.base import (
+    DemoPanel,
+)
 from workbench.pages.fundamentals.fields import (
     SliderField,
     fit_table_height,
     make_table,
     set_cell,
 )
-from workbench.plots.train.training import style_axes
 from workbench.ui import theme
+from workbench.ui.mpl_style import style_axes, style_legend
 from workbench.ui.theme import SERIES
 
 FUNCTION_LABELS = {"function_1": "0.01x² + 0.1x", "sin": "sin x", "exp": "eˣ", "cube": "x³"}

@@ -22,10 +22,12 @@ from PySide6.QtWidgets import (
 from nn.calculus import FUNCTIONS_2D, Descent, descend, gradient_field
 from workbench.core.i18n import tr
 from workbench.core.numbers import format_value
-from workbench.pages.fundamentals.base import DemoPanel, style_legend
+from workbench.pages.fundamentals.base import (
+    DemoPanel,
+)
 from workbench.pages.fundamentals.fields import SliderField
-from workbench.plots.train.training import style_axes
 from workbench.ui import theme
+from workbench.ui.mpl_style import style_axes, style_legend
 from workbench.ui.theme import SERIES
 
 FUNCTION_LABELS = {"function_2": "x₀² + x₁²", "elongated": "x₀²/20 + x₁²"}

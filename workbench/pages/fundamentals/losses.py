@@ -19,10 +19,12 @@ from PySide6.QtWidgets import (
 from nn.functions import cross_entropy_error, mean_squared_error, one_hot
 from workbench.core.i18n import tr
 from workbench.core.numbers import format_value, format_vector, parse_vector
-from workbench.pages.fundamentals.base import DemoPanel, style_legend
-from workbench.plots.train.training import style_axes
+from workbench.pages.fundamentals.base import (
+    DemoPanel,
+)
 from workbench.ui import theme
 from workbench.ui.common import ErrorLabel
+from workbench.ui.mpl_style import style_axes, style_legend
 from workbench.ui.theme import SERIES
 
 #: The book's predictions (ch. 4.2.1): class 2 is correct; example 2 favours class 7.

@@ -35,8 +35,8 @@ from workbench.pages.fundamentals.fields import (
     set_cell,
 )
 from workbench.plots.fundamentals.gate_plot import GateAxes, gate_name
-from workbench.plots.train.training import style_axes
 from workbench.ui import theme
+from workbench.ui.mpl_style import style_axes, style_legend
 
 GATES = ("AND", "NAND", "OR", "XOR")
 RULE_LR = 0.1

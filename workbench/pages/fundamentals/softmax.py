@@ -19,15 +19,17 @@ from PySide6.QtWidgets import (
 from nn.functions import softmax, softmax_naive
 from workbench.core.i18n import tr
 from workbench.core.numbers import format_value, format_vector, parse_vector
-from workbench.pages.fundamentals.base import DemoPanel, style_legend
+from workbench.pages.fundamentals.base import (
+    DemoPanel,
+)
 from workbench.pages.fundamentals.fields import (
     fit_table_height,
     make_table,
     set_cell,
 )
-from workbench.plots.train.training import style_axes
 from workbench.ui import theme
 from workbench.ui.common import ErrorLabel
+from workbench.ui.mpl_style import style_axes, style_legend
 from workbench.ui.theme import SERIES
 
 BOOK_SCORES = (0.3, 2.9, 4.0)  # ch. 3.5.1

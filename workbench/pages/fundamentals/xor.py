@@ -22,11 +22,13 @@ from nn.perceptron import (
     two_layer,
 )
 from workbench.core.i18n import tr
-from workbench.pages.fundamentals.base import DemoPanel, style_legend
+from workbench.pages.fundamentals.base import (
+    DemoPanel,
+)
 from workbench.pages.fundamentals.fields import fit_table_height, make_table, set_cell
 from workbench.plots.fundamentals.gate_plot import GateAxes, draw_network, gate_name
-from workbench.plots.train.training import style_axes
 from workbench.ui import theme
+from workbench.ui.mpl_style import style_axes, style_legend
 
 BOOK_LAYERS = ("NAND", "OR", "AND")
 

@@ -33,11 +33,13 @@ from workbench.core.xor_training import (
     train_xor,
     xor_data,
 )
-from workbench.pages.fundamentals.base import DemoPanel, style_legend
+from workbench.pages.fundamentals.base import (
+    DemoPanel,
+)
 from workbench.pages.fundamentals.fields import SliderField
 from workbench.plots.boundary import shade
-from workbench.plots.train.training import style_axes
 from workbench.ui.common import ErrorLabel
+from workbench.ui.mpl_style import style_axes, style_legend
 from workbench.ui.theme import SERIES
 
 ACTIVATION_LABELS = {"Tanh": "tanh", "Sigmoid": "sigmoid", "ReLU": "ReLU"}

@@ -16,10 +16,9 @@ from workbench.plots.compare.plot_common import (
     epoch_statistics,
     grid_shape,
     set_band,
-    style_axes,
-    style_legend,
 )
 from workbench.state.compare.views import ComparisonState
+from workbench.ui.mpl_style import style_axes, style_legend
 from workbench.ui.theme import SERIES
 
 

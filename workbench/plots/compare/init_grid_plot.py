@@ -16,7 +16,7 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
 from nn.init_experiment import LayerHistogram
 from workbench.core.i18n import tr
-from workbench.plots.train.training import style_axes
+from workbench.ui.mpl_style import style_axes
 from workbench.ui.theme import SERIES
 
 ROW_COLORS = {"std1": SERIES[5], "std0.01": SERIES[1], "xavier": SERIES[0], "he": SERIES[2]}

@@ -15,10 +15,14 @@ from matplotlib.lines import Line2D
 from numpy.typing import NDArray
 
 from workbench.core.i18n import tr
-from workbench.plots.compare.plot_common import set_band, stride, style_axes, style_legend
+from workbench.plots.compare.plot_common import (
+    set_band,
+    stride,
+)
 from workbench.plots.curves import loss_statistics
 from workbench.plots.train.training import smoothing_window
 from workbench.state.compare.views import ComparisonState
+from workbench.ui.mpl_style import style_axes, style_legend
 from workbench.ui.theme import SERIES
 
 

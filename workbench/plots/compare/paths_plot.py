@@ -20,7 +20,7 @@ from numpy.typing import NDArray
 
 from nn.landscapes import Landscape
 from workbench.core.i18n import tr
-from workbench.plots.train.training import style_axes
+from workbench.ui.mpl_style import style_axes
 
 GRID = 240  # contour grid resolution per axis
 MARKER_STEPS = 120  # paths up to this many steps show a dot per step (the book's 'o-')

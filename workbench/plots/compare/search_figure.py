@@ -14,8 +14,8 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import LogLocator, NullFormatter
 
 from workbench.core.i18n import tr
-from workbench.plots.compare.plot_common import style_axes, style_legend
 from workbench.state.compare.views import SearchState
+from workbench.ui.mpl_style import style_axes, style_legend
 from workbench.ui.theme import SERIES
 
 
