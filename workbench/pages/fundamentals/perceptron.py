@@ -36,7 +36,7 @@ from workbench.pages.fundamentals.fields import (
 )
 from workbench.plots.fundamentals.gate_plot import GateAxes, gate_name
 from workbench.ui import theme
-from workbench.ui.mpl_style import style_axes, style_legend
+from workbench.ui.mpl_style import style_axes
 
 GATES = ("AND", "NAND", "OR", "XOR")
 RULE_LR = 0.1
