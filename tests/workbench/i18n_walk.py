@@ -248,12 +248,12 @@ def visit_everything(root: QWidget) -> None:
     for tabs in root.findChildren(QTabWidget):
         for i in range(tabs.count()):
             tabs.setCurrentIndex(i)
-            pump()
+            pump(0.15)  # longer than a view's 100-ms refresh timer, also on a busy machine
     for lst in root.findChildren(QListWidget):
         if lst.count() <= 20:
             for row in range(lst.count()):
                 lst.setCurrentRow(row)
-                pump()
+                pump(0.15)
 
 
 def hover_plots(root: QWidget) -> int:
