@@ -48,7 +48,8 @@ class _Watch(QObject):
             if handle is not None and handle.isExposed():
                 self._mark("shown")
         elif kind == QEvent.Type.Paint and "painted" not in self.times:
-            QTimer.singleShot(0, self._painted)  # after this paint has been done
+            self._mark("painted")  # the window's first paint (its children's follow at once)
+            self._maybe_done()
         return False
 
     def _mark(self, name: str) -> None:
@@ -56,10 +57,6 @@ class _Watch(QObject):
             self.times[name] = time.monotonic()
             self.times[f"cpu_{name}"] = time.process_time()
             self.times[f"matplotlib_{name}"] = "matplotlib" in sys.modules  # loaded by then?
-
-    def _painted(self) -> None:
-        self._mark("painted")
-        self._maybe_done()
 
     def _filled(self) -> None:
         self._mark("filled")
