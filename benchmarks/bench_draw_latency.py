@@ -10,6 +10,7 @@ repaint), and to the end of the whole window's repaint. Prints p50 / p95 / max p
     python benchmarks/bench_draw_latency.py --models simple_convnet --check  # 1 if p95 > 30 ms
     python benchmarks/bench_draw_latency.py --blas-threads 1   # OPENBLAS_NUM_THREADS=1 etc.
     python benchmarks/bench_draw_latency.py --while-training   # while a model trains
+    python benchmarks/bench_draw_latency.py --no-layer-strip   # without the live layer strip
 
 The model runs in the page's inference thread; with several BLAS threads, single-image forward
 passes suffer badly when the cores are busy (another process, or a training run in the app):
@@ -65,7 +66,7 @@ def _train_forever(stop) -> None:
 
 
 def run(model_name: str, strokes: int, points: int, rate_hz: float, mnist_pen: bool,
-        while_training: bool = False):
+        while_training: bool = False, layer_strip: bool = True):
     from PySide6.QtCore import QEvent, QPointF, QSettings, Qt
     from PySide6.QtGui import QMouseEvent
     from PySide6.QtWidgets import QApplication, QMainWindow
@@ -79,6 +80,7 @@ def run(model_name: str, strokes: int, points: int, rate_hz: float, mnist_pen: b
     model_path = tmp / f"{model_name}.npz"
     nn.save_model(nn.presets.build(model_name, seed=0), model_path)
     settings = QSettings(str(tmp / "settings.ini"), QSettings.Format.IniFormat)
+    settings.setValue("draw/layerStrip", "true" if layer_strip else "false")
     window = QMainWindow()
     page = DrawPage(AppContext(), settings=settings, demo_path=model_path, seed=0)
     page.collection.set_folder(tmp / "drawings")
@@ -160,6 +162,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--while-training", action="store_true",
                         help="train simple_convnet in a background thread meanwhile, as the "
                              "Build & Train page would")
+    parser.add_argument("--no-layer-strip", action="store_true",
+                        help="turn off the live strip of every layer's activations")
     parser.add_argument("--check", action="store_true",
                         help=f"exit 1 if the first model's p95 exceeds {TARGET_P95_MS:.0f} ms")
     args = parser.parse_args(argv)
@@ -172,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     worst = None
     for name in args.models:
         bars, frames = run(name, args.strokes, args.points, args.rate, not args.pen_as_drawn,
-                           args.while_training)
+                           args.while_training, not args.no_layer_strip)
         p95 = percentile(bars, 95)
         worst = p95 if worst is None else worst
         print(f"{name:<16}{len(bars):>8}{statistics.median(bars):>9.1f}ms{p95:>9.1f}ms"

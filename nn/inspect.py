@@ -361,8 +361,8 @@ def gradcheck_steps(model: Sequential, x: ArrayLike, t: ArrayLike, *, eps: float
 
 
 __all__ = [
-    "BINS", "Histogram", "LayerDynamics", "LayerStats", "Progress", "activation_layer_names", "confusion_matrix",
-    "dead_fraction", "finite_range", "gradcheck_steps", "histogram", "histogram_pair",
-    "histograms", "layer_dynamics", "layer_stats", "per_class_accuracy", "predict_steps", "ranked_examples",
-    "weight_names",
+    "BINS", "Histogram", "LayerDynamics", "LayerStats", "Progress", "activation_layer_names",
+    "confusion_matrix", "dead_fraction", "finite_range", "gradcheck_steps", "histogram",
+    "histogram_pair", "histograms", "layer_dynamics", "layer_stats", "per_class_accuracy",
+    "predict_steps", "ranked_examples", "weight_names",
 ]

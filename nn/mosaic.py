@@ -62,11 +62,12 @@ def mosaic(images: NDArray, cols: int | None = None, pad: int = 1,
         lo = images.min(axis=(1, 2), keepdims=True)
         span = images.max(axis=(1, 2), keepdims=True) - lo
         images = np.where(span > 0, (images - lo) / np.where(span > 0, span, 1), 0.5)
-    out = np.full((max(rows * (h + pad) - pad, 0), max(cols * (w + pad) - pad, 0)), np.nan)
-    for i in range(k):
-        r, c = divmod(i, cols)
-        out[r * (h + pad) : r * (h + pad) + h, c * (w + pad) : c * (w + pad) + w] = images[i]
-    return out
+    # every tile with its gap to the right and below, in a (rows, cols) grid: one reshape
+    cells = np.full((rows * cols, h + pad, w + pad), np.nan)
+    cells[:k, :h, :w] = images
+    out = cells.reshape(rows, cols, h + pad, w + pad).transpose(0, 2, 1, 3)
+    out = out.reshape(rows * (h + pad), cols * (w + pad))
+    return out[: max(rows * (h + pad) - pad, 0), : max(cols * (w + pad) - pad, 0)].copy()
 
 
 def tile_at(row: float, col: float, tile: tuple[int, int], cols: int, count: int,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 
 from workbench.core.app_flags import APP_FLAGS
@@ -35,4 +36,11 @@ def main(argv: list[str] | None = None) -> int:
         return run_app()
     from workbench.cli import run_cli
 
-    return run_cli(args)
+    try:
+        return run_cli(args)
+    finally:
+        # The command is done and its files are written. The interpreter's shutdown that
+        # follows (a few tenths of a second on a busy machine) resets Python's Ctrl-C handler
+        # to the system default, so a late Ctrl-C there would kill the process and turn
+        # exit code 0 into 130. Ignore it: there is nothing left to stop.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)

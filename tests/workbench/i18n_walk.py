@@ -3,6 +3,7 @@ label of a widget tree, and detectors for English words and Chinese characters i
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 import warnings
@@ -189,19 +190,51 @@ def all_texts(root: QWidget) -> list[tuple[str, str]]:
     return [(w, t) for w, t in [*widget_texts(root), *figure_texts(root)] if t and t.strip()]
 
 
-def assert_all_chinese(root: QWidget) -> None:
-    found = sorted({f"{where}: {text!r} — {' '.join(english_words(text))}"
-                    for where, text in all_texts(root) if english_words(text)})
+def english_left(root: QWidget) -> list[str]:
+    """Every text under ``root`` that still has English words, with the words."""
+    return sorted({f"{where}: {text!r} — {' '.join(english_words(text))}"
+                   for where, text in all_texts(root) if english_words(text)})
+
+
+def chinese_left(root: QWidget) -> list[str]:
+    """Every text under ``root`` that still has Chinese characters."""
+    return sorted({f"{where}: {text!r}" for where, text in all_texts(root)
+                   if chinese_chars(text)})
+
+
+#: How long a language switch may take to reach every text (lazy views, throttled redraws).
+SWITCH_TIMEOUT_MS = 10_000
+
+
+def wait_for(qtbot, condition: Callable[[], bool], timeout: int = SWITCH_TIMEOUT_MS) -> None:
+    """``qtbot.waitUntil(condition)``, returning on timeout instead of raising: the assertion
+    that follows then lists exactly what did not happen."""
+    with contextlib.suppress(qtbot.TimeoutError):
+        qtbot.waitUntil(condition, timeout=timeout)
+
+
+def assert_all_chinese(root: QWidget, qtbot=None) -> None:
+    """Nothing under ``root`` left in English — with ``qtbot``, once every text has had up to
+    :data:`SWITCH_TIMEOUT_MS` to follow the switch (a wait on that condition, not a fixed
+    time)."""
+    if qtbot is not None:
+        wait_for(qtbot, lambda: not english_left(root))
+    found = english_left(root)
     assert not found, "left in English:\n" + "\n".join(found)
 
 
-def assert_no_chinese(root: QWidget) -> None:
-    found = sorted({f"{where}: {text!r}" for where, text in all_texts(root)
-                    if chinese_chars(text)})
+def assert_no_chinese(root: QWidget, qtbot=None) -> None:
+    """Nothing under ``root`` left in Chinese (with ``qtbot``, waiting as
+    :func:`assert_all_chinese` does)."""
+    if qtbot is not None:
+        wait_for(qtbot, lambda: not chinese_left(root))
+    found = chinese_left(root)
     assert not found, "left in Chinese:\n" + "\n".join(found)
 
 
 def pump(seconds: float = 0.05) -> None:
+    """Let the event loop run briefly (a tab switch shows its page); results are waited for by
+    condition in the assertions, never by a longer pump."""
     end = time.monotonic() + seconds
     while True:
         QApplication.processEvents()
@@ -221,21 +254,62 @@ def visit_everything(root: QWidget) -> None:
             for row in range(lst.count()):
                 lst.setCurrentRow(row)
                 pump()
-    pump(0.3)
 
 
-def assert_both_ways(root: QWidget, visit: Callable[[QWidget], None] = visit_everything) -> None:
-    """Switch to Chinese: nothing left in English; back to English: no Chinese left. Views may
-    refresh lazily when shown, so every tab is visited again after each switch."""
+def hover_plots(root: QWidget) -> int:
+    """Move the mouse over the middle of every axes of every visible plot, so the texts a
+    hover produces (readouts under the cursor) exist; returns how many axes were hovered."""
+    from matplotlib.backend_bases import MouseEvent
+    from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+
+    hovered = 0
+    for canvas in [w for w in [root, *root.findChildren(QWidget)]
+                   if isinstance(w, FigureCanvasQTAgg) and w.isVisible()]:
+        for ax in canvas.figure.axes:
+            if not ax.get_visible() or not ax.get_navigate():
+                continue
+            box = ax.get_window_extent()
+            MouseEvent("motion_notify_event", canvas, (box.x0 + box.x1) / 2,
+                       (box.y0 + box.y1) / 2)._process()
+            hovered += 1
+    return hovered
+
+
+def act_everywhere(root: QWidget) -> None:
+    """Do what produces texts after an action, on every tab and list entry: hover the plots."""
+    hover_plots(root)
+    for tabs in root.findChildren(QTabWidget):
+        for i in range(tabs.count()):
+            tabs.setCurrentIndex(i)
+            pump()
+            hover_plots(root)
+    for lst in root.findChildren(QListWidget):
+        if lst.count() <= 20:
+            for row in range(lst.count()):
+                lst.setCurrentRow(row)
+                pump()
+                hover_plots(root)
+
+
+def assert_both_ways(root: QWidget, visit: Callable[[QWidget], None] = visit_everything,
+                     act: Callable[[QWidget], None] = act_everywhere, qtbot=None) -> None:
+    """Texts made in one language are redone in the other: ``act`` (hover every plot…) in
+    English, switch to Chinese: nothing left in English; ``act`` in Chinese, back to English:
+    no Chinese left. Views may refresh lazily when shown, so every tab is visited again after
+    each switch (visiting does not act again: what the action wrote must follow the switch).
+    With ``qtbot`` each check waits until its condition holds (up to :data:`SWITCH_TIMEOUT_MS`)."""
     try:
+        act(root)
         i18n.set_language("zh_CN")
         visit(root)
-        assert_all_chinese(root)
+        assert_all_chinese(root, qtbot)
         draw_figures_without_missing_glyphs(root)
+        act(root)
+        assert_all_chinese(root, qtbot)
     finally:
         i18n.set_language("en")
     visit(root)
-    assert_no_chinese(root)
+    assert_no_chinese(root, qtbot)
 
 
 def draw_figures_without_missing_glyphs(root: QWidget) -> None:
@@ -251,6 +325,7 @@ def draw_figures_without_missing_glyphs(root: QWidget) -> None:
     assert missing == []
 
 
-__all__ = ["all_texts", "assert_all_chinese", "assert_both_ways", "assert_no_chinese",
-           "chinese_chars", "draw_figures_without_missing_glyphs", "english_words", "pump",
-           "visit_everything"]
+__all__ = ["act_everywhere", "all_texts", "assert_all_chinese", "assert_both_ways",
+           "assert_no_chinese", "chinese_chars", "chinese_left",
+           "draw_figures_without_missing_glyphs", "english_left", "english_words", "hover_plots",
+           "pump", "visit_everything", "wait_for"]

@@ -32,7 +32,7 @@ from workbench.cli.common import (
     parse_int_list,
     pct,
 )
-from workbench.cli.config import Defaults, build_run_config, finish_schedule, planned_steps
+from workbench.cli.config import Defaults, build_run_config, finish_schedule
 from workbench.cli.progress import ProgressBar
 
 DEFAULTS = Defaults(
@@ -200,7 +200,7 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
     finish_schedule(base, data)
     comparison = Comparison(base, variants, seeds, data=data, smooth_window=args.smooth)
     n_train = len(data.train[0])
-    total = sum(planned_steps(r, n_train) for runs in comparison.runs for r in runs)
+    total = sum(r.training.planned_steps(n_train) for runs in comparison.runs for r in runs)
     out(f"comparing {len(variants)} variants × {len(seeds)} seed(s) of {base.label} on "
         f"{data.name} ({n_train:,} training samples): {', '.join(v.label for v in variants)}")
     bar = ProgressBar(enabled=not args.quiet)

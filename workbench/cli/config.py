@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import copy
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -186,19 +185,12 @@ def _apply_training(run: RunConfig, args: argparse.Namespace) -> None:
         run.training = TrainSettings.from_dict({**run.training.to_dict(), **given})
 
 
-def planned_steps(run: RunConfig, train_samples: int) -> int:
-    """Optimizer steps the run will take (epochs × steps per epoch, capped by max_iterations)."""
-    settings = run.training
-    steps = settings.epochs * math.ceil(train_samples / settings.batch_size)
-    return min(steps, settings.max_iterations) if settings.max_iterations else steps
-
-
 def finish_schedule(run: RunConfig, data: PreparedData) -> None:
     """Give a cosine schedule without ``total_steps`` the run's length; validate the schedule."""
     schedule = run.optimizer.get("schedule")
     if isinstance(schedule, dict) and schedule.get("name") == "cosine" \
             and "total_steps" not in schedule:
-        schedule["total_steps"] = max(planned_steps(run, len(data.train[0])), 1)
+        schedule["total_steps"] = max(run.training.planned_steps(len(data.train[0])), 1)
     if schedule is not None:
         schedules.get(copy.deepcopy(schedule))
     optimizers.get(copy.deepcopy(run.optimizer))

@@ -18,9 +18,11 @@ def new_figure(width: float, height: float, dpi: int = 100) -> Figure:
 
 
 def save_png(fig: Figure, path: str) -> None:
-    """Render ``fig`` with the Agg canvas and write it to ``path`` (folders created)."""
+    """Render ``fig`` with the Agg canvas and write it to ``path`` as PNG, atomically
+    (:func:`nn.fileio.atomic_write`; folders created)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    FigureCanvasAgg(fig).print_png(str(target))
+    from nn.fileio import atomic_write
+
+    canvas = FigureCanvasAgg(fig)
+    atomic_write(Path(path), lambda fh: canvas.print_png(fh), "figure")

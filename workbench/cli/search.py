@@ -27,7 +27,7 @@ from workbench.cli.common import (
     parse_range,
     pct,
 )
-from workbench.cli.config import Defaults, build_run_config, finish_schedule, planned_steps
+from workbench.cli.config import Defaults, build_run_config, finish_schedule
 from workbench.cli.progress import ProgressBar
 
 DEFAULTS = Defaults(
@@ -101,7 +101,7 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
                        "--val-fraction")
     finish_schedule(base, data)
     search = RandomSearch(base, space, args.trials, seed=args.search_seed, data=data)
-    per_trial = max(planned_steps(base, len(data.train[0])), 1)
+    per_trial = max(base.training.planned_steps(len(data.train[0])), 1)
     val = len(search.data.val[0]) if search.data.val is not None else 0
     out(f"random search: {args.trials} trials of {base.label} on {data.name} "
         f"({len(data.train[0]):,} training / {val:,} validation samples), "

@@ -55,7 +55,7 @@ from workbench.cli.common import (
     plural,
     seconds,
 )
-from workbench.cli.config import Defaults, build_run_config, finish_schedule, planned_steps
+from workbench.cli.config import Defaults, build_run_config, finish_schedule
 from workbench.cli.data_choice import choose_dataset
 from workbench.cli.progress import ProgressBar, format_duration
 
@@ -187,7 +187,7 @@ def _train(trainer: Trainer, run: RunConfig, data: PreparedData, args: argparse.
     extra = {"run_config": run.to_dict(), "command": command_line(argv)}
     bar = ProgressBar(enabled=not args.quiet)
     steps = trainer.steps_per_epoch
-    total = planned_steps(run, len(data.train[0])) if run.training.max_iterations else None
+    total = run.training.planned_steps(len(data.train[0])) if run.training.max_iterations else None
     epoch_start, epoch_first_it = time.perf_counter(), trainer.iteration
     outcome = None
     with interrupts_call(trainer.stop) as interrupts:

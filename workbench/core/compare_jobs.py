@@ -1,5 +1,5 @@
 """The Compare page's background jobs: Qt-free generators that a
-:class:`~workbench.concurrency.workers.JobRunner` iterates in its worker thread.
+:class:`~workbench.concurrency.runner.JobRunner` iterates in its worker thread.
 
 A job loads its data (cached, so re-running a comparison does not reload MNIST), builds the
 engine's runner (:class:`nn.compare.Comparison` or :class:`nn.search.RandomSearch`), announces
@@ -24,40 +24,10 @@ import numpy as np
 from nn.compare import Comparison, Variant, VariantEvent, VariantSummary
 from nn.experiment import DataConfig, PreparedData, RunConfig, prepare_data
 from nn.search import RandomSearch, TrialEnd
+from workbench.core.cancel import CancelToken
 
 SUMMARY_INTERVAL = 0.25  # seconds between summary snapshots while a comparison runs
 _CACHE_SIZE = 3
-
-
-class CancelToken:
-    """Thread-safe "stop" for a job whose runner does not exist yet when the user presses Stop.
-
-    :meth:`cancel` sets the flag and stops every attached runner; a runner attached after the
-    flag was set is stopped at once.
-    """
-
-    def __init__(self) -> None:
-        self._flag = threading.Event()
-        self._lock = threading.Lock()
-        self._stops: list[Callable[[], None]] = []
-
-    @property
-    def cancelled(self) -> bool:
-        return self._flag.is_set()
-
-    def cancel(self) -> None:
-        with self._lock:
-            self._flag.set()
-            stops = list(self._stops)
-        for stop in stops:
-            stop()
-
-    def attach(self, stop: Callable[[], None]) -> None:
-        with self._lock:
-            self._stops.append(stop)
-            cancelled = self._flag.is_set()
-        if cancelled:
-            stop()
 
 
 # ---------------------------------------------------------------------------------- data
@@ -79,14 +49,6 @@ def load_data(config: DataConfig, should_cancel: Callable[[], bool] | None = Non
         while len(_cache) > _CACHE_SIZE:
             _cache.popitem(last=False)
     return data
-
-
-def planned_steps(run: RunConfig, n_train: int) -> int:
-    """Optimizer steps ``run`` takes on ``n_train`` samples (epochs, capped by the budget)."""
-    per_epoch = math.ceil(n_train / run.training.batch_size)
-    steps = run.training.epochs * per_epoch
-    limit = run.training.max_iterations
-    return steps if limit is None else min(steps, limit)
 
 
 # ------------------------------------------------------------------------------- events
@@ -150,13 +112,13 @@ def comparison_events(job: ComparisonJob, token: CancelToken,
                       summary_interval: float = SUMMARY_INTERVAL) -> Iterator[Any]:
     """Run ``job``: :class:`JobStarted`, then :class:`~nn.compare.VariantEvent` and
     :class:`SummaryUpdate` events, and finally :class:`ComparisonDone`."""
-    data = load_data(job.base.data, should_cancel=lambda: token.cancelled)
+    data = load_data(job.base.data, should_cancel=token.is_set)
     comparison = Comparison(job.base, job.variants, job.seeds, data=data,
                             smooth_window=job.smooth_window)
     token.attach(comparison.stop)
     n_train = len(data.train[0])
-    per_run = planned_steps(comparison.runs[0][0], n_train)
-    total = sum(planned_steps(r, n_train) for runs in comparison.runs for r in runs)
+    per_run = comparison.runs[0][0].training.planned_steps(n_train)
+    total = sum(r.training.planned_steps(n_train) for runs in comparison.runs for r in runs)
     yield JobStarted(total, per_run, math.ceil(n_train / job.base.training.batch_size),
                      n_train, len(data.test[0]), data.name)
     last = time.perf_counter()
@@ -177,11 +139,11 @@ def search_events(job: SearchJob, token: CancelToken) -> Iterator[Any]:
     """Run ``job``: :class:`JobStarted`, the search's own events
     (:class:`~nn.search.TrialStart`, :class:`~nn.search.TrialEvent`,
     :class:`~nn.search.TrialEnd`), and finally :class:`SearchDone`."""
-    data = load_data(job.base.data, should_cancel=lambda: token.cancelled)
+    data = load_data(job.base.data, should_cancel=token.is_set)
     search = RandomSearch(job.base, job.space, job.trials, job.seed, data=data)
     token.attach(search.stop)
     n_train = len(data.train[0])
-    per_run = planned_steps(job.base, n_train)
+    per_run = job.base.training.planned_steps(n_train)
     yield JobStarted(per_run * job.trials, per_run,
                      math.ceil(n_train / job.base.training.batch_size), n_train,
                      len(data.test[0]), data.name)
@@ -196,7 +158,7 @@ def trial_to_dict(trial: TrialEnd) -> dict[str, Any]:
 
 
 __all__ = [
-    "CancelToken", "ComparisonDone", "ComparisonJob", "JobStarted", "SearchDone", "SearchJob",
-    "SummaryUpdate", "comparison_events", "load_data", "planned_steps", "search_events",
+    "ComparisonDone", "ComparisonJob", "JobStarted", "SearchDone", "SearchJob",
+    "SummaryUpdate", "comparison_events", "load_data", "search_events",
     "trial_to_dict",
 ]

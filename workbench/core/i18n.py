@@ -41,6 +41,13 @@ def tr_dynamic(text: str) -> str:
     return _state["catalog"].get(text, text)
 
 
+def plural(n: int, one: str, many: str) -> str:
+    """``one`` when ``n`` is 1, else ``many`` — both already translated with :func:`tr`, so
+    the catalog holds both literals: ``plural(n, tr("1 image"), tr("{n:,} images"))``.
+    (Chinese has one form; its catalog gives both texts the same translation.)"""
+    return one if n == 1 else many
+
+
 def current_language() -> str:
     return _state["code"]
 

@@ -1,9 +1,11 @@
-"""Image files in and out for ``predict`` and the Draw page: Pillow only, no Qt.
+"""Image files in and out for ``predict``, the Draw page and figure export: no Qt.
 
 :func:`load_grayscale` reads any still image Pillow knows (PNG, JPEG, BMP, GIF's first frame, ...)
 in any mode as natural luminance in ``[0, 1]``; :func:`load_for_model` adds MNIST's preprocessing
 (:func:`nn.preprocess.prepare_image`). Every problem with an input file is an
-:class:`ImageFileError` whose one-line message names the file.
+:class:`ImageFileError` whose one-line message names the file. Everything written goes through
+:func:`nn.fileio.atomic_write`: grey PNGs (:func:`save_grayscale_png`) and Matplotlib figures
+(:func:`save_figure`, for File → Export figure and the commands' ``--png``).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ __all__ = [
     "ImageFileError",
     "load_for_model",
     "load_grayscale",
+    "save_figure",
     "save_grayscale_png",
 ]
 
@@ -213,3 +216,22 @@ def save_grayscale_png(path: str | os.PathLike[str], image01: ArrayLike) -> None
     pixels = np.round(np.clip(np.nan_to_num(arr, nan=0.0), 0.0, 1.0) * 255.0).astype(np.uint8)
     image = Image.fromarray(pixels)
     atomic_write(path, lambda fh: image.save(fh, format="PNG"), "image", create_folder=False)
+
+
+def save_figure(figure, path: str | os.PathLike[str], **savefig: object) -> None:
+    """Write a Matplotlib ``figure`` to ``path`` atomically, in the format its extension names
+    (``.png``, ``.svg``, ``.pdf``…; PNG without one); a missing folder is created.
+
+    Raises
+    ------
+    ValueError
+        An extension Matplotlib cannot write (nothing is written).
+    nn.errors.FileWriteError
+        (an ``OSError``) naming ``path`` and the reason.
+    """
+    fmt = Path(path).suffix.lower().lstrip(".") or "png"
+    supported = figure.canvas.get_supported_filetypes()
+    if fmt not in supported:
+        raise ValueError(f"cannot write a figure as .{fmt}; use one of "
+                         f"{', '.join('.' + k for k in sorted(supported))}")
+    atomic_write(path, lambda fh: figure.savefig(fh, format=fmt, **savefig), "figure")

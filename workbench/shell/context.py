@@ -18,7 +18,8 @@ from PySide6.QtCore import QObject, Signal
 
 import nn
 from nn.experiment import PreparedData
-from workbench.concurrency.workers import Probe
+from workbench.core.training_events import Probe
+from workbench.state.builder import BuilderState
 from workbench.state.setup import TrainingSetup
 
 SNAPSHOT_INTERVAL = 2.0
@@ -34,11 +35,15 @@ class AppContext(QObject):
     pageRequested = Signal(str)  # ask the main window to show a page ("inspect", …)
     featureMapsRequested = Signal()  # show the drawing's feature maps (Inspect page)
 
-    def __init__(self, setup: TrainingSetup | None = None, parent: QObject | None = None) -> None:
+    def __init__(self, setup: TrainingSetup | None = None, parent: QObject | None = None, *,
+                 builder: BuilderState | None = None) -> None:
         super().__init__(parent)
         #: The training set-up (its ``data`` config tells pages which data set is selected,
         #: for when ``data`` has not been loaded yet).
         self.setup = setup if setup is not None else TrainingSetup()
+        #: The model builder's state (what Build & Train shows), which Inspect compares with
+        #: the model it shows.
+        self.builder = builder if builder is not None else BuilderState()
         self.model: nn.Sequential | None = None
         self.snapshot: nn.Sequential | None = None
         self.data: PreparedData | None = None

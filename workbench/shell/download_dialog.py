@@ -1,19 +1,20 @@
 """A modal dialog that downloads full MNIST or Fashion-MNIST in a worker thread.
 
 The download itself is :func:`nn.datasets.download_dataset` (verified, resumable, cancellable);
-it runs in a :class:`~workbench.concurrency.download.DownloadWorker` in its own thread, which
-reports progress by signals so the GUI thread never blocks. Cancel (or closing the window) sets
-the worker's cancel flag: the download code raises :class:`~nn.errors.DownloadCancelled` at its
-next chunk and deletes its partial file, and the dialog closes when the worker confirms.
+it runs as a job of a :class:`~workbench.concurrency.runner.JobRunner`, reporting its progress
+through the job's cancel token, so the GUI thread never blocks. Cancel (or closing the window)
+sets the token: the download code raises :class:`~nn.errors.DownloadCancelled` at its next
+chunk and deletes its partial file, and the dialog closes when the job confirms.
 """
 
 from __future__ import annotations
 
 import time
 from collections import deque
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QThread, Slot
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QDialog,
@@ -28,13 +29,28 @@ from PySide6.QtWidgets import (
 import nn.datasets
 from nn.datasets import IDX_SETS, IdxSet, cache_dir, download_idx_set
 from nn.datasets.mnist import _file_in  # the same "is this file present" test the download uses
-from workbench.concurrency.download import DownloadWorker, Job, start_download
+from nn.errors import DownloadCancelled
+from workbench.concurrency.runner import JobRunner
 from workbench.core import i18n
+from workbench.core.cancel import CancelToken
 from workbench.core.i18n import tr
 from workbench.ui.common import ErrorLabel
 from workbench.ui.fields import ElidedLabel, connect_weak, muted_label
 
 _MB = 1e6
+
+#: ``job(progress, should_cancel) -> folder``: the download, with its progress callback
+Job = Callable[[Callable[[int, "int | None"], None], Callable[[], bool]], Path]
+
+
+def _download(job: Job, token: CancelToken) -> str | None:
+    """Run ``job`` in the worker thread: its progress goes out as ``(done, total)`` reports;
+    the folder on success, None once a cancellation has removed the partial file."""
+    try:
+        return str(job(lambda done, total: token.report((float(done), float(total or 0))),
+                       token.is_set))
+    except DownloadCancelled:
+        return None
 
 
 class DownloadDialog(QDialog):
@@ -73,8 +89,10 @@ class DownloadDialog(QDialog):
         self._custom = mirrors is not None or idx_set is not None
         self._folder: Path | None = None
         self._error: str | None = None
-        self._worker: DownloadWorker | None = None
-        self._thread: QThread | None = None
+        self.runner = JobRunner(self)
+        self.runner.events.connect(self._on_progress)
+        self.runner.done.connect(self._on_done)
+        self.runner.failed.connect(self._on_failed)
         self._cancelling = False
         self._busy = False  # a download was started and has not reported its end yet
         self._todo: list[tuple[str, int]] = []
@@ -127,7 +145,7 @@ class DownloadDialog(QDialog):
     @property
     def running(self) -> bool:
         """Whether the worker thread is still running."""
-        return self._thread is not None and self._thread.isRunning()
+        return self.runner.running
 
     def destination(self) -> Path:
         """The folder the files are written to."""
@@ -183,14 +201,9 @@ class DownloadDialog(QDialog):
         self.bar.setValue(0)
         self.status.setText(tr("Connecting…"))
 
-        worker, thread = start_download(self._job())
-        worker.progress.connect(self._on_progress)
-        worker.succeeded.connect(self._on_succeeded)
-        worker.failed.connect(self._on_failed)
-        worker.cancelled.connect(self._on_cancelled)
-        self._worker, self._thread = worker, thread
+        job = self._job()
+        self.runner.start_task(lambda token: _download(job, token))
         self.retranslate()
-        thread.start()
 
     def _job(self) -> Job:
         name, data_dir, dataset, mirrors = self._name, self._data_dir, self._dataset, self._mirrors
@@ -202,10 +215,10 @@ class DownloadDialog(QDialog):
             dataset, dest, progress=progress, should_cancel=cancel, mirrors=mirrors)
 
     def cancel(self) -> None:
-        """Ask the worker to stop; the dialog closes once it has."""
-        if self._worker is not None and self._busy:
+        """Ask the download to stop; the dialog closes once it has."""
+        if self._busy:
             self._cancelling = True
-            self._worker.cancel()
+            self.runner.stop()
             self.cancel_button.setEnabled(False)
             self.status.setText(tr("Cancelling… removing the partial file"))
 
@@ -217,8 +230,8 @@ class DownloadDialog(QDialog):
         super().reject()  # not running, or a second request while cancelling
 
     # ------------------------------------------------------------------- worker callbacks
-    @Slot(float, float)
-    def _on_progress(self, done: float, total: float) -> None:
+    def _on_progress(self, reports: list[tuple[float, float]]) -> None:
+        done, total = reports[-1]  # bytes so far and in all, the latest of this batch
         now = time.monotonic()
         self._samples.append((now, done))
         if total > 0:
@@ -242,8 +255,10 @@ class DownloadDialog(QDialog):
                 return file_name
         return self._todo[-1][0] if self._todo else ""
 
-    @Slot(str)
-    def _on_succeeded(self, folder: str) -> None:
+    def _on_done(self, folder: str | None) -> None:
+        if folder is None:
+            self._on_cancelled()
+            return
         self._busy = False
         self._folder = Path(folder)
         self.bar.setValue(1000)
@@ -253,7 +268,6 @@ class DownloadDialog(QDialog):
         else:
             self.accept()
 
-    @Slot(str)
     def _on_failed(self, message: str) -> None:
         self._busy = False
         self._error = message
@@ -266,7 +280,6 @@ class DownloadDialog(QDialog):
             return
         self.retranslate()  # Cancel becomes Close
 
-    @Slot()
     def _on_cancelled(self) -> None:
         self._busy = False
         self.status.setText(tr("Cancelled; no partial file was left behind."))

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 import nn
 from nn.export import FORMATS
 from nn.export.onnx_export import INSTALL_HINT
-from workbench.concurrency.jobs import JobRunner
+from workbench.concurrency.runner import JobRunner
 from workbench.core.i18n import tr
 from workbench.shell import file_actions
 
@@ -207,7 +207,7 @@ class ExportDialog(QDialog):
         fmt, model = self.selected_format(), self.model.copy()  # a snapshot for the worker
         model.metadata = copy.deepcopy(self.model.metadata)  # class names, training record
         self._set_busy(True)
-        self.runner.start_task(lambda: str(FORMATS[fmt](model, path)))
+        self.runner.start_task(lambda _token: str(FORMATS[fmt](model, path)))
 
     def reject(self) -> None:
         if not self.runner.running:  # an export is not interrupted: it ends within seconds

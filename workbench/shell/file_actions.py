@@ -32,7 +32,9 @@ class RecentFiles:
         value = self.settings.value(self.key, [])
         if isinstance(value, str):
             value = [value]
-        return [p for p in (value or []) if isinstance(p, str)]
+        if not isinstance(value, (list, tuple)):
+            return []  # a foreign or damaged setting: no recent files
+        return [p for p in value if isinstance(p, str) and p]
 
     def add(self, path: str | os.PathLike) -> None:
         path = str(Path(path).resolve())

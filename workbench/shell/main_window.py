@@ -49,7 +49,7 @@ class MainWindow(WindowSettingsMixin, FileMenuMixin, QMainWindow):
         self.builder = BuilderState()
         self.setup = TrainingSetup()
         self._restore_choices()
-        self.context = AppContext(self.setup, self)
+        self.context = AppContext(self.setup, self, builder=self.builder)
         self.context.pageRequested.connect(self.show_page)
         self.pages: list[tuple[str, QWidget]] = []
         self._filled = False

@@ -52,6 +52,7 @@ class FileMenuMixin:
         try:
             checked = check_session_parts(session.builder, session.setup, session.history,
                                           session.status, session.message)
+            TrainingSetup().load_dict(checked.setup)  # on a scratch copy: it will apply
             comparisons = check_comparisons(session.comparisons)
             self._check_compare_documents(comparisons)
         except (SettingsError, ValueError) as exc:
@@ -60,6 +61,11 @@ class FileMenuMixin:
         if not self.confirm_discard(tr("Save the session before opening another?")):
             return False
         self.train_page.controller.shutdown()
+        try:  # first: a tab that still refuses its results puts the others back itself
+            self._apply_compare_documents(comparisons)
+        except ValueError as exc:
+            file_actions.error_dialog(self, title, f"{name}: {exc}")
+            return False
         b = checked.builder
         # The builder first: the set-up's data then already fits it, so nothing is re-fitted.
         self.builder.load_config({"layers": b["layers"], "input_shape": b["input_shape"],
@@ -72,7 +78,6 @@ class FileMenuMixin:
             resume = ResumePoint(session.trainer, checked.setup)
         self.train_page.restore(checked.history, session.model, checked.status,
                                 checked.message, resume)
-        self._apply_compare_documents(comparisons)
         self.session_path = path
         self.setWindowTitle(self._title())
         self.take_baseline()

@@ -1,8 +1,11 @@
 """The model builder's state: an editable layer stack with undo/redo, validated by the engine.
 
 Qt-free. Every edit pushes a snapshot on the undo stack and emits :attr:`BuilderState.changed`;
-:meth:`BuilderState.validation` builds the stack with :class:`nn.Sequential` and reports per-layer
-output shapes and parameter counts, or the engine's message on the offending layer.
+:meth:`BuilderState.validation` reports per-layer output shapes and parameter counts, or the
+engine's message on the offending layer. Validation is shape-only (:func:`nn.blueprint.blueprint`,
+Keras' ``compute_output_shape``): no edit, preset or validation allocates a weight, so a stack
+past the engine's 50-million-parameter limit is refused in well under a millisecond with the
+layer named (``benchmarks/bench_builder_validation.py``). Only :meth:`BuilderState.build` builds.
 """
 
 from __future__ import annotations
@@ -14,8 +17,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import nn
+from nn.blueprint import blueprint
 from nn.errors import ModelBuildError
-from workbench.core.i18n import tr, tr_dynamic, tr_noop
+from workbench.core.i18n import plural, tr, tr_dynamic, tr_noop
 from workbench.core.observable import Signal
 
 LayerDict = dict[str, Any]  # {"type": "Conv2D", "config": {...}}
@@ -60,8 +64,10 @@ class Validation:
             return tr("Invalid model — layer {index}: {error}").format(
                 index=self.error_index, error=tr_dynamic(self.error))
         shape = "×".join(map(str, self.output_shape or ()))
-        return tr("{layers} layers, {params} trainable parameters, output {shape}").format(
-            layers=len(self.rows), params=f"{self.total_parameters:,}", shape=shape)
+        return plural(len(self.rows), tr("1 layer, {params} trainable parameters, output {shape}"),
+                      tr("{layers} layers, {params} trainable parameters, output {shape}")
+                      ).format(layers=len(self.rows), params=f"{self.total_parameters:,}",
+                               shape=shape)
 
 
 @dataclass
@@ -101,15 +107,17 @@ class BuilderState:
 
     # ------------------------------------------------------------------------------ queries
     def validation(self) -> Validation:
-        """Cached result of building the current stack."""
+        """Cached result of checking the current stack's shapes (nothing is allocated)."""
         if self._validation is None:
             self._validation = validate(self.layers, self.input_shape, self.init)
         return self._validation
 
     def model_config(self, seed: int = 0, dtype: str = "float32") -> dict[str, Any]:
-        """A :meth:`nn.Sequential.to_config` dict for the current stack (must be valid)."""
-        model = self.build(seed, dtype)
-        return model.to_config()
+        """A :meth:`nn.Sequential.to_config` dict for the current stack (must be valid), made
+        without building it (:meth:`nn.Sequential.config_for`)."""
+        return nn.Sequential.config_for(copy.deepcopy(self.layers), self.input_shape, seed=seed,
+                                        dtype=dtype, init=self.init,
+                                        name=self.preset or "custom")
 
     def build(self, seed: int = 0, dtype: str = "float32") -> nn.Sequential:
         """A freshly initialized model; raises the engine's error if the stack is invalid."""
@@ -149,10 +157,9 @@ class BuilderState:
         shape = self.input_shape if input_shape is None else tuple(input_shape)
         if "classes" not in options:
             options.update(_classes_option(self, name))
-        model = nn.presets.build(name, input_shape=shape, **options)
-        self._edit(tr_noop("Load preset {title}"),
-                   [nn.layers.to_config(layer) for layer in model.layers],
-                   input_shape=shape, init=model.init, preset=name,
+        config = nn.presets.config(name, input_shape=shape, **options)  # nothing allocated
+        self._edit(tr_noop("Load preset {title}"), config["layers"],
+                   input_shape=shape, init=config["init"], preset=name,
                    args={"title": nn.presets.INFO[name].title})
 
     def load_config(self, config: dict[str, Any], label: str = tr_noop("Open model")) -> None:
@@ -286,7 +293,7 @@ def _classes_option(state: BuilderState, preset: str) -> dict[str, Any]:
 
 
 def validate(layers: list[LayerDict], input_shape: tuple[int, ...], init: str) -> Validation:
-    """Build ``layers`` and describe each; never raises."""
+    """Check ``layers`` by shapes only and describe each; never raises, never allocates."""
     if not layers:
         return Validation([], None, tr_noop("the model has no layers; add one or pick a preset"))
     objects = []
@@ -296,32 +303,33 @@ def validate(layers: list[LayerDict], input_shape: tuple[int, ...], init: str) -
         except (ValueError, TypeError) as exc:
             return _failed(layers, input_shape, index, str(exc), objects)
     try:
-        model = nn.Sequential(objects, input_shape, init=init)
+        nn.initializers.get(init)
+        plan = blueprint(objects, input_shape)
     except ModelBuildError as exc:
         return _failed(layers, input_shape, exc.index, str(exc), objects)
     except ValueError as exc:
         return _failed(layers, input_shape, None, str(exc))
-    rows = [LayerRow(i, type(layer).__name__, layer.describe(), layer.output_shape,
-                     layer.parameter_count) for i, layer in enumerate(model.layers)]
-    return Validation(rows, None, None, model.parameter_count, model.output_shape)
+    rows = [LayerRow(i, type(layer).__name__, layer.describe(), plan.output_shapes[i],
+                     plan.layer_parameters[i]) for i, layer in enumerate(objects)]
+    return Validation(rows, None, None, plan.parameter_count, plan.output_shape)
 
 
 def _failed(layers: list[LayerDict], input_shape: tuple[int, ...], index: int | None,
             message: str, objects: list | None = None) -> Validation:
-    """Rows before the failure keep their shapes and sizes (the prefix is built on its own);
+    """Rows before the failure keep their shapes and sizes (the prefix is checked on its own);
     the failing row carries the message; later rows have no shape."""
-    built: list = []
+    prefix = None
     if objects is not None and index:
         try:
-            built = nn.Sequential(objects[:index], input_shape).layers
+            prefix = blueprint(objects[:index], input_shape)
         except (ModelBuildError, ValueError):
-            built = []
+            prefix = None
     rows: list[LayerRow] = []
     for i, spec in enumerate(layers):
-        if i < len(built):
-            layer = built[i]
-            rows.append(LayerRow(i, type(layer).__name__, layer.describe(), layer.output_shape,
-                                 layer.parameter_count))
+        if prefix is not None and i < index:
+            layer = objects[i]
+            rows.append(LayerRow(i, type(layer).__name__, layer.describe(),
+                                 prefix.output_shapes[i], prefix.layer_parameters[i]))
             continue
         try:
             desc = nn.layers.from_config(spec).describe()

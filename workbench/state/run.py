@@ -25,6 +25,8 @@ class RunState:
     last_step: StepEnd | None = None
     total_epochs: int = 0
     steps_per_epoch: int = 0
+    #: Steps the run will take (:attr:`nn.training.Trainer.planned_steps`); 0 when unknown.
+    planned_steps: int = 0
     #: Latest probe payloads by name (e.g. "boundary"), as sent by the worker (already copies).
     probes: dict[str, Any] = field(default_factory=dict)
     dirty: bool = False
@@ -35,6 +37,7 @@ class RunState:
         self.history = History()
         self.last_step, self.probes = None, {}
         self.total_epochs, self.steps_per_epoch = total_epochs, steps_per_epoch
+        self.planned_steps = total_epochs * steps_per_epoch
         self.dirty = True
         self.set_status("idle")
 
@@ -78,7 +81,7 @@ class RunState:
         seconds, steps = now - baseline[0], step.iteration - baseline[1]
         if steps <= 0 or seconds <= 0:
             return None
-        total = self.total_epochs * self.steps_per_epoch
+        total = self.planned_steps or self.total_epochs * self.steps_per_epoch
         return max(0, total - step.iteration) * seconds / steps
 
     def describe(self) -> str:

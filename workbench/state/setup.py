@@ -55,8 +55,9 @@ class TrainingSetup:
         if name == "exponential":
             return {"name": "exponential",
                     "gamma": float(self.schedule.get("gamma", 0.9)) ** (1.0 / spe)}
-        if name == "cosine":
-            return {"name": "cosine", "total_steps": self.training.epochs * spe,
+        if name == "cosine":  # over the run as it will really go: max_iterations caps it
+            planned = self.training.planned_steps(spe * self.training.batch_size)  # spe batches
+            return {"name": "cosine", "total_steps": planned,
                     "min_factor": float(self.schedule.get("min_factor", 0.0))}
         return {"name": "constant"}
 

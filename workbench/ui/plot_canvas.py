@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.core.i18n import language_changed, tr
+from workbench.core.imageio import save_figure
 from workbench.ui import fonts, theme
 
 
@@ -120,6 +121,7 @@ class PlotCanvas(QWidget):
         layout.addWidget(self.canvas, 1)
         self.canvas.mpl_connect("motion_notify_event", self._on_motion)
         self.canvas.mpl_connect("axes_leave_event", lambda _e: self.readout_label.clear())
+        self._hovered: tuple | None = None
         self.retranslate()
         language_changed.connect(self.retranslate)
 
@@ -130,6 +132,7 @@ class PlotCanvas(QWidget):
             self.toolbar.setToolTip(tr("Matplotlib navigation: reset view, back/forward, pan, "
                                        "zoom to rectangle, subplot spacing, save the figure."))
             self.toolbar.retranslate()
+        self._refresh_readout()
 
     def changeEvent(self, event) -> None:  # noqa: N802 — Qt override
         """Follow a light/dark palette change: recolour the figure and redraw it fully."""
@@ -147,7 +150,18 @@ class PlotCanvas(QWidget):
     def _on_motion(self, event) -> None:
         if self.readout_fn is None or event.inaxes is None:
             return
-        self.readout_label.setText(self.readout_fn(event.inaxes, event.xdata, event.ydata))
+        self._hovered = (event.inaxes, event.xdata, event.ydata)
+        self.readout_label.setText(self.readout_fn(*self._hovered))
+
+    def _refresh_readout(self) -> None:
+        """Say the value under the cursor again (in the language now in use)."""
+        hovered = self._hovered
+        if self.readout_fn is None or hovered is None or not self.readout_label.text():
+            return
+        try:
+            self.readout_label.setText(self.readout_fn(*hovered))
+        except (IndexError, ValueError, TypeError):  # the plot changed under the cursor
+            self.readout_label.clear()
 
     def export(self, path: str) -> None:
         """Save the figure (PNG, SVG or PDF by extension) at print resolution."""
@@ -156,7 +170,7 @@ class PlotCanvas(QWidget):
                 stack.enter_context(self.blit.static())
             if self.decorate is not None:
                 stack.enter_context(self.decorate())
-            self.figure.savefig(path, dpi=150, facecolor=self.figure.get_facecolor())
+            save_figure(self.figure, path, dpi=150, facecolor=self.figure.get_facecolor())
 
     def redraw(self) -> None:
         self.canvas.draw_idle()
@@ -217,7 +231,7 @@ class NavigationToolbar(NavigationToolbar2QT):
             if isinstance(parent, PlotCanvas):
                 parent.export(path)
             else:
-                self.canvas.figure.savefig(path)
+                save_figure(self.canvas.figure, path)
         except (OSError, ValueError) as exc:
             QMessageBox.critical(self, tr("Could not export the figure"), f"{path}\n\n{exc}")
         return path

@@ -5,6 +5,8 @@ from __future__ import annotations
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
+from workbench.ui.contrast_style import ContrastStyle, faintest, readable
+
 
 def palette() -> QPalette:
     app = QApplication.instance()
@@ -48,8 +50,17 @@ def plot_colors() -> dict[str, str]:
 SERIES = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999"]
 
 
+def line_colors(color: str, face: str | None = None) -> tuple[str, str]:
+    """A series drawn twice, raw and smoothed, on ``face`` (the plot background): the raw
+    line as faint as it can be while keeping 3:1 contrast (WCAG 1.4.11), the smoothed line
+    with at least 4.5:1. On the dark theme the Okabe–Ito blue is lightened for both."""
+    face = face or plot_colors()["face"]
+    return faintest(color, face, 3.0).name(), readable(color, face, 4.5).name()
+
+
 THEMES = ("system", "light", "dark")
 _system_palette: QPalette | None = None
+_style_ref: list = []
 
 
 def apply_theme(name: str) -> None:
@@ -60,12 +71,11 @@ def apply_theme(name: str) -> None:
         return
     if _system_palette is None:
         _system_palette = QPalette(app.palette())
-    if name == "dark":
-        app.setStyle("Fusion")
-        app.setPalette(_dark_palette())
-    elif name == "light":
-        app.setStyle("Fusion")
-        app.setPalette(app.style().standardPalette())
+    if name in ("dark", "light"):
+        if not isinstance(app.style(), ContrastStyle):
+            _style_ref[:] = [ContrastStyle()]  # Python keeps a reference; Qt owns it
+            app.setStyle(_style_ref[0])
+        app.setPalette(_dark_palette() if name == "dark" else app.style().standardPalette())
     else:
         app.setPalette(_system_palette)
 

@@ -78,6 +78,30 @@ def test_ctrl_c_just_after_the_finished_line_keeps_the_files(tmp_path):
     assert nn.load_model(out).parameter_count > 0
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child needs POSIX")
+def test_ctrl_c_during_the_shutdown_after_the_last_line_keeps_exit_code_0(tmp_path):
+    """After the last line the interpreter shuts down (tenths of a second under load) and
+    resets Ctrl-C to the system default: a Ctrl-C there killed the process, so a run whose
+    files were all written ended with 130. An exit hook holds main.py in its shutdown here."""
+    argv = ["main.py", "train", *QUICK, "--out", str(tmp_path / "m.npz")]
+    code = ("import atexit, runpy, sys, time; atexit.register(time.sleep, 2); "
+            f"sys.argv = {argv!r}; runpy.run_path('main.py', run_name='__main__')")
+    proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=cli_env(),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        for line in proc.stdout:
+            if line.startswith("model saved to"):
+                time.sleep(0.3)  # past run_cli, into the exit hook
+                proc.send_signal(signal.SIGINT)
+                break
+        _, stderr = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0 and "KeyboardInterrupt" not in stderr, stderr
+    assert (tmp_path / "m.npz").is_file()
+
+
 # ------------------------------------------------- point 2: outputs checked before training
 def test_an_unwritable_output_is_reported_before_training_naming_the_users_path(tmp_path):
     blocker = tmp_path / "file"

@@ -22,12 +22,14 @@ from PySide6.QtWidgets import (
 )
 
 from tests.workbench.i18n_walk import (
+    act_everywhere,
     assert_all_chinese,
     assert_both_ways,
     assert_no_chinese,
     chinese_chars,
     draw_figures_without_missing_glyphs,
     english_words,
+    hover_plots,
     pump,
     visit_everything,
 )
@@ -115,13 +117,12 @@ def test_main_window_after_training(qtbot, tmp_path):
         builder.layer_list.setCurrentIndex(builder.layer_list.model().index(0, 0))
         win.builder.update(0, filters=12)  # an undoable edit names itself in the Edit menu
         for code, check in (("zh_CN", assert_all_chinese), ("en", assert_no_chinese)):
+            act_everywhere(win)  # hover readouts made in one language must follow the switch
             win.change_language(code)  # the View → Language path, remembered in the settings
-            pump(0.3)
-            assert settings.value("language") == code
+            qtbot.waitUntil(lambda c=code: settings.value("language") == c, timeout=5_000)
             visit_everything(win)
             help_dialogs = [dialogs.shortcuts(win), dialogs.chapters(win), dialogs.about(win)]
-            pump()
-            check(win)
+            check(win, qtbot)
             if code == "zh_CN":
                 assert win.windowTitle().endswith("神经网络工作台")
                 draw_figures_without_missing_glyphs(win)
@@ -169,9 +170,8 @@ def test_inspect_page_with_a_trained_model(qtbot):
                 histograms.mode_combo.setCurrentIndex(i)
                 qtbot.waitUntil(lambda: idle(histograms) and not histograms._dirty,
                                 timeout=30_000)
-            pump(0.2)
 
-        assert_both_ways(page, visit)
+        assert_both_ways(page, visit, qtbot=qtbot)
     finally:
         page.shutdown()
 
@@ -194,9 +194,8 @@ def test_draw_page_with_a_prediction(qtbot, tmp_path):
         def visit(root: QWidget) -> None:
             visit_everything(root)
             qtbot.waitUntil(page.is_idle, timeout=10_000)
-            pump(0.2)
 
-        assert_both_ways(page, visit)
+        assert_both_ways(page, visit, qtbot=qtbot)
     finally:
         page.shutdown()
 
@@ -235,9 +234,8 @@ def test_compare_page_with_results(qtbot, tmp_path, monkeypatch):
             for key, tab in page.comparison_tabs.items():  # redrawn when shown, throttled
                 page.show_key(key)
                 qtbot.waitUntil(lambda t=tab: not t.state.dirty, timeout=10_000)
-            pump(0.2)
 
-        assert_both_ways(page, visit)
+        assert_both_ways(page, visit, qtbot=qtbot)
     finally:
         page.shutdown()
 
@@ -252,7 +250,7 @@ def test_fundamentals_page(qtbot):
     page.show()
     try:
         visit_everything(page)
-        assert_both_ways(page)
+        assert_both_ways(page, qtbot=qtbot)
     finally:
         page.shutdown()
 
@@ -310,3 +308,64 @@ def test_english_words_and_chinese_chars_detectors():
     assert english_words("第 6.2 节 (ch. 6.2)") == ["ch"]
     assert chinese_chars("English · 简体中文") == []
     assert chinese_chars("Loss 损失") == ["损", "失"]
+
+
+@pytest.mark.parametrize("first", ["en", "zh_CN"])
+def test_texts_made_after_an_action_follow_a_language_switch(qtbot, first):
+    """Issue 15.17: the XOR network's "Finished after 300 epochs" stayed English after a
+    switch, and so did the Mistakes hover readout (every plot's readout is checked here; the
+    Inspect test above hovers the confusion matrix). Both orders: act, then switch."""
+    from workbench.pages.fundamentals.xor_network import XorNetworkDemo
+
+    demo = XorNetworkDemo()
+    qtbot.addWidget(demo)
+    demo.resize(1000, 700)
+    demo.show()
+    other = "en" if first == "zh_CN" else "zh_CN"
+    try:
+        i18n.set_language(first)
+        demo.slow.setChecked(False)
+        demo.epochs.setValue(40)
+        demo.train_button.click()
+        qtbot.waitUntil(lambda: demo.outcome is not None and not demo.running, timeout=30000)
+        assert hover_plots(demo) >= 2
+        i18n.set_language(other)
+        (assert_all_chinese if other == "zh_CN" else assert_no_chinese)(demo, qtbot)
+        if other == "zh_CN":
+            assert "40" in demo.status.text() and "Finished" not in demo.status.text()
+        else:
+            assert demo.status.text().startswith("Finished after 40 epochs: loss ")
+    finally:
+        i18n.set_language("en")
+        demo.shutdown()
+
+
+def test_the_mistakes_hover_readout_follows_a_language_switch(qtbot):
+    from tests.workbench.pages.inspect.inspect_support import (
+        idle,
+        make_context,
+        make_page,
+        trained_convnet,
+    )
+    from workbench.pages.inspect.page import MISTAKES
+
+    page = make_page(qtbot, make_context(trained_convnet()))
+    try:
+        page.tabs.setCurrentIndex(MISTAKES)
+        view = page.mistakes
+        qtbot.waitUntil(lambda: view.result is not None and idle(view), timeout=30_000)
+        label = view.canvas.readout_label
+        qtbot.waitUntil(lambda: hover_plots(view) >= 1 and bool(label.text()), timeout=10_000)
+        english = label.text()
+        assert english.startswith(("true ", "class "))
+        i18n.set_language("zh_CN")
+        qtbot.waitUntil(lambda: label.text() != english, timeout=10_000)
+        chinese = label.text()
+        assert chinese and not english_words(chinese)
+        i18n.set_language("en")
+        qtbot.waitUntil(lambda: not chinese_chars(label.text()), timeout=10_000)
+        back = label.text()  # said again, or gone with a redrawn plot
+        assert back in (english, "") and not chinese_chars(back)
+    finally:
+        i18n.set_language("en")
+        page.shutdown()

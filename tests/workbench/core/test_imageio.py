@@ -228,3 +228,35 @@ def test_jpeg_exif_rotation_is_applied(tmp_path: Path) -> None:
     out = load_grayscale(tmp_path / "phone.jpg")
     assert out.shape == (60, 30)
     assert out[:10].mean() < 0.1 and out[20:].mean() > 0.9  # the band is now at the top
+
+
+@pytest.mark.parametrize("suffix", [".png", ".svg", ".pdf"])
+def test_save_figure_writes_atomically_in_the_format_of_the_name(tmp_path, suffix):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from workbench.core.imageio import save_figure
+
+    fig = Figure()
+    FigureCanvasAgg(fig)
+    fig.add_subplot().plot([0, 1], [1, 0])
+    target = tmp_path / "new folder" / f"fig{suffix}"
+    save_figure(fig, target)
+    head = target.read_bytes()[:8]
+    assert head.startswith({".png": b"\x89PNG", ".svg": b"<?xml", ".pdf": b"%PDF"}[suffix])
+    assert [p.name for p in target.parent.iterdir()] == [target.name]  # no temporary left
+
+
+def test_save_figure_refuses_an_unknown_format_and_keeps_the_old_file(tmp_path):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from workbench.core.imageio import save_figure
+
+    fig = Figure()
+    FigureCanvasAgg(fig)
+    target = tmp_path / "fig.xyz"
+    target.write_bytes(b"old")
+    with pytest.raises(ValueError, match=r"cannot write a figure as \.xyz"):
+        save_figure(fig, target)
+    assert target.read_bytes() == b"old"

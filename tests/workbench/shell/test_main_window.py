@@ -252,13 +252,23 @@ def test_every_action_and_control_explains_itself(window):
 
 
 def test_help_dialogs_open(window, qtbot):
+    from PySide6.QtWidgets import QTableWidget
+
     from workbench.shell import dialogs
 
-    for make in (dialogs.shortcuts, dialogs.chapters, dialogs.about):
+    expected = {dialogs.shortcuts: len(dialogs.SHORTCUTS),
+                dialogs.chapters: len(dialogs.CHAPTERS)}
+    for make, rows in expected.items():
         dialog = make(window)
-        assert dialog.isVisible()
+        assert dialog.isVisible() and dialog.parent() is window
+        table = dialog.findChild(QTableWidget)
+        assert table.rowCount() == rows and table.item(0, 0).text()
         dialog.close()
-    assert QMessageBox is not None
+    box = dialogs.about(window)
+    assert isinstance(box, QMessageBox) and box.isVisible()
+    assert box.windowTitle() == "About Neural Network Workbench"
+    assert nn.__version__ in box.text() and "MNIST" in box.text()
+    box.close()
 
 
 def test_drawing_feature_maps_open_on_the_inspect_page(qtbot, window):

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import copy
 import json
+import os
+import subprocess
+import sys
 import tracemalloc
 
 import pytest
@@ -138,14 +141,14 @@ def test_a_too_large_stack_from_the_property_panel_is_refused_without_allocating
     refused by the builder's shape-only check, and the next start falls back to defaults."""
     win = _start(qtbot, _settings(tmp_path, None, None))
     builder = win.train_page.builder_widget
-    builder.select(0)
-    editors = builder.properties.editors
-    editors["filters"].setValue(1024)
-    editors["pad"].setValue(1)
     dense = [i for i, s in enumerate(win.builder.layers) if s["type"] == "Dense"][0]
-    builder.select(dense)
     tracemalloc.start()
-    try:
+    try:  # (the middle stack, 1024 filters and Dense 100, is valid: 17 M parameters)
+        builder.select(0)
+        editors = builder.properties.editors
+        editors["filters"].setValue(1024)
+        editors["pad"].setValue(1)
+        builder.select(dense)
         builder.properties.editors["units"].setValue(8192)
         peak = tracemalloc.get_traced_memory()[1] / 2**20
     finally:
@@ -162,3 +165,48 @@ def test_a_too_large_stack_from_the_property_panel_is_refused_without_allocating
     assert "parameters" in again.restore_notice
     assert again.train_page.train_button.isEnabled()
     again.close()
+
+
+JUNK = (5, [1, "a"], {"a": 1}, "", "x" * 5000, -1, 2**40, True, "1e999")
+
+
+@pytest.mark.parametrize("junk", JUNK, ids=[type(j).__name__ + str(i) for i, j in enumerate(JUNK)])
+def test_junk_in_every_other_remembered_value_still_starts(qtbot, tmp_path, junk):
+    """Geometry, page, theme, language, folders, recent files and the Draw page's choices:
+    whatever type they hold, the window (and its Draw page) starts."""
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    for key in ("geometry", "page", "theme", "language", "lastDir", "recentFiles",
+                "draw/drawingsFolder", "draw/clearAfterSaving", "draw/recentModels",
+                "draw/notSureBelow", "draw/mnistPen"):
+        settings.setValue(key, junk)
+    win = _start(qtbot, settings)
+    assert win.page("draw") is not None
+    win._fill_recent()
+    assert win.restore_notice == ""
+    win.close()
+
+
+def test_the_real_start_with_poisoned_default_settings(tmp_path):
+    """As ``python main.py`` starts: the application's own QSettings (here in a private
+    config folder) holding the damaged model, set-up, language and theme."""
+    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path), "HOME": str(tmp_path),
+           "QT_QPA_PLATFORM": "offscreen"}
+    poison = (
+        "from PySide6.QtCore import QSettings; from workbench.shell.app import "
+        "create_application; app = create_application([]); s = QSettings(); "
+        f"s.setValue('builder', {POISONED['junk layer item'][0]!r}); "
+        f"s.setValue('setup', {POISONED['augment far'][1]!r}); "
+        "s.setValue('language', [3]); s.setValue('theme', {'a': 1}); s.sync()")
+    start = (
+        "from workbench.shell.app import create_application; app = create_application([]); "
+        "from workbench.shell.main_window import MainWindow; w = MainWindow(); w.show(); "
+        "app.processEvents(); print('NOTICE', w.statusBar().currentMessage()); "
+        "w.close(); print('CLOSED', not w.isVisible())")
+    for code in (poison, start):
+        result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                                text=True, timeout=120)
+        assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "NOTICE Could not restore the remembered model and the remembered data and " \
+           "training settings (builder.layers[1] must be an object" in result.stdout
+    assert "CLOSED True" in result.stdout

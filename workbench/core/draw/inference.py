@@ -9,6 +9,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 import nn
+from nn import ood
 from nn.preprocess import MNIST_BOX, MNIST_SIZE, center_of_mass, ink_bounding_box
 from workbench.core.i18n import tr
 
@@ -62,10 +63,17 @@ class Prediction:
         Softmax output (book ch. 3.5), float64, summing to 1.
     top : int
         Index of the most probable class.
+    ood_score : float or None
+        Energy score of the logits (:func:`nn.ood.energy_score`); None when not computed.
+    not_a_digit : bool
+        The score is below the model's "not a digit" threshold (:mod:`nn.ood`; only models
+        whose file carries a calibration can say so).
     """
 
     probabilities: NDArray[np.float64]
     top: int
+    ood_score: float | None = None
+    not_a_digit: bool = False
 
     @property
     def confidence(self) -> float:
@@ -85,9 +93,19 @@ def as_batch(x28: NDArray) -> NDArray[np.float32]:
 
 
 def predict(model: nn.Sequential, x28: NDArray) -> Prediction:
-    """Classify one preprocessed ``(28, 28)`` image (inference mode)."""
-    probs = np.asarray(model.predict_proba(as_batch(x28))[0], dtype=np.float64)
-    return Prediction(probs, int(np.argmax(probs)))
+    """Classify one preprocessed ``(28, 28)`` image (inference mode), and say whether it looks
+    like a digit at all when the model carries a calibration (:func:`nn.ood.from_metadata`)."""
+    return from_logits(model, model.forward(as_batch(x28)))
+
+
+def from_logits(model: nn.Sequential, logits: NDArray) -> Prediction:
+    """The :class:`Prediction` for one input's raw outputs ``logits`` (1, classes)."""
+    probs = np.asarray(model.loss.probabilities(logits)[0], dtype=np.float64)
+    calibration = ood.from_metadata(model.metadata)
+    temperature = calibration.temperature if calibration is not None else 1.0
+    score = float(ood.energy_score(logits, temperature)[0])
+    flagged = calibration is not None and bool(calibration.flags([score])[0])
+    return Prediction(probs, int(np.argmax(probs)), score, flagged)
 
 
 @dataclass(frozen=True)

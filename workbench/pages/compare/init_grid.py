@@ -3,7 +3,7 @@
 setting changes.
 
 The numbers come from :func:`nn.init_experiment.histogram_grid`, inline when quick and in a
-worker thread otherwise (:class:`~workbench.concurrency.quick_job.QuickJob`).
+worker thread otherwise (:class:`~workbench.concurrency.latest.LatestWins`).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from nn import init_experiment
-from workbench.concurrency.quick_job import QuickJob
+from workbench.concurrency.latest import LatestWins
 from workbench.core.i18n import language_changed, tr
 from workbench.pages.compare.paths_controls import NumberBox
 from workbench.plots.compare.init_grid_plot import InitGridFigure, row_label
@@ -85,7 +85,7 @@ class InitHistogramView(QWidget):
         self.settings = InitGridSettings()
         self.grid: dict[str, list[init_experiment.LayerHistogram]] | None = None
         self.shown_settings: InitGridSettings | None = None
-        self.job = QuickJob(self)
+        self.job = LatestWins(self)
         self.job.seconds_per_unit = UNIT_COST
         self.job.done.connect(self._on_result)
         self.job.failed.connect(self._on_failed)
@@ -277,7 +277,7 @@ class InitHistogramView(QWidget):
         s = self.settings
         names = s.row_names()
         if not names:
-            self.job.shutdown()  # a result still on its way is obsolete
+            self.job.discard()  # a result still on its way is obsolete
             self.grid, self.shown_settings = None, None
             self.figure.show({}, s.activation, s.n_inputs)
             self.canvas.redraw()

@@ -2,8 +2,9 @@
 settings, click the map to choose the start, and watch the paths unfold.
 
 The paths come from :func:`nn.landscapes.optimizer_paths` — the engine's own optimizers — run
-inline when quick and in a worker thread otherwise (:class:`QuickJob`). Playback is a
-:class:`QTimer` at ≤ 30 frames per second that blits only the moving lines.
+inline when quick and in a worker thread otherwise
+(:class:`~workbench.concurrency.latest.LatestWins`). Playback is a :class:`QTimer` at ≤ 30
+frames per second that blits only the moving lines.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from nn import landscapes
-from workbench.concurrency.quick_job import QuickJob
+from workbench.concurrency.latest import LatestWins
 from workbench.core.i18n import language_changed, tr
 from workbench.pages.compare.paths_controls import COLORS, NumberBox, OptimizerTable, display_name
 from workbench.pages.compare.paths_playback import PlaybackBar
@@ -74,7 +75,7 @@ class OptimizerPathsView(QWidget):
         super().__init__(parent)
         self.state = PathsState()
         self.result: PathsResult | None = None
-        self.job = QuickJob(self)
+        self.job = LatestWins(self)
         self.job.seconds_per_unit = STEP_COST
         self.job.done.connect(self._on_result)
         self.job.failed.connect(self._on_failed)

@@ -2,8 +2,8 @@
 one click away, Run / Stop), a live figure and a sortable results table on the right, a
 status line with progress and time left.
 
-Runs go through a :class:`~workbench.concurrency.workers.JobRunner` (the Build & Train page's worker
-machinery): the job's events are applied to a Qt-free state in the GUI thread, and a timer
+Runs go through a :class:`~workbench.concurrency.runner.JobRunner` (the workbench's one job
+runner): the job's events are applied to a Qt-free state in the GUI thread, and a timer
 redraws at most 10 times a second, only when something changed and the tab is visible.
 Subclasses provide the settings, the job, the figure and the table.
 """
@@ -27,9 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.concurrency.jobs import JobRunner
+from workbench.concurrency.runner import JobRunner
 from workbench.core.compare_jobs import (
-    CancelToken,
     ComparisonJob,
     SearchJob,
     comparison_events,
@@ -69,7 +68,6 @@ class ComparisonTab(QWidget):
         self.state: ComparisonState | SearchState = (
             SearchState() if self.kind == "search" else ComparisonState())
         self.runner = JobRunner(self)
-        self.token: CancelToken | None = None
         self.shown: dict[str, Any] = {}  # settings of the results on screen
         self.shown_config: dict[str, Any] = {}  # their experiment-file config
         self.draws = 0
@@ -262,23 +260,23 @@ class ComparisonTab(QWidget):
         self.error.show_error(None)
         self.shown = copy.deepcopy(settings)
         self.shown_config = job_config(self.key, self.shown, job)
-        self.token = token = CancelToken()
         if isinstance(job, SearchJob):
             self.state.begin(job.trials)
-            make = partial(search_events, job, token)
+            make = partial(search_events, job)
         else:
             self.state.begin(job.variants, job.seeds)
-            make = partial(comparison_events, job, token)
+            make = partial(comparison_events, job)
         self._table_version = -1
-        self.runner.start_generator(make, token.cancel)
+        self.runner.start_generator(make)
         self._update_controls()
         self.refresh(force=True)
         self.stateChanged.emit()
         return True
 
     def stop(self) -> None:
-        """Ask the running job to stop after the current step (thread-safe, returns at once)."""
-        self.runner.cancel()
+        """Ask the running job to stop after the current step (thread-safe, returns at once);
+        the results so far still arrive."""
+        self.runner.stop()
 
     def shutdown(self) -> bool:
         self.timer.stop()
@@ -297,7 +295,6 @@ class ComparisonTab(QWidget):
         self._end_run()
 
     def _end_run(self) -> None:
-        self.token = None
         self._update_controls()
         self.refresh(force=True)
         self.stateChanged.emit()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 import nn
-from workbench.concurrency.jobs import JobRunner
+from workbench.concurrency.runner import JobRunner
 from workbench.core.draw.inference import NUM_CLASSES
 from workbench.core.i18n import tr
 from workbench.pages.draw._support import follow_language
@@ -61,7 +60,6 @@ class CollectionPanel(QWidget):
         self.runner.done.connect(self._evaluated)
         self.runner.failed.connect(self._failed)
         self.runner.runningChanged.connect(lambda _r: self.refresh())
-        self._cancel = threading.Event()
         self._evaluating: tuple[str, list[str]] = ("", [])
         self.dialog: EvaluationDialog | None = None
         self._counts: list[int] | None = None
@@ -197,7 +195,7 @@ class CollectionPanel(QWidget):
     # --------------------------------------------------------------------------- evaluate
     def _evaluate_clicked(self) -> None:
         if self.runner.running:
-            self._cancel.set()
+            self.runner.stop()  # the drawings evaluated so far are still shown
         else:
             self.evaluate()
 
@@ -210,11 +208,9 @@ class CollectionPanel(QWidget):
             return False
         model, names = chosen
         twin = model.copy()  # the worker's own: the GUI thread keeps using the original
-        self._cancel = threading.Event()
-        cancel = self._cancel
         self._evaluating = (model.name, list(names))
         self.status_line.show_error(None)
-        self.runner.start_task(lambda: evaluate(twin, drawings, cancel), cancel.set)
+        self.runner.start_task(lambda token: evaluate(twin, drawings, token))
         self.refresh()
         return True
 
@@ -233,5 +229,4 @@ class CollectionPanel(QWidget):
         self.refresh()
 
     def shutdown(self) -> None:
-        self._cancel.set()
         self.runner.shutdown()

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.core.i18n import tr
+from workbench.core.i18n import plural, tr
 from workbench.pages.draw._support import follow_language
 from workbench.pages.draw.render import ink_to_qimage
 from workbench.state.draw.collection import Evaluation
@@ -75,11 +75,17 @@ class EvaluationDialog(QDialog):
         if result.total == 0:
             text = tr("None of the drawings could be read.")
         else:
-            text = tr("Model {model}: {acc:.1f} % of your {n} drawings correct ({k} "
-                      "wrong).").format(model=model_name, acc=100 * result.accuracy,
-                                        n=result.total, k=result.total - result.correct)
+            text = plural(result.total,
+                          tr("Model {model}: your drawing is {state}."),
+                          tr("Model {model}: {acc:.1f} % of your {n} drawings correct ({k} "
+                             "wrong).")).format(
+                model=model_name, acc=100 * result.accuracy, n=result.total,
+                k=result.total - result.correct,
+                state=tr("recognised") if result.correct else tr("not recognised"))
         if result.unreadable:
-            text += "\n" + tr("{n} files could not be read and were skipped: {files}").format(
+            text += "\n" + plural(
+                len(result.unreadable), tr("1 file could not be read and was skipped: {files}"),
+                tr("{n} files could not be read and were skipped: {files}")).format(
                 n=len(result.unreadable),
                 files="; ".join(str(p.name) for p, _ in result.unreadable[:5]))
         if result.cancelled:

@@ -114,7 +114,9 @@ class ModelPicker(QWidget):
         value = self.settings.value(RECENT_KEY, [])
         if isinstance(value, str):
             value = [value]
-        return [str(p) for p in (value or []) if p][:MAX_RECENT]
+        if not isinstance(value, (list, tuple)):
+            return []  # a foreign or damaged setting: no recent models
+        return [p for p in value if isinstance(p, str) and p][:MAX_RECENT]
 
     def _remember(self, path: str) -> None:
         paths = [path] + [p for p in self._recent() if p != path]

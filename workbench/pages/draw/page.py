@@ -2,9 +2,9 @@
 
 Every pointer sample schedules one update (coalesced: at most one per event-loop pass). An
 update preprocesses the canvas like MNIST (:func:`nn.preprocess.canvas_to_mnist`, a fraction of
-a millisecond) and hands the 28×28 input to the inference thread
-(:class:`~workbench.concurrency.inference_service.InferenceService`, latest request wins), whose
-answer repaints the bars — about a millisecond for the book's networks, and the pen stays fluid even
+a millisecond) and hands the 28×28 input to a worker thread
+(:class:`~workbench.concurrency.latest.LatestWins`, latest request wins), whose answer
+repaints the bars — about a millisecond for the book's networks, and the pen stays fluid even
 for a slow model. The saliency map, the guides and the drawing published for the Inspect page
 wait for the pen to lift.
 """
@@ -12,6 +12,7 @@ wait for the pen to lift.
 from __future__ import annotations
 
 import time
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -30,9 +31,10 @@ from PySide6.QtWidgets import (
 
 import nn
 from nn.preprocess import canvas_to_mnist
-from workbench.concurrency.inference_service import InferenceService, Request, Result
-from workbench.concurrency.jobs import JobRunner
+from workbench.concurrency.latest import LatestWins
+from workbench.concurrency.runner import JobRunner
 from workbench.core.draw.inference import DEFAULT_THRESHOLD, InputFrame, Prediction, input_frame
+from workbench.core.draw.requests import Request, Result, compute
 from workbench.core.draw.saliency import to_rgba
 from workbench.core.draw.sources import LoadedImage, load_image_file, random_test_digit
 from workbench.core.i18n import tr
@@ -40,6 +42,7 @@ from workbench.pages.draw._support import follow_language
 from workbench.pages.draw.canvas import DrawingCanvas
 from workbench.pages.draw.collection_panel import CollectionPanel
 from workbench.pages.draw.explain import ExplainPanel
+from workbench.pages.draw.layers_strip import LayerStrip
 from workbench.pages.draw.models import DEMO_MODEL, ModelPicker
 from workbench.pages.draw.prediction import PredictionSummary, ProbabilityBars
 from workbench.pages.draw.render import Guides, rgba_to_qimage
@@ -105,6 +108,7 @@ class DrawPage(QWidget):
             self.threshold.setValue(round(100 * DEFAULT_THRESHOLD))
         self.threshold_label.setBuddy(self.threshold)
         self.explain = ExplainPanel()
+        self.layers = LayerStrip(self.settings)
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -124,6 +128,7 @@ class DrawPage(QWidget):
         row.addWidget(self.threshold_label)
         row.addWidget(self.threshold)
         right_layout.addLayout(row)
+        right_layout.addWidget(self.layers)
         right_layout.addWidget(self.explain)
         scroll = QScrollArea()
         scroll.setWidget(right)
@@ -149,7 +154,8 @@ class DrawPage(QWidget):
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self._run_update)
         self.loader = JobRunner(self)
-        self.service = InferenceService(self)
+        # One forward pass at a time (the model's caches), each result shown as it comes.
+        self.service = LatestWins(self, budget=0.0, show_superseded=True)
 
     def _connect(self) -> None:
         self.canvas.inkChanged.connect(self._ink_changed)
@@ -162,12 +168,13 @@ class DrawPage(QWidget):
         self.picker.modelChanged.connect(self._model_changed)
         self.threshold.valueChanged.connect(self._threshold_changed)
         self.explain.optionsChanged.connect(self._options_changed)
+        self.layers.toggled.connect(self._options_changed)
         self.explain.featureMapsRequested.connect(self.show_feature_maps)
         self.collection.saved.connect(self._saved)
         self.collection.drawingChosen.connect(self.open_image)
         self.loader.done.connect(self._loaded)
         self.loader.failed.connect(self.source_line.show_error)
-        self.service.resultReady.connect(self._on_result)
+        self.service.done.connect(self._on_result)
 
     def retranslate(self) -> None:
         self.threshold_label.setText(tr("“Not sure” below"))
@@ -225,15 +232,17 @@ class DrawPage(QWidget):
         model = self.picker.model
         if x28 is None or model is None:
             self._valid_from = self._seq  # whatever is still computing is out of date
-            self.service.discard_pending()
+            self.service.discard()
             self.prediction = None
             self._show_prediction()
+            self.layers.show_layers(None)
             if full:
                 self._show_saliency(None)
         else:
             method = self.explain.method_key if full else None
-            self.service.submit(Request(self._seq, model, x28, method, self.frame if full
-                                        else None))
+            self.service.submit(partial(compute, Request(self._seq, model, x28, method,
+                                                         self.frame if full else None,
+                                                         layers=self.layers.due(full))))
         self.update_count += 1
         self._next_allowed = time.perf_counter() + (time.perf_counter() - start)
 
@@ -248,6 +257,8 @@ class DrawPage(QWidget):
             self.model_message.show_error(None)
         self.prediction = result.prediction
         self._show_prediction()
+        if result.layers is not None:
+            self.layers.show_layers(result.layers)
         if result.request.saliency is not None:
             self._show_saliency(result)
         self.result_count += 1
@@ -327,12 +338,12 @@ class DrawPage(QWidget):
 
     def open_image(self, path: str) -> None:
         """Load ``path`` onto the canvas in the background (errors appear under the canvas)."""
-        self.loader.start_task(lambda: _load_or_message(path))
+        self.loader.start_task(lambda _token: _load_or_message(path))
 
     def random_digit(self) -> None:
         """Put a random digit of the embedded MNIST test split on the canvas."""
         rng = self.rng
-        self.loader.start_task(lambda: random_test_digit(rng)[0])
+        self.loader.start_task(lambda _token: random_test_digit(rng)[0])
 
     def _loaded(self, result: LoadedImage | str) -> None:
         if isinstance(result, str):

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nn.functions import cross_entropy_error, mean_squared_error
+from nn.functions import cross_entropy_error, mean_squared_error, one_hot
 from workbench.core.i18n import tr
 from workbench.core.numbers import format_value, format_vector, parse_vector
 from workbench.pages.fundamentals.base import DemoPanel, style_legend
@@ -32,10 +32,10 @@ BOOK_TARGET = 2
 MAX_CLASSES = 20
 
 
-def one_hot(n: int, k: int) -> NDArray:
-    t = np.zeros(n)
-    t[k] = 1.0
-    return t
+def one_hot_target(n: int, k: int) -> NDArray:
+    """The one-hot target of class ``k`` among ``n`` (the engine's :func:`nn.functions.one_hot`
+    for one label), float64 as the demo computes."""
+    return one_hot(np.array([k]), n, np.float64)[0]
 
 
 def spread_prediction(n: int, k: int, p: float) -> NDArray:
@@ -110,7 +110,7 @@ class LossesDemo(DemoPanel):
         self.target.setValue(target)
 
     def t(self) -> NDArray:
-        return one_hot(len(self.y), self.target.value())
+        return one_hot_target(len(self.y), self.target.value())
 
     def losses(self) -> tuple[float, float]:
         """(mean squared error, cross-entropy error) of y against the one-hot target (engine)."""
@@ -208,7 +208,7 @@ class LossesDemo(DemoPanel):
         ax = self.ax_curve
         ax.clear()
         style_axes(ax, self.colors)
-        t = one_hot(n, k)
+        t = one_hot_target(n, k)
         ps = np.linspace(0.0, 1.0, 401)
         cee_curve = [cross_entropy_error(spread_prediction(n, k, p), t) for p in ps]
         mse_curve = [mean_squared_error(spread_prediction(n, k, p), t) for p in ps]

@@ -1,9 +1,9 @@
 """Demo: a small network learns XOR from noisy points, its curved boundary updating live
-(ch. 2.5 meets ch. 4–5). Training runs in a worker thread through :class:`JobRunner`."""
+(ch. 2.5 meets ch. 4–5). Training runs in a worker thread through a
+:class:`~workbench.concurrency.runner.JobRunner`."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 
 import numpy as np
@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.concurrency.jobs import JobRunner
+from workbench.concurrency.runner import JobRunner
 from workbench.core.boundary_grid import data_extent
 from workbench.core.i18n import tr
 from workbench.core.numbers import format_value
@@ -123,7 +123,6 @@ class XorNetworkDemo(DemoPanel):
         self.runner.events.connect(self._on_events)
         self.runner.failed.connect(self._on_failed)
         self.runner.runningChanged.connect(self._update_buttons)
-        self._stop_flag: threading.Event | None = None
         self.epochs_seen: list[int] = []
         self.losses: list[float] = []
         self.accuracies: list[float] = []
@@ -179,17 +178,14 @@ class XorNetworkDemo(DemoPanel):
         self.error.show_error(None)
         config = self.config()
         self.reset_data()
-        stop = threading.Event()
-        self._stop_flag = stop
         self._set_status(lambda: tr("Training…"))
-        self.runner.start_generator(lambda: train_xor(config, stop), stop.set)
+        self.runner.start_generator(lambda token: train_xor(config, token))
 
     def stop_training(self) -> None:
-        if self._stop_flag is not None:
-            self._stop_flag.set()
+        """End the run after the current step; its last epoch is still shown."""
+        self.runner.stop()
 
     def shutdown(self) -> None:
-        self.stop_training()
         self.runner.shutdown()
 
     def _on_events(self, events: list) -> None:
@@ -223,10 +219,15 @@ class XorNetworkDemo(DemoPanel):
                                         ).format(epoch=outcome.epoch))
             self.error.show_error(outcome.message or None)
         else:
-            done = (tr("Finished after {epoch} epochs") if outcome.outcome == "finished"
-                    else tr("Stopped at epoch {epoch}"))
-            self._set_status(lambda: (done + tr(": loss {loss}, accuracy {acc:.1%}.")).format(
-                epoch=outcome.epoch, loss=format_value(loss), acc=outcome.accuracy))
+            finished = outcome.outcome == "finished"
+
+            def render() -> str:  # translated when shown, so a language switch redoes it all
+                done = tr("Finished after {epoch} epochs") if finished else tr(
+                    "Stopped at epoch {epoch}")
+                return (done + tr(": loss {loss}, accuracy {acc:.1%}.")).format(
+                    epoch=outcome.epoch, loss=format_value(loss), acc=outcome.accuracy)
+
+            self._set_status(render)
 
     def _set_status(self, render: Callable[[], str]) -> None:
         self._status = render

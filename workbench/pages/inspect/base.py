@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from nn.inspect import Progress
-from workbench.concurrency.jobs import JobRunner
+from workbench.concurrency.runner import JobRunner
 from workbench.core.i18n import language_changed, tr
 from workbench.pages.inspect.source import InspectSource
 from workbench.plots.inspect.figure_common import FigurePlot
@@ -103,7 +103,6 @@ class InspectView(QWidget):
         self.jobs.runningChanged.connect(self._on_running)
         self._stale = True
         self._rerun = False
-        self._stop = threading.Event()
         self._dirty = False
         self._scheduled = False
         self._job_start = self._job_end = self._last_compute = self._last_redraw = -1e9
@@ -171,13 +170,12 @@ class InspectView(QWidget):
     def start_job(self, make: Callable[[], Iterator[Any]]) -> None:
         """Run the generator ``make()`` in a worker thread; its events arrive at
         :meth:`on_events`. The job can be cancelled with :meth:`cancel`."""
-        self._stop = threading.Event()
-        stop = self._stop
-        self.jobs.start_generator(lambda: cancellable(make(), stop), stop.set)
+        self.jobs.start_generator(lambda token: cancellable(make(), token))
 
     def cancel(self) -> None:
+        """Stop the job; it ends with :class:`Cancelled`, which the view shows."""
         self._rerun = False
-        self.jobs.cancel()
+        self.jobs.stop()
 
     def shutdown(self) -> None:
         self.timer.stop()

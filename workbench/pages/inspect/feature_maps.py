@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 import nn
-from workbench.core.i18n import language_changed, tr
+from workbench.core.i18n import language_changed, plural, tr
 from workbench.pages.inspect.base import Cancelled, InspectView, muted_label
 from workbench.pages.inspect.source import InspectSource
 from workbench.plots.inspect.feature_figure import DPI, FeatureFigure, InputFigure, LayerOutput
@@ -159,6 +159,7 @@ class FeatureMapsView(InspectView):
                                       "values (convolution, pooling, dense); activations "
                                       "only clip or squash the row above them."))
         self.readout.setToolTip(tr("The value under the mouse pointer."))
+        self.readout.clear()  # said in the old language; the maps are redrawn anyway
         self.plot.retranslate()
         self.input_plot.retranslate()
         self.mark_dirty()
@@ -292,8 +293,10 @@ class FeatureMapsView(InspectView):
         self.input_plot.show(result.image, result.proba, names, self._true, title)
         self.input_canvas.canvas.draw()
         state = tr("live during training") if self.source.training else tr("current weights")
-        self.info.setText(tr("{n} layers, {state}. Hover over a map to read its values.")
-                          .format(n=len(result.rows), state=state))
+        self.info.setText(plural(
+            len(result.rows), tr("1 layer, {state}. Hover over a map to read its values."),
+            tr("{n} layers, {state}. Hover over a map to read its values.")).format(
+                n=len(result.rows), state=state))
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLa
 
 import nn
 from nn.mosaic import filter_images
-from workbench.core.i18n import language_changed, tr
+from workbench.core.i18n import language_changed, plural, tr
 from workbench.pages.inspect.base import InspectView, compact, muted_label
 from workbench.pages.inspect.source import InspectSource
 from workbench.plots.inspect.filter_figure import SIGNED, STRETCHED, FilterFigure, FilterPanel
@@ -181,7 +181,9 @@ class FiltersView(InspectView):
         total = layer.params["W"].shape[0 if isinstance(layer, nn.Conv2D) else 1]
         which = (tr("mean of channels") if channel is None and self.channel_combo.count() > 1
                  else tr("channel {c}").format(c=channel or 0))
-        xlabel = tr("{n} filters, {h}×{w} weights each · {which}").format(
+        xlabel = plural(count if count == total else 2,
+                        tr("1 filter, {h}×{w} weights · {which}"),
+                        tr("{n} filters, {h}×{w} weights each · {which}")).format(
             n=count if count == total else f"{count} / {total}", h=h, w=w, which=which)
         status = (tr("live — training") if self.source.training else tr("current weights"))
         panels = []

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 import nn
 from nn.inspect import Progress, confusion_matrix, predict_steps, ranked_examples
-from workbench.core.i18n import language_changed, tr
+from workbench.core.i18n import language_changed, plural, tr
 from workbench.pages.inspect.base import Cancelled, InspectView, JobStatus, muted_label
 from workbench.pages.inspect.gallery import MAX_ITEMS, Gallery
 from workbench.pages.inspect.source import InspectSource
@@ -264,16 +264,21 @@ class MistakesView(InspectView):
         more = (tr(" — showing the {m} most confident").format(m=MAX_ITEMS)
                 if count > MAX_ITEMS else "")
         if self.selection is None:
-            text = tr("<b>All {n:,} mistakes</b>, most confident first").format(n=count)
+            text = plural(count, tr("<b>The only mistake</b>"),
+                          tr("<b>All {n:,} mistakes</b>, most confident first")).format(n=count)
         else:
             true, pred = self.selection
             if pred is None:
-                text = tr("<b>Class {t}</b>: {n:,} mistakes").format(t=names[true], n=count)
+                text = plural(count, tr("<b>Class {t}</b>: 1 mistake"),
+                              tr("<b>Class {t}</b>: {n:,} mistakes")).format(t=names[true],
+                                                                            n=count)
             elif pred == true:
-                text = tr("<b>{t} recognised correctly</b>: {n:,} images").format(
+                text = plural(count, tr("<b>{t} recognised correctly</b>: 1 image"),
+                              tr("<b>{t} recognised correctly</b>: {n:,} images")).format(
                     t=names[true], n=count)
             else:
-                text = tr("<b>True {t}, predicted {p}</b>: {n:,} images").format(
+                text = plural(count, tr("<b>True {t}, predicted {p}</b>: 1 image"),
+                              tr("<b>True {t}, predicted {p}</b>: {n:,} images")).format(
                     t=names[true], p=names[pred], n=count)
         return text + more
 

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.core.i18n import language_changed, tr
+from workbench.core.i18n import language_changed, plural, tr
 from workbench.pages.inspect.base import InspectView, muted_label
 from workbench.pages.inspect.feature_maps import FeatureMapsView
 from workbench.pages.inspect.filters import FiltersView
@@ -24,6 +24,8 @@ from workbench.pages.inspect.histograms import HistogramsView
 from workbench.pages.inspect.mistakes import MistakesView
 from workbench.pages.inspect.source import InspectSource
 from workbench.shell.context import AppContext
+from workbench.state.train_data import model_title, same_network
+from workbench.ui.fields import connect_weak
 
 FILTERS, FEATURE_MAPS, HISTOGRAMS, MISTAKES, GRADCHECK = range(5)
 
@@ -90,6 +92,8 @@ class InspectPage(QWidget):
             self.tabs.addTab(view, "")
         self.header = QLabel()
         self.header.setWordWrap(True)
+        self.builder_hint = muted_label()  # the builder shows another network
+        self.builder_hint.hide()
         self.empty = EmptyState(context)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.empty)
@@ -97,11 +101,13 @@ class InspectPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.header)
+        layout.addWidget(self.builder_hint)
         layout.addWidget(self.stack, 1)
         self.mistakes.openExample.connect(self._open_example)
         self.source.modelReplaced.connect(lambda _m: self._update_state())
         self.source.trainingChanged.connect(lambda _t: self._update_state())
         context.featureMapsRequested.connect(self._show_drawing)
+        connect_weak(context.builder.changed, self._update_builder_hint)
         self.retranslate()
         language_changed.connect(self.retranslate)
 
@@ -136,10 +142,25 @@ class InspectPage(QWidget):
             return
         state = (tr("training — the views follow a snapshot taken every two seconds")
                  if self.source.training else tr("not training"))
-        self.header.setText(tr("<b>{name}</b> · {layers} layers · {params:,} parameters · "
-                               "{dtype} · {state}").format(
-            name=model.name, layers=len(model.layers), params=model.parameter_count,
-            dtype=model.dtype.name, state=state))
+        self.header.setText(plural(
+            len(model.layers),
+            tr("<b>{name}</b> · 1 layer · {params:,} parameters · {dtype} · {state}"),
+            tr("<b>{name}</b> · {layers} layers · {params:,} parameters · {dtype} · {state}")
+        ).format(name=model.name, layers=len(model.layers), params=model.parameter_count,
+                 dtype=model.dtype.name, state=state))
+        self._update_builder_hint()
+
+    def _update_builder_hint(self) -> None:
+        """Say so when Build & Train now shows another network than the one inspected here."""
+        model, builder = self.source.architecture, self.context.builder
+        other = (model is not None and builder.layers
+                 and not same_network(builder, model.to_config()))
+        self.builder_hint.setVisible(bool(other))
+        if other:
+            self.builder_hint.setText(tr(
+                "Build & Train now shows another network than the one inspected here ({model}). "
+                "These views show the model trained or opened last; train the new network to "
+                "inspect it.").format(model=model_title(model)))
 
     def _open_example(self, index: int, split: str) -> None:
         """Show test (or validation) image ``index`` in the Feature maps tab."""

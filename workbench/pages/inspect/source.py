@@ -16,9 +16,9 @@ from PySide6.QtCore import QObject, Signal
 
 import nn
 from nn.experiment import PreparedData, prepare_data
-from workbench.concurrency.jobs import JobRunner
-from workbench.concurrency.workers import Probe
+from workbench.concurrency.runner import JobRunner
 from workbench.core.i18n import tr
+from workbench.core.training_events import Probe
 from workbench.shell.context import AppContext
 from workbench.state.inspect.records import (
     PROBE_BUDGET,
@@ -155,7 +155,8 @@ class InspectSource(QObject):
         if self._loading_key != key or not self._loader.running:
             self._loading_key = key
             config = self.context.setup.data
-            self._loader.start_task(lambda: (key, prepare_data(config)))
+            self._loader.start_task(
+                lambda token: (key, prepare_data(config, should_cancel=token.is_set)))
         return None
 
     @property

@@ -6,7 +6,7 @@ the state is marked dirty: ``set_data`` + ``relim``/``autoscale`` + ``draw_idle`
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
 from workbench.core.i18n import language_changed
@@ -88,6 +88,14 @@ class LivePlots(QWidget):
                                           self.training.legend_entries(), strict=True):
             header.set_content(title, entries)
         self.headers.refresh()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 — Qt override
+        """Light/dark switched: the loss lines take colours made for the new background."""
+        if event.type() == QEvent.Type.PaletteChange:
+            self.training.restyle_lines(theme.plot_colors())
+            self._update_headers()
+            self.training_blit.full_redraw()
+        super().changeEvent(event)
 
     def _retranslate(self) -> None:
         self.training.retranslate()

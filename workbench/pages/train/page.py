@@ -1,13 +1,13 @@
 """Build & Train: the model builder and training set-up on the left, controls and live plots on
 the right. Training runs in a worker thread
-(:class:`~workbench.concurrency.workers.TrainingController`)."""
+(:class:`~workbench.concurrency.training.TrainingController`)."""
 
 from __future__ import annotations
 
 import math
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -23,22 +23,20 @@ from PySide6.QtWidgets import (
 import nn
 from nn.experiment import ModelSpec, PreparedData, make_trainer
 from nn.training import Diverged, Finished, Paused, Resumed, Stopped, Trainer
-from workbench.concurrency.workers import Probe, TrainingController
-from workbench.core.boundary_grid import boundary_grid, data_extent
-from workbench.core.i18n import language_changed, tr, tr_dynamic, tr_noop
+from workbench.concurrency.training import TrainingController
+from workbench.core.i18n import language_changed, tr, tr_noop
 from workbench.pages.train.builder import BuilderWidget
+from workbench.pages.train.change_bar import ChangeBar
+from workbench.pages.train.data_switch import DataSwitch
 from workbench.pages.train.live_plots import LivePlots
+from workbench.pages.train.probes import boundary_probe
+from workbench.pages.train.readiness import Continuation, continuation, train_blocker
 from workbench.pages.train.resume import ResumePoint, resumed_trainer
 from workbench.pages.train.setup import SetupWidget
 from workbench.shell.context import AppContext
 from workbench.state import BuilderState, TrainingSetup
 from workbench.state.run import RunState
-from workbench.state.train_data import (
-    IMAGE_SHAPE,
-    DataCache,
-    expected_input_shape,
-    fit_builder_to_data,
-)
+from workbench.state.train_data import DataCache, expected_input_shape, model_title
 from workbench.ui.common import ErrorLabel
 
 
@@ -70,6 +68,7 @@ class TrainPage(QWidget):
         self._pending_data: PreparedData | None = None
         self.data_cache = DataCache()
         self._build_ui()
+        self.data_switch = DataSwitch(builder, setup, self.data_cache, self.change_bar)
         self._connect()
         self.retranslate()
         language_changed.connect(self.retranslate)
@@ -96,6 +95,7 @@ class TrainPage(QWidget):
         self.progress.setTextVisible(True)
         self.status_label = QLabel()
         self.message = ErrorLabel()
+        self.change_bar = ChangeBar()  # what a data switch changed, or a question about it
         controls = QHBoxLayout()
         for button in (self.train_button, self.pause_button, self.stop_button, self.more_button):
             controls.addWidget(button)
@@ -108,6 +108,7 @@ class TrainPage(QWidget):
         right_layout.addLayout(controls)
         right_layout.addWidget(self.status_label)
         right_layout.addWidget(self.message)
+        right_layout.addWidget(self.change_bar)
         right_layout.addWidget(self.plots, 1)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -138,10 +139,10 @@ class TrainPage(QWidget):
         self.stop_button.setToolTip(tr("Stop training after the current step (Ctrl+.). The "
                                        "model keeps what it has learned; '+1 epoch' continues."))
         self.more_button.setText(tr("+1 epoch"))
-        self.more_button.setToolTip(tr("Continue the last run for one more epoch, keeping its "
-                                       "weights and optimizer state (Ctrl+E)."))
         self.progress.setToolTip(tr("Progress of the whole run (all epochs)."))
         self.status_label.setToolTip(tr("Epoch, iteration, speed and estimated time left."))
+        self.data_switch.retranslate()
+        self._update_controls()  # the tooltips that name models
         self._update_status()
 
     def _connect(self) -> None:
@@ -151,6 +152,7 @@ class TrainPage(QWidget):
         self.more_button.clicked.connect(self.continue_training)
         self.builder_widget.validityChanged.connect(lambda _ok: self._update_controls())
         self.builder.changed.connect(self._update_controls)
+        self.builder.changed.connect(self.data_switch.builder_changed)
         self.builder.changed.connect(
             lambda: self.setup_widget.set_model_init(self.builder.init))
         self.setup.changed.connect(self._on_setup_changed)
@@ -170,19 +172,9 @@ class TrainPage(QWidget):
 
     # ------------------------------------------------------------------------ data & model
     def _sync_input_shape(self) -> None:
-        """Fit the model to the data set: input shape, and the last layer's width."""
-        if fit_builder_to_data(self.builder, self.setup.data, self.data_cache):
-            self._apply_kind_defaults(self.builder.input_shape == IMAGE_SHAPE)
-
-    def _apply_kind_defaults(self, images: bool) -> None:
-        """Images and 2-D points train best with different settings: switch once, and say so."""
-        epochs, batch, lr = (3, 100, 0.001) if images else (50, 32, 0.01)
-        self.setup.set_training(epochs=epochs, batch_size=batch)
-        if self.setup.optimizer_name == "adam":
-            self.setup.set_hyperparameter("lr", lr)
-        self.notice.emit(tr("Settings for {kind}: {epochs} epochs, batch {batch}; Adam learning "
-                            "rate {lr:g}. Change them freely.").format(
-            kind=tr("images") if images else tr("2-D points"), epochs=epochs, batch=batch, lr=lr))
+        """Fit the model to the data set (input kind, output width), saying what changed and
+        asking before the user's own stack is replaced (:class:`DataSwitch`)."""
+        self.data_switch.sync()
 
     def _on_setup_changed(self) -> None:
         if not self.controller.running:
@@ -209,9 +201,12 @@ class TrainPage(QWidget):
 
     def continue_training(self) -> None:
         """One more epoch on the last trainer (same weights, optimizer state, data order), or
-        on a reopened session's run, rebuilt from its saved state in the worker thread."""
-        if self.controller.running or not self.can_continue:
+        on a reopened session's run, rebuilt from its saved state in the worker thread — only
+        while the builder shows that run's network (see :meth:`continuation`)."""
+        if self.controller.running or not self.continuation().allowed:
             return
+        self.notice.emit(tr("Continuing {model} for one more epoch.").format(
+            model=model_title(self.model)))
         if self.trainer is None:
             point, model = self.resume, self.model
 
@@ -228,10 +223,16 @@ class TrainPage(QWidget):
     @property
     def can_continue(self) -> bool:
         """Whether "+1 epoch" has a run to continue: a trainer that has not diverged, or a
-        reopened session's saved run."""
+        reopened session's saved run (the builder aside: see :meth:`continuation`)."""
         if self.trainer is not None:
             return not self.trainer.diverged
         return self.resume is not None and self.model is not None and not self.resume.diverged
+
+    def continuation(self) -> Continuation:
+        """Whether "+1 epoch" may run now, and its tooltip naming the model it continues."""
+        has_run = self.model is not None and (self.trainer is not None or self.resume is not None)
+        return continuation(self.model if has_run else None, len(self.run.history.epochs),
+                            has_run and not self.can_continue, self.builder)
 
     def trainer_state(self) -> dict[str, Any] | None:
         """What a session saves so that "+1 epoch" continues exactly after reopening: the
@@ -251,30 +252,16 @@ class TrainPage(QWidget):
         self.run.mark_speed_baseline()
         self.pause_button.setChecked(False)
         self.controller.start(trainer_or_factory,
-                              probes=[self._boundary_probe(), *self.context.probes()])
+                              probes=[boundary_probe(), *self.context.probes()])
         self._update_controls()
-
-    @staticmethod
-    def _boundary_probe() -> Probe:
-        """The decision boundary over the training points, for 2-D data (else nothing)."""
-        extents: dict[int, tuple[float, float, float, float]] = {}
-
-        def compute(trainer: Trainer):
-            x = trainer.train[0]
-            if x.ndim != 2 or x.shape[1] != 2:
-                return None
-            extent = extents.setdefault(id(x), data_extent(x))
-            return boundary_grid(trainer.model, extent)
-
-        return Probe("boundary", compute, interval=0.3)
 
     def _on_prepared(self, trainer: Trainer) -> None:
         self.trainer, self.resume = trainer, None
         self.model = trainer.model
         self.run.steps_per_epoch = trainer.steps_per_epoch
         self.run.total_epochs = trainer.target_epochs
-        self.plots.training.set_plan(trainer.steps_per_epoch * trainer.target_epochs,
-                                     trainer.target_epochs)
+        self.run.planned_steps = trainer.planned_steps  # max_iterations may end it early
+        self.plots.training.set_plan(trainer.planned_steps, trainer.target_epochs)
         self.run.dirty = True
         x, y = trainer.train
         if x.ndim == 2 and x.shape[1] == 2:
@@ -331,15 +318,7 @@ class TrainPage(QWidget):
 
     # ------------------------------------------------------------------------------ status
     def _blocker(self) -> str | None:
-        """Why Train is unavailable (an invalid stack, or a Step layer), or None."""
-        validation = self.builder.validation()
-        if not validation.ok:
-            return tr("Fix the model first: {error}").format(
-                error=tr_dynamic(validation.error or ""))
-        if any(spec["type"] == "Step" for spec in self.builder.layers):
-            return tr("The model contains a Step activation, which has no useful gradient "
-                      "(book ch. 3.2): replace it with Sigmoid or ReLU to train.")
-        return None
+        return train_blocker(self.builder, self.setup)
 
     def _update_controls(self) -> None:
         running = self.controller.running
@@ -347,8 +326,14 @@ class TrainPage(QWidget):
         valid = blocker is None
         self.train_button.setEnabled(valid and not running)
         self.pause_button.setEnabled(running)
+        if not running and self.pause_button.isChecked():  # stopped while paused
+            with QSignalBlocker(self.pause_button):
+                self.pause_button.setChecked(False)
+            self.pause_button.setText(tr("Pause"))
         self.stop_button.setEnabled(running)
-        self.more_button.setEnabled(not running and self.can_continue)
+        more = self.continuation()
+        self.more_button.setEnabled(not running and more.allowed)
+        self.more_button.setToolTip(more.tooltip)
         self.builder_widget.setEnabled(not running)
         self.setup_widget.set_training_locked(running)
         self.train_button.setToolTip(blocker or self._train_tip)
@@ -360,8 +345,10 @@ class TrainPage(QWidget):
     def _update_status(self) -> None:
         self.status_label.setText(self.status_text())
         run, step = self.run, self.run.last_step
-        total = max(1, run.total_epochs * max(1, run.steps_per_epoch))
+        total = max(1, run.planned_steps or run.total_epochs * max(1, run.steps_per_epoch))
         done = 0 if step is None else step.iteration
+        if run.status == "finished":  # also a reopened session, which has no last step
+            done = total
         self.progress.setRange(0, total)
         self.progress.setValue(min(done, total))
         self.statusChanged.emit()
@@ -371,6 +358,7 @@ class TrainPage(QWidget):
         """Forget the current run and model (File → New)."""
         self.controller.shutdown()
         self.trainer, self.model, self.resume = None, None, None
+        self.data_switch.forget()
         self.run.reset()
         self.plots.hide_boundary()
         self.message.show_error(None)

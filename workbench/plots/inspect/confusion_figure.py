@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from nn.inspect import per_class_accuracy
-from workbench.core.i18n import tr
+from workbench.core.i18n import plural, tr
 from workbench.plots.inspect.figure_common import (
     FigurePlot,
     prepare_axes,
@@ -125,5 +125,7 @@ class ConfusionFigure(FigurePlot):
         if j is None:
             correct = int(self.cm[i, i])
             return tr("class {t}: {c:,} of {n:,} correct").format(t=name[i], c=correct, n=row)
-        return tr("true {t}, predicted {p}: {n:,} images ({f:.1%} of class {t})").format(
-            t=name[i], p=name[j], n=int(self.cm[i, j]), f=self.cm[i, j] / max(row, 1))
+        count = int(self.cm[i, j])
+        return plural(count, tr("true {t}, predicted {p}: 1 image ({f:.1%} of class {t})"),
+                      tr("true {t}, predicted {p}: {n:,} images ({f:.1%} of class {t})")).format(
+            t=name[i], p=name[j], n=count, f=count / max(row, 1))

@@ -10,7 +10,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, NullFormatter, PercentFormatter
 
-from workbench.core.i18n import tr
+from workbench.core.i18n import plural, tr
 from workbench.plots.inspect.figure_common import (
     FigurePlot,
     prepare_axes,
@@ -127,8 +127,10 @@ class HistogramFigure(FigurePlot):
         k = int(np.searchsorted(panel.edges, x, side="right")) - 1
         if not 0 <= k < len(panel.counts):
             return ""
-        text = tr("{lo:.4g} to {hi:.4g}: {n:,} values").format(
-            lo=panel.edges[k], hi=panel.edges[k + 1], n=int(panel.counts[k]))
+        count = int(panel.counts[k])
+        text = plural(count, tr("{lo:.4g} to {hi:.4g}: 1 value"),
+                      tr("{lo:.4g} to {hi:.4g}: {n:,} values")).format(
+            lo=panel.edges[k], hi=panel.edges[k + 1], n=count)
         if panel.reference is not None:
             text += tr(" (at the start: {m:,})").format(m=int(panel.reference[k]))
         return text

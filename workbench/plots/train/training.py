@@ -15,7 +15,7 @@ from nn.compare import smoothed
 from nn.training import History
 from workbench.core.i18n import tr
 from workbench.plots.legend import LegendEntry, entry_for
-from workbench.ui.theme import SERIES, plot_colors
+from workbench.ui.theme import SERIES, line_colors, plot_colors
 
 MAX_RAW_POINTS = 800  # the faint raw loss line is decimated beyond this (> 1 per pixel)
 
@@ -46,8 +46,9 @@ class TrainingFigure:
         fig.set_facecolor(colors["window"])
         self.ax_loss, self.ax_acc = fig.subplots(1, 2)
         c = SERIES
-        self.raw, = self.ax_loss.plot([], [], color=c[0], alpha=0.25, linewidth=0.8)
-        self.smooth, = self.ax_loss.plot([], [], color=c[0], linewidth=1.8)
+        self.raw, = self.ax_loss.plot([], [], linewidth=0.8)
+        self.smooth, = self.ax_loss.plot([], [], linewidth=1.8)
+        self.restyle_lines(colors)
         self.epoch_train, = self.ax_loss.plot([], [], "o", color=c[1], markersize=5)
         self.epoch_val, = self.ax_loss.plot([], [], "s", color=c[2], markersize=5)
         self.acc_train, = self.ax_acc.plot([], [], "o-", color=c[1], linewidth=1.6, markersize=4)
@@ -84,6 +85,13 @@ class TrainingFigure:
         self.acc_test.set_label(tr("test"))
         # Line breaks by hand: Matplotlib wraps text at the figure's edge, not the axes'.
         self.hint.set_text(tr("Press Train:\nthe loss of every iteration\nappears here"))
+
+    def restyle_lines(self, colors: dict[str, str]) -> None:
+        """Colour the loss lines for the plot background: the per-iteration line faint but
+        at 3:1 contrast or more, the smoothed one at 4.5:1 (see :func:`theme.line_colors`)."""
+        raw, smooth = line_colors(SERIES[0], colors["face"])
+        self.raw.set_color(raw)
+        self.smooth.set_color(smooth)
 
     def legend_entries(self) -> list[list[LegendEntry]]:
         """Per axes, what its legend shows (drawn by Qt above the live figure)."""

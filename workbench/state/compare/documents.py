@@ -12,7 +12,7 @@ import copy
 from typing import Any
 
 from workbench.core.compare_jobs import ComparisonJob, SearchJob
-from workbench.core.i18n import tr
+from workbench.core.i18n import plural, tr
 from workbench.state.compare.views import ComparisonState, SearchState
 
 
@@ -54,7 +54,7 @@ def comparison_progress(state: ComparisonState, epoch_based: bool) -> str:
     if epoch_based and state.steps_per_epoch:
         epochs = -(-state.steps_per_run // state.steps_per_epoch)
         text = tr("epoch {e:,} of {n:,}").format(e=state.epoch, n=epochs) + " · " + text
-    return text + " · " + tr("{n} runs").format(n=runs)
+    return text + " · " + plural(runs, tr("1 run"), tr("{n} runs")).format(n=runs)
 
 
 def job_config(key: str, settings: dict[str, Any], job: ComparisonJob | SearchJob

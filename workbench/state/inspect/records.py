@@ -58,7 +58,7 @@ class ProbePayload:
 
 
 class InspectProbe:
-    """``compute(trainer)`` for a :class:`workbench.concurrency.workers.Probe` (worker thread).
+    """``compute(trainer)`` for a :class:`workbench.core.training_events.Probe` (worker thread).
 
     Remembers, for the model being trained, its weights before the first step and its first
     gradients, so weight and gradient histograms come with their starting distribution on

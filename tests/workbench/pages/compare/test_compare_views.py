@@ -362,6 +362,9 @@ def test_grid_books_button_and_bad_input(qtbot, grid_view):
 def test_small_grids_are_computed_inline(qtbot, grid_view):
     view = grid_view
     view.inputs.setValue(20)  # a measured rate is known by now: 20 × 4 rows is instant
+    # The inline decision compares the measured rate with the budget; on a loaded machine the
+    # measured rate can be slow, so give the budget room: this tests the decision, not the CPU.
+    view.job.budget = 60.0
     runs = view.job.inline_runs
     view.seed.setValue(9)
     assert view.job.inline_runs == runs + 1 and view.shown_settings == view.settings

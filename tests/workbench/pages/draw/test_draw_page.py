@@ -390,7 +390,7 @@ def test_shutdown_stops_the_background_threads(qtbot, context, settings, model_f
     page = make_page(qtbot, context, settings, model_file, tmp_path)
     draw(page.canvas, digit_strokes(7, 60, 50, 160, 180))
     page.shutdown()
-    assert not page.service._thread.isRunning()
+    assert not page.service.busy and not page.service.runner.running
     assert not page.loader.running and not page.collection.runner.running
 
 

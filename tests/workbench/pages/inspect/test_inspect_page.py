@@ -13,8 +13,9 @@ from tests.workbench.pages.inspect.inspect_support import (
     small_data,
     trained_convnet,
 )
-from workbench.concurrency.workers import Probe, TrainingController
+from workbench.concurrency.training import TrainingController
 from workbench.core.i18n import tr
+from workbench.core.training_events import Probe
 from workbench.pages.inspect.page import FILTERS, HISTOGRAMS, MISTAKES
 from workbench.shell.context import AppContext
 from workbench.state.inspect.records import PROBE_NAME, InspectProbe

@@ -17,7 +17,7 @@ from tests.workbench.pages.inspect.inspect_support import (
     trained_convnet,
 )
 from tests.workbench.pages.inspect.test_inspect_mistakes import click, gallery_indices
-from workbench.concurrency.workers import TrainingController
+from workbench.concurrency.training import TrainingController
 from workbench.pages.inspect.page import MISTAKES
 
 

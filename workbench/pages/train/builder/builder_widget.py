@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.core import i18n
-from workbench.core.i18n import tr, tr_dynamic
+from workbench.core.i18n import plural, tr, tr_dynamic
 from workbench.pages.train.builder import catalog
 from workbench.pages.train.builder._support import dot_icon, line_icon, listen
 from workbench.pages.train.builder.layer_list import (
@@ -342,13 +342,15 @@ class BuilderWidget(QWidget):
     def _update_footer(self, v: Validation) -> None:
         if v.ok:
             shape = catalog.shape_text(v.output_shape)
-            self.summary_label.setText(tr(
-                "{layers} layers · <b>{params}</b> trainable parameters · output {shape}").format(
-                layers=len(v.rows), params=f"{v.total_parameters:,}", shape=shape))
+            self.summary_label.setText(plural(
+                len(v.rows), tr("1 layer · <b>{params}</b> trainable parameters · output {shape}"),
+                tr("{layers} layers · <b>{params}</b> trainable parameters · output {shape}")
+            ).format(layers=len(v.rows), params=f"{v.total_parameters:,}", shape=shape))
             self.footer_error.show_error(None)
         else:
-            self.summary_label.setText(tr("{layers} layers · parameters unknown").format(
-                layers=len(self._state.layers)))
+            self.summary_label.setText(plural(
+                len(self._state.layers), tr("1 layer · parameters unknown"),
+                tr("{layers} layers · parameters unknown")).format(layers=len(self._state.layers)))
             self.footer_error.show_error(v.summary())
         steps = any(spec.get("type") == "Step" for spec in self._state.layers)
         self.step_note.setVisible(steps)

@@ -3,6 +3,7 @@ BatchNorm / Dropout switches of ``multi_layer_net_extend`` (book ch. 6.3–6.4).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from PySide6.QtCore import QSignalBlocker, Qt
@@ -26,6 +27,18 @@ from workbench.ui import theme
 from workbench.ui.common import ErrorLabel
 
 EXTEND = "multi_layer_net_extend"
+
+
+def dense_sizes(state: BuilderState) -> str:
+    """ "2-32-32-3": inputs and each Dense layer's width, for a stack of Dense layers only
+    (and the activations, BatchNorm, Dropout between them); "" for any other stack."""
+    layers = state.layers
+    if not layers or any(spec["type"] in ("Conv2D", "Conv2DTranspose") for spec in layers):
+        return ""
+    units = [spec["config"].get("units") for spec in layers if spec["type"] == "Dense"]
+    if not units or None in units:
+        return ""
+    return "-".join(str(n) for n in [math.prod(state.input_shape), *units])
 
 
 class PresetPicker(QWidget):
@@ -116,8 +129,12 @@ class PresetPicker(QWidget):
         self.info.setStyleSheet(f"color: {theme.muted_color()};")
         if preset:
             info = nn.presets.INFO[preset]
-            self.info.setText(tr("Book {chapter} · {description}").format(
-                chapter=tr_dynamic(info.chapter), description=tr_dynamic(info.description)))
+            text = tr("Book {chapter} · {description}").format(
+                chapter=tr_dynamic(info.chapter), description=tr_dynamic(info.description))
+            sizes = dense_sizes(self._state)
+            if sizes:  # the description gives the defaults; this is the stack shown
+                text += " " + tr("This one: {sizes}.").format(sizes=sizes)
+            self.info.setText(text)
         else:
             self.info.setText(tr("Custom stack: your own layers, built or edited here."))
         self.extend_box.setVisible(preset == EXTEND)

@@ -12,9 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QFont, QValidator
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QAbstractSpinBox,
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
@@ -31,56 +30,7 @@ from workbench.pages.train.builder import catalog
 from workbench.state.builder import BuilderState
 from workbench.ui import theme
 from workbench.ui.common import ErrorLabel
-
-
-class _RefuseOutOfRange:
-    """Mix-in for Qt spin boxes: a number outside the range may be typed (Qt would drop the
-    keystroke that leaves the range) and is refused when committed — Enter or leaving the box —
-    with :attr:`refused` (the typed number); the box then goes back to its previous value."""
-
-    def _setup_refusal(self) -> None:
-        self.setCorrectionMode(QAbstractSpinBox.CorrectionMode.CorrectToPreviousValue)
-
-    def _typed_number(self, text: str) -> float | None:
-        body = text.strip()
-        for affix in (self.prefix(), self.suffix()):
-            body = body.replace(affix, "") if affix else body
-        try:
-            return float(body.strip().replace(",", "."))
-        except ValueError:
-            return None
-
-    def validate(self, text: str, pos: int) -> object:  # noqa: D102 - Qt override
-        state, text, pos = super().validate(text, pos)
-        if state == QValidator.State.Invalid and self._typed_number(text) is not None:
-            state = QValidator.State.Intermediate  # out of range: refused at commit
-        return state, text, pos
-
-    def fixup(self, text: str) -> str:  # noqa: D102 - Qt override
-        number = self._typed_number(text)
-        if number is not None and not self.minimum() <= number <= self.maximum():
-            self.refused.emit(number)
-        return text
-
-
-class BoundedSpinBox(_RefuseOutOfRange, QSpinBox):
-    """A whole-number spin box that refuses out-of-range input out loud (see the mix-in)."""
-
-    refused = Signal(float)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._setup_refusal()
-
-
-class BoundedDoubleSpinBox(_RefuseOutOfRange, QDoubleSpinBox):
-    """A decimal spin box that refuses out-of-range input out loud (see the mix-in)."""
-
-    refused = Signal(float)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._setup_refusal()
+from workbench.ui.spin_boxes import BoundedDoubleSpinBox, BoundedSpinBox, number_text
 
 
 class SizePairEdit(QWidget):
@@ -95,7 +45,8 @@ class SizePairEdit(QWidget):
 
     def __init__(self, minimum: int, maximum: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.first, self.second = BoundedSpinBox(), BoundedSpinBox()
+        # the panel names the setting in its own message: no tooltip balloon
+        self.first, self.second = BoundedSpinBox(announce=False), BoundedSpinBox(announce=False)
         for box in (self.first, self.second):
             box.setRange(minimum, maximum)
             box.setKeyboardTracking(False)
@@ -245,7 +196,7 @@ class PropertyPanel(QWidget):
             tip = tr_dynamic(fld.tooltip)
             if fld.kind in ("int", "float", "pair"):
                 tip += "\n" + tr("Allowed: {low} to {high}.").format(
-                    low=_number(fld.minimum), high=_number(fld.maximum))
+                    low=number_text(fld.minimum), high=number_text(fld.maximum))
                 editor.refused.connect(lambda value, f=fld: self._refuse(f, value))
             editor.setToolTip(tip)
             label = QLabel(tr_dynamic(fld.label))
@@ -260,7 +211,7 @@ class PropertyPanel(QWidget):
             self._apply(name, value)
 
         if fld.kind == "int":
-            box = BoundedSpinBox()
+            box = BoundedSpinBox(announce=False)
             box.setRange(int(fld.minimum), int(fld.maximum))
             box.setSingleStep(int(fld.step))
             box.setKeyboardTracking(False)
@@ -269,7 +220,7 @@ class PropertyPanel(QWidget):
             box.valueChanged.connect(apply)
             return box
         if fld.kind == "float":
-            dbox = BoundedDoubleSpinBox()
+            dbox = BoundedDoubleSpinBox(announce=False)
             dbox.setDecimals(fld.decimals)
             dbox.setRange(fld.minimum, fld.maximum)
             dbox.setSingleStep(fld.step)
@@ -330,21 +281,16 @@ class PropertyPanel(QWidget):
         editor = self.editors.get(fld.name)
         kept = editor.value() if editor is not None else fld.default
         kept_text = (" × ".join(map(str, kept)) if isinstance(kept, (list, tuple))
-                     else _number(kept))
+                     else number_text(kept))
         template = (tr("{setting}: {value} is more than the largest allowed, {limit}; it "
                        "stays {kept}.") if value > fld.maximum else
                     tr("{setting}: {value} is less than the smallest allowed, {limit}; it "
                        "stays {kept}."))
         self.refusal.show_error(template.format(
-            setting=tr_dynamic(fld.label), value=_number(value), kept=kept_text,
-            limit=_number(fld.maximum if value > fld.maximum else fld.minimum)))
+            setting=tr_dynamic(fld.label), value=number_text(value), kept=kept_text,
+            limit=number_text(fld.maximum if value > fld.maximum else fld.minimum)))
 
     def _apply(self, name: str, value: Any) -> None:
         self.refusal.show_error(None)
         if self._index is not None:
             self._state.update(self._index, **{name: value})
-
-
-def _number(value: float) -> str:
-    """``8`` for whole numbers, ``0.95`` otherwise."""
-    return f"{value:g}"

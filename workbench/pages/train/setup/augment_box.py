@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QHBoxLayout,
     QLabel,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -21,10 +20,11 @@ from workbench.core.i18n import tr
 from workbench.state.setup import DEFAULT_AUGMENT, TrainingSetup
 from workbench.ui.common import ErrorLabel
 from workbench.ui.fields import apply, connect_weak, make_form
+from workbench.ui.spin_boxes import BoundedDoubleSpinBox, BoundedSpinBox
 
 
 def _spin(low: float, high: float, step: float, decimals: int) -> QDoubleSpinBox:
-    box = QDoubleSpinBox()
+    box = BoundedDoubleSpinBox()
     box.setRange(low, high)
     box.setSingleStep(step)
     box.setDecimals(decimals)
@@ -45,7 +45,7 @@ class AugmentBox(QWidget):
         self.scale_low = _spin(0.1, 3, 0.05, 2)
         self.scale_high = _spin(0.1, 3, 0.05, 2)
         self.noise = _spin(0, 1, 0.01, 2)
-        self.thickness = QSpinBox()
+        self.thickness = BoundedSpinBox()
         self.thickness.setRange(0, 100)
         self.thickness.setSingleStep(5)
         self.thickness.setKeyboardTracking(False)

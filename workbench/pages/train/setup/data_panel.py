@@ -12,13 +12,11 @@ from PySide6.QtCore import QEvent, QSignalBlocker, Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QComboBox,
-    QDoubleSpinBox,
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -32,6 +30,7 @@ from workbench.state.setup import TrainingSetup
 from workbench.ui import theme
 from workbench.ui.common import ErrorLabel
 from workbench.ui.fields import ElidedLabel, apply, connect_weak, make_form
+from workbench.ui.spin_boxes import BoundedDoubleSpinBox, BoundedSpinBox
 
 IDX_NAMES = tuple(nn.datasets.IDX_SETS)  # "mnist", "fashion-mnist": read from a folder
 _SIZE_MB = {name: sum(f.size for f in s.files) / 1e6 for name, s in nn.datasets.IDX_SETS.items()}
@@ -101,21 +100,21 @@ class DataPanel(QGroupBox):
         self.folder_error = ErrorLabel(self)
 
         # toy sets
-        self.toy_n = QSpinBox(self)
+        self.toy_n = BoundedSpinBox(self)
         self.toy_n.setRange(4, 100_000)
         self.toy_n.setSingleStep(100)
-        self.toy_noise = QDoubleSpinBox(self)
+        self.toy_noise = BoundedDoubleSpinBox(self)
         self.toy_noise.setRange(0.0, 5.0)
         self.toy_noise.setSingleStep(0.01)
         self.toy_noise.setDecimals(2)
-        self.toy_seed = QSpinBox(self)
+        self.toy_seed = BoundedSpinBox(self)
         self.toy_seed.setRange(0, 2**31 - 1)
 
         # image sets and all sets
-        self.train_size = QSpinBox(self)
+        self.train_size = BoundedSpinBox(self)
         self.train_size.setRange(0, 1_000_000)
         self.train_size.setSingleStep(1000)
-        self.val_fraction = QSpinBox(self)
+        self.val_fraction = BoundedSpinBox(self)
         self.val_fraction.setRange(0, 90)
         self.val_fraction.setSingleStep(5)
         self.augment = AugmentBox(setup, self)

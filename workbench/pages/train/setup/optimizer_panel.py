@@ -9,11 +9,11 @@ previous one.
 from __future__ import annotations
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
-from PySide6.QtWidgets import QComboBox, QGroupBox, QLabel, QSpinBox, QWidget
+from PySide6.QtWidgets import QComboBox, QGroupBox, QLabel, QWidget
 
 import nn
 from workbench.core import i18n
-from workbench.core.i18n import tr
+from workbench.core.i18n import plural, tr
 from workbench.state.setup import TrainingSetup
 from workbench.ui.common import ErrorLabel
 from workbench.ui.fields import (
@@ -25,6 +25,7 @@ from workbench.ui.fields import (
     make_form,
     muted_label,
 )
+from workbench.ui.spin_boxes import BoundedSpinBox
 
 OPTIMIZERS = tuple(nn.optimizers.RULES)
 #: Rule settings other than lr and eps, in display order.
@@ -92,11 +93,11 @@ class OptimizerPanel(QGroupBox):
         self.schedule = QComboBox(self)
         for name in SCHEDULES:
             self.schedule.addItem(name, name)
-        self.every = QSpinBox(self)
+        self.every = BoundedSpinBox(self)
         self.every.setRange(1, 10_000)
         self.every.setKeyboardTracking(False)
         self.gamma = NumberBox(self, step=0.05, soft_range=(0.05, 1.0))
-        self.min_factor = QSpinBox(self)
+        self.min_factor = BoundedSpinBox(self)
         self.min_factor.setRange(0, 100)
         self.min_factor.setSingleStep(5)
         self.min_factor.setKeyboardTracking(False)
@@ -260,10 +261,10 @@ class OptimizerPanel(QGroupBox):
             return
         lr = float(setup.optimizer_fields()["lr"])
         final = lr * schedule(epochs * spe - 1)
-        self.schedule_hint.setText(tr("η goes from {start} to about {end} over {epochs} "
-                                      "epochs.").format(start=format_number(lr, 3),
-                                                        end=format_number(final, 3),
-                                                        epochs=epochs))
+        self.schedule_hint.setText(plural(
+            epochs, tr("η goes from {start} to about {end} over 1 epoch."),
+            tr("η goes from {start} to about {end} over {epochs} epochs.")).format(
+                start=format_number(lr, 3), end=format_number(final, 3), epochs=epochs))
 
     # ------------------------------------------------------------------- widgets -> state
     def _on_optimizer(self, index: int) -> None:

@@ -16,6 +16,7 @@ from workbench.core.i18n import tr
 from workbench.state.setup import TrainingSetup
 from workbench.ui.common import ErrorLabel
 from workbench.ui.fields import Expander, apply, connect_weak, make_form
+from workbench.ui.spin_boxes import BoundedSpinBox
 
 INITIALIZERS = nn.initializers.NAMES
 DTYPES = ("float32", "float64")
@@ -50,7 +51,7 @@ def initializer_texts() -> dict[str, tuple[str, str]]:
 
 
 def _count_box(low: int, high: int, step: int) -> QSpinBox:
-    box = QSpinBox()
+    box = BoundedSpinBox()
     box.setRange(low, high)
     box.setSingleStep(step)
     box.setKeyboardTracking(False)

@@ -1,4 +1,5 @@
-"""The training worker and controller: snapshots, probes, stop, shutdown, stale runs, failures."""
+"""The training controller and its worker generator: snapshots, probes, stop, shutdown, stale
+runs, failures."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from PySide6.QtCore import QCoreApplication
 
 import nn
 from nn.training import Finished, Paused, Stopped, Trainer, TrainSettings
-from workbench.concurrency.workers import Probe, StepBatch, TrainingController
+from workbench.concurrency.training import TrainingController
+from workbench.core.cancel import CancelToken
+from workbench.core.training_events import Prepared, Probe, Probed, StepBatch, training_events
 
 
 def toy_trainer(epochs=3, seed=0):
@@ -138,38 +141,15 @@ def test_live_learning_rate_change(qtbot):
     assert controller.shutdown()
 
 
-def test_job_runner_streams_generator_events_in_batches(qtbot):
-    from workbench.concurrency.jobs import JobRunner
-
-    runner = JobRunner(emit_interval=0.01)
-    got = []
-    runner.events.connect(got.extend)
-
-    def gen():
-        for i in range(200):
-            time.sleep(0.0005)
-            yield i
-
-    with qtbot.waitSignal(runner.done, timeout=10000):
-        runner.start_generator(gen)
-    assert got == list(range(200))
-    qtbot.waitUntil(lambda: not runner.running, timeout=5000)
-
-
-def test_job_runner_task_result_failure_and_supersede(qtbot):
-    from workbench.concurrency.jobs import JobRunner
-
-    runner = JobRunner()
-    with qtbot.waitSignal(runner.done, timeout=5000) as done:
-        runner.start_task(lambda: threading.get_ident())
-    assert done.args[0] != threading.get_ident()
-    with qtbot.waitSignal(runner.failed, timeout=5000) as failed:
-        runner.start_task(lambda: 1 / 0)
-    assert "ZeroDivisionError" in failed.args[0]
-    stop = threading.Event()
-    results = []
-    runner.done.connect(results.append)
-    runner.start_task(lambda: (stop.wait(5), "old")[1], cancel=stop.set)
-    runner.start_task(lambda: "new")  # supersedes: the old result is dropped
-    qtbot.waitUntil(lambda: results == ["new"], timeout=5000)
-    assert runner.shutdown()
+def test_training_events_without_qt_batch_steps_and_stop_on_the_token():
+    token = CancelToken()
+    events = training_events(toy_trainer(epochs=1000), token, emit_interval=0.0,
+                             probes=[Probe("w", lambda t: t.model.named_parameters()["0.W"]
+                                           .copy(), 0.0)])
+    first = [next(events) for _ in range(4)]
+    assert isinstance(first[0], Prepared) and isinstance(first[1], Probed)
+    assert any(isinstance(e, StepBatch) for e in first)
+    token.set()  # the trainer attached to the token stops after its current step
+    rest = list(events)
+    assert isinstance(rest[-1], Stopped)
+    assert isinstance(rest[-2], Probed)  # the final probe comes before the terminal event
