@@ -27,13 +27,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from nn import functions, initializers
+from nn.inspect import BINS, histogram
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu")
 #: The book's four rows (ch. 6.2): std 1, std 0.01, Xavier, He.
 BOOK_INITIALIZERS = ("std1", "std0.01", "xavier", "he")
 N_FEATURES = 100
 N_LAYERS = 5
-BINS = 30
 
 
 def _check_activation(activation: str) -> str:
@@ -137,7 +137,8 @@ def layer_histogram(values: NDArray, activation: str, value_range: tuple[float, 
     flat = flat[np.isfinite(flat)]
     zeros = float(np.mean(flat == 0.0)) if flat.size else 0.0
     shown = flat[flat != 0.0] if key == "relu" else flat
-    counts, edges = np.histogram(shown, bins=bins, range=value_range)
+    shown_hist = histogram(shown, bins, value_range)  # the Inspect page's histogram
+    counts, edges = shown_hist.counts, shown_hist.edges
     if key == "sigmoid":
         saturated = np.mean((flat < 0.02) | (flat > 0.98)) if flat.size else 0.0
     elif key == "tanh":

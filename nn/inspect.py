@@ -67,8 +67,8 @@ def histogram(values: ArrayLike, bins: int = BINS,
         finite = np.isfinite(v)
         nonfinite = int(total - np.count_nonzero(finite))
         v = v[finite]
-    if v.size == 0:
-        edges = np.linspace(-0.5, 0.5, bins + 1)
+    if v.size == 0:  # empty bins over the asked range (as numpy.histogram), else around 0
+        edges = np.linspace(*(value_range or (-0.5, 0.5)), bins + 1)
         return Histogram(np.zeros(bins, np.int64), edges, total, 0, nonfinite, math.nan, math.nan)
     if value_range is None:
         lo, hi = float(v.min()), float(v.max())

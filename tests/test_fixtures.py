@@ -80,8 +80,8 @@ def test_session_v1_setup_and_builder_still_apply():
     assert setup.to_dict() == session.setup
     builder = BuilderState()
     b = session.builder
-    builder.load_config({"layers": b["layers"], "input_shape": b["input_shape"],
-                         "init": b["init"], "name": b["preset"]})
+    builder.load_dict(b)
+    assert builder.to_dict() == {**b, "input_shape": list(b["input_shape"])}
     assert builder.validation().ok
     assert builder.build(seed=4).to_config()["layers"] == session.model.to_config()["layers"]
 

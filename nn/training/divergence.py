@@ -85,6 +85,13 @@ class DivergenceMonitor:
         where = f"at iteration {iteration} (epoch {epoch})"
         if not math.isfinite(loss):
             what = "NaN" if math.isnan(loss) else "infinite"
+            if not math.isfinite(self.first):  # the first loss judged: no update made it
+                return (f"The loss was {what} at the first step, iteration {iteration} (epoch "
+                        f"{epoch}), before the "
+                        "learning rate could change anything: the network's outputs overflow "
+                        "with its starting weights or inputs. Use a smaller initial weight "
+                        "scale ('he' or 'xavier', book ch. 6.2) or check the data for huge "
+                        "values.")
             return (f"The loss became {what} {where}: training diverged. The learning rate "
                     f"({lr:g}) is probably too high for this network and optimizer; {ADVICE}.")
         if not math.isfinite(self.first):

@@ -46,6 +46,22 @@ def test_an_exploding_loss_stops_the_run_with_what_to_try(label, model, data, lr
     assert all(math.isfinite(e.loss) for e in steps)  # plots never see the exploded value
 
 
+def test_a_loss_not_finite_from_the_first_step_is_not_blamed_on_the_learning_rate():
+    """Weights of std 1e30 overflow before any update: that said "The learning rate (0.001)
+    is probably too high" (issue 14 point 11's complaint about --toy-noise nan, for the init)."""
+    events = _run(ModelSpec("two_layer_net", {"hidden_size": 8}, init="std1e30"),
+                  DataConfig("digits", train_size=200), {"name": "adam", "lr": 0.001},
+                  epochs=1)
+    last = events[-1]
+    assert isinstance(last, Diverged) and last.iteration == 1
+    assert last.reason.startswith("The loss was NaN at the first step, iteration 1 (epoch 1), "
+                                  "before the learning rate could change anything")
+    assert "smaller initial weight scale" in last.reason and "0.001" not in last.reason
+    monitor = DivergenceMonitor(chance=2.3)  # after a finite step, the learning rate is named
+    assert monitor.step(2.3, 1, 1, 0.5) is None
+    assert "The learning rate (0.5) is probably too high" in monitor.step(math.inf, 2, 1, 0.5)
+
+
 def test_a_loss_that_stays_far_above_its_start_is_divergence():
     monitor = DivergenceMonitor(chance=2.3)
     reasons = [monitor.step(2.3 if i == 0 else 40.0, i + 1, 1, 0.5) for i in range(12)]

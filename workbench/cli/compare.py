@@ -7,6 +7,7 @@ import argparse
 import csv
 import io
 import itertools
+import json
 import math
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from nn.archive import parse_json
 from nn.compare import Comparison, Variant
 from nn.experiment import RunConfig, save_experiment
 from nn.optimizers import RULES
-from nn.schema import suggestion
+from nn.schema import SettingsError, check_object, suggestion
 from nn.training import Diverged, StepEnd, write_text_atomic
 from workbench.cli.common import (
     EXIT_INTERRUPTED,
@@ -87,11 +88,17 @@ def _json_variants(text: str) -> list[Variant]:
         raise UsageError(f"--variants-json: not valid JSON {what}: {exc}") from None
     if isinstance(doc, dict):
         doc = [{"label": k, "overrides": v} for k, v in doc.items()]
-    if not isinstance(doc, list) or not all(
-            isinstance(v, dict) and isinstance(v.get("overrides", {}), dict) for v in doc):
+    if not isinstance(doc, list):
         raise UsageError('--variants-json: expected [{"label": ..., "overrides": {...}}, ...] '
-                         "or {label: overrides}")
+                         f"or {{label: overrides}}, not {json.dumps(doc)[:40]}")
     for i, v in enumerate(doc):
+        name = f"variant {v['label']!r}" if isinstance(v, dict) and isinstance(
+            v.get("label"), str) else f"variant {i + 1}"
+        try:
+            check_object(v, name)
+            check_object(v.get("overrides", {}), f"the overrides of {name}")
+        except SettingsError as exc:
+            raise UsageError(f"--variants-json: {exc}") from None
         unknown = sorted(set(v) - {"label", "overrides"})
         if unknown:
             raise UsageError(f"--variants-json: variant {i + 1} has an unknown key "

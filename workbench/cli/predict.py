@@ -32,6 +32,27 @@ def class_names(model: nn.Sequential) -> list[str]:
     return [str(i) for i in range(k)]
 
 
+def _finite_only(model_path: str, kept: list, x: np.ndarray, probs: np.ndarray,
+                 logits: np.ndarray) -> tuple[list, np.ndarray, np.ndarray, np.ndarray]:
+    """The images whose outputs are numbers; a note for each other one, an error if none.
+
+    Finite but huge weights can overflow to NaN or infinity in the forward pass (the loader
+    refuses only weights that are not finite themselves)."""
+    finite = np.isfinite(probs).all(axis=1)
+    if finite.all():
+        return kept, x, probs, logits
+    reason = ("the model's outputs are not numbers (the computation overflowed: its weights "
+              "are too large)")
+    if not finite.any():
+        raise CliError(f"{model_path}: {reason}; it cannot classify "
+                       f"{kept[0][0] if len(kept) == 1 else 'these images'}")
+    for (path, _), ok in zip(kept, finite, strict=True):
+        if not ok:
+            note(f"{path}: not classified: {reason}")
+    kept = [item for item, ok in zip(kept, finite, strict=True) if ok]
+    return kept, x[finite], probs[finite], logits[finite]
+
+
 def run(args: argparse.Namespace, argv: list[str]) -> int:
     """Run the ``predict`` command."""
     from workbench.core.imageio import load_for_model
@@ -54,6 +75,7 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
     with np.errstate(over="ignore", invalid="ignore"):
         probs = model.predict_proba(x)
         logits = ood.logits(model, x)
+    kept, x, probs, logits = _finite_only(args.model, kept, x, probs, logits)
     calibration = ood.from_metadata(model.metadata)
     scores = ood.energy_score(logits, calibration.temperature if calibration else 1.0)
     verdicts = ood.verdict(x, logits, calibration)

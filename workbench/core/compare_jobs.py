@@ -10,11 +10,8 @@ crosses to the GUI thread is a frozen event or a fresh copy.
 
 from __future__ import annotations
 
-import json
 import math
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -22,33 +19,19 @@ from typing import Any
 import numpy as np
 
 from nn.compare import Comparison, Variant, VariantEvent, VariantSummary
-from nn.experiment import DataConfig, PreparedData, RunConfig, prepare_data
+from nn.experiment import DataConfig, PreparedData, RunConfig
 from nn.search import RandomSearch, TrialEnd
 from workbench.core.cancel import CancelToken
+from workbench.core.data_cache import DATA_CACHE
 
 SUMMARY_INTERVAL = 0.25  # seconds between summary snapshots while a comparison runs
-_CACHE_SIZE = 3
 
 
 # ---------------------------------------------------------------------------------- data
-_cache: OrderedDict[str, PreparedData] = OrderedDict()
-_cache_lock = threading.Lock()
-
-
 def load_data(config: DataConfig, should_cancel: Callable[[], bool] | None = None
               ) -> PreparedData:
-    """``prepare_data(config)``, remembering the last few sets (the arrays are only read)."""
-    key = json.dumps(config.__dict__, sort_keys=True, default=str)
-    with _cache_lock:
-        if key in _cache:
-            _cache.move_to_end(key)
-            return _cache[key]
-    data = prepare_data(config, should_cancel=should_cancel)
-    with _cache_lock:
-        _cache[key] = data
-        while len(_cache) > _CACHE_SIZE:
-            _cache.popitem(last=False)
-    return data
+    """The prepared set for ``config`` from the cache every page shares."""
+    return DATA_CACHE.get(config, should_cancel=should_cancel)
 
 
 # ------------------------------------------------------------------------------- events

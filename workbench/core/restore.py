@@ -32,12 +32,6 @@ class Remembered:
     problems: list[tuple[str, str]] = field(default_factory=list)
 
 
-def remembered_builder(builder: Any) -> dict[str, Any]:
-    """What the window stores for the builder (``preset`` is stored as ``name``)."""
-    return {"layers": builder["layers"], "input_shape": list(builder["input_shape"]),
-            "init": builder["init"], "name": builder.get("preset")}
-
-
 def _parse(text: Any, where: str) -> Any:
     if not isinstance(text, (str, bytes)):
         raise SettingsError(f"the {where}: expected JSON text, not {type(text).__name__}")
@@ -49,6 +43,7 @@ def _parse(text: Any, where: str) -> Any:
 
 def _builder(text: Any) -> dict[str, Any]:
     doc = _parse(text, "remembered model")
+    # Settings written before the builder had one document shape stored its preset as "name".
     if isinstance(doc, dict) and "name" in doc and "preset" not in doc:
         doc = {**{k: v for k, v in doc.items() if k != "name"}, "preset": doc["name"]}
     return check_builder(doc, "builder")
@@ -79,4 +74,4 @@ def read_remembered(builder_text: Any, setup_text: Any) -> Remembered:
     return Remembered(parts["builder"], parts["setup"], problems)
 
 
-__all__ = ["BUILDER_KEY", "SETUP_KEY", "Remembered", "read_remembered", "remembered_builder"]
+__all__ = ["BUILDER_KEY", "SETUP_KEY", "Remembered", "read_remembered"]

@@ -12,7 +12,7 @@ from numpy.typing import NDArray
 
 from workbench.core.boundary_grid import BoundaryGrid, data_extent
 from workbench.core.i18n import tr
-from workbench.plots.train.training import style_axes
+from workbench.ui.mpl_style import style_axes
 from workbench.ui.theme import SERIES, plot_colors
 
 

@@ -3,8 +3,10 @@
 The Build & Train page publishes; Inspect, Draw and Compare listen. Rules for readers:
 
 * ``model`` is the live model. While ``training`` is true the worker thread updates it in
-  place, so never compute on it then — use ``snapshot`` (a consistent copy made in the worker
-  thread every ``SNAPSHOT_INTERVAL`` seconds and at every epoch end) or a registered probe.
+  place, so never compute on it then. :attr:`AppContext.readable_model` is the one answer to
+  "which model may I read now": the live model when idle, the latest ``snapshot`` (a
+  consistent copy made in the worker thread every ``SNAPSHOT_INTERVAL`` seconds and at every
+  epoch end) while training — Inspect and Draw both read it. Or register a probe.
 * Probes added with :meth:`AppContext.add_probe` run in the worker thread during every training
   run; their payloads arrive through :attr:`AppContext.probed`.
 """
@@ -52,6 +54,22 @@ class AppContext(QObject):
         #: The model the Draw page classifies ``drawing`` with (a private copy), if any.
         self.drawing_model: nn.Sequential | None = None
         self._probes: dict[str, Probe] = {}
+
+    # ------------------------------------------------------------------------- reading
+    @property
+    def readable_model(self) -> nn.Sequential | None:
+        """The model a page may read now: the live model when idle; while training, the
+        latest snapshot of the run (None until the first one arrives — never the live model,
+        which the worker updates in place)."""
+        if not self.training:
+            return self.model
+        return None if self.snapshot is self.model else self.snapshot
+
+    def working_copy(self) -> nn.Sequential | None:
+        """A private copy of :attr:`readable_model` for a worker thread (forward passes write
+        layer caches, so two threads must never share one model)."""
+        model = self.readable_model
+        return None if model is None else model.copy()
 
     # ------------------------------------------------------------------------ publishing
     def set_model(self, model: nn.Sequential | None, training: bool = False) -> None:

@@ -17,30 +17,81 @@ from PySide6.QtWidgets import (
 
 import nn
 from workbench.core.i18n import tr, tr_dynamic, tr_noop
+from workbench.pages.inspect.page import FEATURE_MAPS, FILTERS, GRADCHECK, HISTOGRAMS, MISTAKES
 
-#: (concept, chapter) pairs shown by Help → Book chapters; both columns are translated.
+#: (concept, chapter, (page, view)) rows of Help → Book chapters; the concept and chapter are
+#: translated; double-clicking a row opens the page and view (demo, tab) where it is tried.
 CHAPTERS = [
-    (tr_noop("Perceptron, logic gates, XOR"), tr_noop("ch. 2")),
-    (tr_noop("Activation functions: step, sigmoid, ReLU"), tr_noop("ch. 3.2")),
-    (tr_noop("Softmax and its overflow"), tr_noop("ch. 3.5")),
-    (tr_noop("MNIST and batch processing"), tr_noop("ch. 3.6")),
-    (tr_noop("Loss functions: mean squared error, cross-entropy"), tr_noop("ch. 4.2")),
-    (tr_noop("Numerical differentiation and gradients"), tr_noop("ch. 4.3–4.4")),
-    (tr_noop("Mini-batch training loop"), tr_noop("ch. 4.5")),
-    (tr_noop("Computational graphs"), tr_noop("ch. 5.1–5.3")),
+    (tr_noop("Perceptron, logic gates, XOR"), tr_noop("ch. 2"), ("fundamentals", "perceptron")),
+    (tr_noop("Activation functions: step, sigmoid, ReLU"), tr_noop("ch. 3.2"),
+     ("fundamentals", "activations")),
+    (tr_noop("Softmax and its overflow"), tr_noop("ch. 3.5"), ("fundamentals", "softmax")),
+    (tr_noop("MNIST and batch processing"), tr_noop("ch. 3.6"), ("train", "data")),
+    (tr_noop("Loss functions: mean squared error, cross-entropy"), tr_noop("ch. 4.2"),
+     ("fundamentals", "losses")),
+    (tr_noop("Numerical differentiation and gradients"), tr_noop("ch. 4.3–4.4"),
+     ("fundamentals", "derivative")),
+    (tr_noop("Mini-batch training loop"), tr_noop("ch. 4.5"), ("fundamentals", "xor_network")),
+    (tr_noop("Computational graphs"), tr_noop("ch. 5.1–5.3"), ("fundamentals", "backprop")),
     (tr_noop("Backpropagation through layers (Affine, ReLU, Sigmoid, "
-             "Softmax-with-loss)"), tr_noop("ch. 5.4–5.6")),
-    (tr_noop("Gradient check"), tr_noop("ch. 5.7.3")),
-    (tr_noop("Optimizers: SGD, Momentum, AdaGrad, Adam"), tr_noop("ch. 6.1")),
-    (tr_noop("Weight initialization: std 0.01, Xavier, He"), tr_noop("ch. 6.2")),
-    (tr_noop("Batch Normalization"), tr_noop("ch. 6.3")),
-    (tr_noop("Overfitting, weight decay, Dropout"), tr_noop("ch. 6.4")),
-    (tr_noop("Hyperparameter search"), tr_noop("ch. 6.5")),
-    (tr_noop("Convolution, padding, stride, im2col"), tr_noop("ch. 7.2–7.4")),
-    (tr_noop("Pooling"), tr_noop("ch. 7.3")),
-    (tr_noop("A simple CNN and its filters"), tr_noop("ch. 7.5–7.6")),
-    (tr_noop("Deeper networks and data augmentation"), tr_noop("ch. 8.1")),
+             "Softmax-with-loss)"), tr_noop("ch. 5.4–5.6"), ("fundamentals", "backprop")),
+    (tr_noop("Gradient check"), tr_noop("ch. 5.7.3"), ("inspect", "gradcheck")),
+    (tr_noop("Optimizers: SGD, Momentum, AdaGrad, Adam"), tr_noop("ch. 6.1"),
+     ("compare", "paths")),
+    (tr_noop("Weight initialization: std 0.01, Xavier, He"), tr_noop("ch. 6.2"),
+     ("compare", "init_histograms")),
+    (tr_noop("Batch Normalization"), tr_noop("ch. 6.3"), ("compare", "batchnorm")),
+    (tr_noop("Overfitting, weight decay, Dropout"), tr_noop("ch. 6.4"),
+     ("compare", "overfitting")),
+    (tr_noop("Hyperparameter search"), tr_noop("ch. 6.5"), ("compare", "search")),
+    (tr_noop("Convolution, padding, stride, im2col"), tr_noop("ch. 7.2–7.4"),
+     ("train", "model")),
+    (tr_noop("Pooling"), tr_noop("ch. 7.3"), ("train", "model")),
+    (tr_noop("A simple CNN and its filters"), tr_noop("ch. 7.5–7.6"), ("inspect", "filters")),
+    (tr_noop("Deeper networks and data augmentation"), tr_noop("ch. 8.1"), ("train", "data")),
 ]
+
+#: Names of the places CHAPTERS opens, as the pages and their tabs call them.
+_PAGE_NAMES = {"train": tr_noop("Build && Train"), "inspect": tr_noop("Inspect"),
+               "compare": tr_noop("Compare"), "fundamentals": tr_noop("Fundamentals")}
+_VIEW_NAMES = {
+    "perceptron": tr_noop("Perceptron and logic gates"),
+    "activations": tr_noop("Activation functions"), "softmax": tr_noop("Softmax and overflow"),
+    "losses": tr_noop("Loss functions"), "derivative": tr_noop("Numerical derivative"),
+    "xor_network": tr_noop("XOR learned by a network"), "backprop": tr_noop("Backpropagation"),
+    "gradcheck": tr_noop("Gradient check"), "filters": tr_noop("Filters"),
+    "paths": tr_noop("Optimizer paths (6.1)"), "init_histograms": tr_noop("Initializers (6.2)"),
+    "batchnorm": tr_noop("Batch Norm (6.3)"), "overfitting": tr_noop("Regularization (6.4)"),
+    "search": tr_noop("Hyperparameter search (6.5)"), "model": tr_noop("Model"),
+    "data": tr_noop("Data && training"),
+}
+#: Inspect's tabs by name, and the Build & Train page's tabs.
+_INSPECT_TABS = {"filters": FILTERS, "feature_maps": FEATURE_MAPS, "histograms": HISTOGRAMS,
+                 "mistakes": MISTAKES, "gradcheck": GRADCHECK}
+_TRAIN_TABS = {"model": 0, "data": 1}
+
+
+def destination_name(page: str, view: str) -> str:
+    """Where a chapter row leads, e.g. "Compare › Batch Norm (6.3)"."""
+    return f"{tr_dynamic(_PAGE_NAMES[page])} › {tr_dynamic(_VIEW_NAMES[view])}".replace(
+        "&&", "&")
+
+
+def open_destination(window, page: str, view: str) -> None:
+    """Show ``page`` of the main ``window`` with its demo or tab ``view`` in front."""
+    window.show_page(page)
+    widget = window.page(page)
+    if widget is None:
+        return
+    if page == "fundamentals":
+        widget.select(view)
+    elif page == "compare":
+        widget.show_key(view)
+    elif page == "inspect":
+        widget.tabs.setCurrentIndex(_INSPECT_TABS[view])
+    elif page == "train":
+        widget.tabs.setCurrentIndex(_TRAIN_TABS[view])
+
 
 SHORTCUTS = [
     ("Ctrl+N", tr_noop("New session")),
@@ -102,13 +153,37 @@ def shortcuts(parent: QWidget) -> QDialog:
     return dialog
 
 
-def chapters(parent: QWidget) -> QDialog:
-    dialog = _table_dialog(
-        parent, tr("Book chapters"), (tr("Concept"), tr("Chapter")),
-        [(tr_dynamic(c), tr_dynamic(ch)) for c, ch in CHAPTERS],
-        tr("Where each idea is explained in Deep Learning from Scratch (Koki Saitoh; Chinese "
-           "edition 《深度学习入门：基于Python的理论与实现》). Tooltips throughout the workbench "
-           "cite the same chapters."))
+def chapters(parent: QWidget, open_row=None) -> QDialog:
+    """Help → Book chapters. ``open_row(page, view)`` is called when a row is double-clicked
+    (or Enter is pressed on it); the main window passes :func:`open_destination`."""
+    rows = [(tr_dynamic(c), tr_dynamic(ch)) for c, ch, _where in CHAPTERS]
+    intro = tr(
+        "Where each idea is explained in Deep Learning from Scratch (Koki Saitoh; Chinese "
+        "edition 《深度学习入门：基于Python的理论与实现》). Tooltips throughout the workbench "
+        "cite the same chapters.")
+    if open_row is not None:
+        intro += " " + tr("Double-click a row to open the page or demo where you can try it.")
+    dialog = _table_dialog(parent, tr("Book chapters"), (tr("Concept"), tr("Chapter")), rows,
+                           intro)
+    table = dialog.findChild(QTableWidget)
+    table.setColumnCount(3)
+    table.setHorizontalHeaderItem(2, QTableWidgetItem(tr("Try it on")))
+    table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+    table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+    for r, (_c, _ch, where) in enumerate(CHAPTERS):
+        item = QTableWidgetItem(destination_name(*where))
+        table.setItem(r, 2, item)
+        if open_row is not None:
+            tip = tr("Double-click to open {place}.").format(place=destination_name(*where))
+            for column in range(3):
+                table.item(r, column).setToolTip(tip)
+    if open_row is not None:
+        def activated(item: QTableWidgetItem) -> None:
+            open_row(*CHAPTERS[item.row()][2])
+            dialog.accept()
+
+        table.itemActivated.connect(activated)
+    dialog.resize(820, 560)
     dialog.open()
     return dialog
 

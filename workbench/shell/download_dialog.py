@@ -35,7 +35,8 @@ from workbench.core import i18n
 from workbench.core.cancel import CancelToken
 from workbench.core.i18n import tr
 from workbench.ui.common import ErrorLabel
-from workbench.ui.fields import ElidedLabel, connect_weak, muted_label
+from workbench.ui.fields import ElidedLabel, muted_label
+from workbench.ui.view import connect_weak
 
 _MB = 1e6
 

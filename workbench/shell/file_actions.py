@@ -126,14 +126,3 @@ def read_model(parent: QWidget, path: str) -> nn.Sequential | None:
     except nn.ModelFileError as exc:
         error_dialog(parent, tr("Could not open the model"), str(exc))
     return None
-
-
-def export_csv(parent: QWidget, history: nn.training.History, path: str) -> bool:
-    """Per-epoch metrics, or per-iteration loss when the file name ends in ``_iterations.csv``."""
-    kind = "iterations" if path.endswith("_iterations.csv") else "epochs"
-    try:
-        history.write_csv(path, kind=kind)
-    except OSError as exc:
-        error_dialog(parent, tr("Could not export the metrics"), f"{path}\n\n{exc}")
-        return False
-    return True

@@ -9,6 +9,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from workbench.shell.context import AppContext
+from workbench.ui.view import View
 
 
 class LazyPage:
@@ -18,7 +19,7 @@ class LazyPage:
     def __init__(self, module: str, name: str, args: tuple | None = None) -> None:
         self.module, self.name, self.args = module, name, args
 
-    def build(self, context: AppContext) -> QWidget:
+    def build(self, context: AppContext) -> View:
         module = importlib.import_module(self.module)
         return getattr(module, self.name)(*(self.args if self.args is not None else (context,)))
 
@@ -50,12 +51,12 @@ class PageSlot(QWidget):
     def __init__(self, lazy: LazyPage, context: AppContext) -> None:
         super().__init__()
         self.lazy, self.context = lazy, context
-        self.page: QWidget | None = None
+        self.page: View | None = None
         self._building = False
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
 
-    def ensure_built(self) -> QWidget:
+    def ensure_built(self) -> View:
         if self.page is None:
             if self._building:  # e.g. a signal sent while the page is built asks for it
                 raise RuntimeError(f"{self.lazy.name} was asked for while it is being built")
@@ -68,3 +69,8 @@ class PageSlot(QWidget):
                 self.unsetCursor()
             self.layout().addWidget(self.page)
         return self.page
+
+    def shutdown(self) -> None:
+        """The page's :meth:`~workbench.ui.view.View.shutdown`, if it was ever built."""
+        if self.page is not None:
+            self.page.shutdown()

@@ -31,6 +31,7 @@ from workbench.shell.window_files import FileMenuMixin
 from workbench.shell.window_settings import WindowSettingsMixin
 from workbench.state import BuilderState, TrainingSetup
 from workbench.ui.theme import THEMES
+from workbench.ui.view import View
 
 
 class MainWindow(WindowSettingsMixin, FileMenuMixin, QMainWindow):
@@ -51,7 +52,7 @@ class MainWindow(WindowSettingsMixin, FileMenuMixin, QMainWindow):
         self._restore_choices()
         self.context = AppContext(self.setup, self, builder=self.builder)
         self.context.pageRequested.connect(self.show_page)
-        self.pages: list[tuple[str, QWidget]] = []
+        self.pages: list[tuple[str, View | PageSlot]] = []
         self._filled = False
         self._train = None  # the Train page once built (TrainPage)
         self._build_ui()
@@ -176,7 +177,8 @@ class MainWindow(WindowSettingsMixin, FileMenuMixin, QMainWindow):
         self.a_stop = self._action(lambda: self.train_page.controller.stop(), "Ctrl+.")
         self.a_more = self._action(lambda: self.train_page.continue_training(), "Ctrl+E")
         self.a_shortcuts = self._action(lambda: dialogs.shortcuts(self), "F1")
-        self.a_chapters = self._action(lambda: dialogs.chapters(self))
+        self.a_chapters = self._action(lambda: dialogs.chapters(
+            self, lambda page, view: dialogs.open_destination(self, page, view)))
         self.a_about = self._action(lambda: dialogs.about(self))
         self.theme_actions = {}
         for name in THEMES:
@@ -363,8 +365,5 @@ class MainWindow(WindowSettingsMixin, FileMenuMixin, QMainWindow):
             return
         self.save_settings()
         for _key, page in self.pages:
-            if isinstance(page, PageSlot):
-                page = page.page
-            if page is not None and hasattr(page, "shutdown"):
-                page.shutdown()
+            page.shutdown()  # every page is a View (or the slot of one not built yet)
         event.accept()

@@ -27,8 +27,7 @@ class FileMenuMixin:
     # ---------------------------------------------------------------------------- sessions
     def current_session(self) -> Session:
         b, page = self.builder, self.train_page
-        return Session({"layers": b.layers, "input_shape": list(b.input_shape), "init": b.init,
-                        "preset": b.preset}, self.setup.to_dict(), page.run.history, page.model,
+        return Session(b.to_dict(), self.setup.to_dict(), page.run.history, page.model,
                        page.run.status if page.run.status != "running" else "stopped",
                        page.run.message, page.trainer_state(), self._compare_documents())
 
@@ -66,11 +65,8 @@ class FileMenuMixin:
         except ValueError as exc:
             file_actions.error_dialog(self, title, f"{name}: {exc}")
             return False
-        b = checked.builder
         # The builder first: the set-up's data then already fits it, so nothing is re-fitted.
-        self.builder.load_config({"layers": b["layers"], "input_shape": b["input_shape"],
-                                  "init": b["init"], "name": b["preset"]},
-                                 label=tr_noop("Open session"))
+        self.builder.load_dict(checked.builder, label=tr_noop("Open session"))
         self.setup.load_dict(checked.setup)
         self.setup_widget_sync()
         resume = None

@@ -10,7 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray
 
 from workbench.core.i18n import set_language, tr, tr_noop
-from workbench.core.restore import BUILDER_KEY, SETUP_KEY, read_remembered, remembered_builder
+from workbench.core.restore import BUILDER_KEY, SETUP_KEY, read_remembered
 from workbench.ui.theme import apply_theme
 
 
@@ -46,8 +46,7 @@ class WindowSettingsMixin:
             except ValueError as exc:
                 problems.append(("setup", str(exc)))
         if remembered.builder is not None:
-            self.builder.load_config(remembered_builder(remembered.builder),
-                                     label=tr_noop("Restore"))
+            self.builder.load_dict(remembered.builder, label=tr_noop("Restore"))
             self.builder._undo.clear()
         self.restore_notice, self._notice_shown = "", False
         if problems:
@@ -72,10 +71,7 @@ class WindowSettingsMixin:
     def save_settings(self) -> None:
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue(SETUP_KEY, json.dumps(self.setup.to_dict()))
-        b = self.builder
-        self.settings.setValue(BUILDER_KEY, json.dumps(remembered_builder({
-            "layers": b.layers, "input_shape": b.input_shape, "init": b.init,
-            "preset": b.preset})))
+        self.settings.setValue(BUILDER_KEY, json.dumps(self.builder.to_dict()))
         row = self.sidebar.currentRow()
         if 0 <= row < len(self.pages):
             self.settings.setValue("page", self.pages[row][0])

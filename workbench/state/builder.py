@@ -138,10 +138,6 @@ class BuilderState:
         return self._undo[-1].text() if self._undo else ""
 
     @property
-    def redo_label(self) -> str:
-        return self._redo[-1].text() if self._redo else ""
-
-    @property
     def undo_text(self) -> str:
         return self._undo[-1].text(tr_dynamic) if self._undo else ""
 
@@ -162,12 +158,25 @@ class BuilderState:
                    input_shape=shape, init=config["init"], preset=name,
                    args={"title": nn.presets.INFO[name].title})
 
+    def to_dict(self) -> dict[str, Any]:
+        """The builder as sessions and remembered settings store it (JSON-able):
+        ``{"layers": [...], "input_shape": [...], "init": str, "preset": str | None}``."""
+        return {"layers": copy.deepcopy(self.layers), "input_shape": list(self.input_shape),
+                "init": self.init, "preset": self.preset}
+
+    def load_dict(self, doc: dict[str, Any], label: str = tr_noop("Open session")) -> None:
+        """Replace the stack with a :meth:`to_dict` document (checked by
+        :func:`workbench.core.session_check.check_builder`) — one undoable edit named ``label``
+        (an English text marked with ``tr_noop``)."""
+        self._edit(label, [copy.deepcopy(spec) for spec in doc["layers"]],
+                   input_shape=tuple(doc["input_shape"]), init=doc.get("init", "he"),
+                   preset=doc.get("preset"))
+
     def load_config(self, config: dict[str, Any], label: str = tr_noop("Open model")) -> None:
-        """Replace the stack with a model config (e.g. from a model file); ``label`` names the
-        edit in the undo menu (an English text marked with ``tr_noop``)."""
-        self._edit(label, [copy.deepcopy(spec) for spec in config["layers"]],
-                   input_shape=tuple(config["input_shape"]), init=config.get("init", "he"),
-                   preset=config.get("name"))
+        """Replace the stack with an engine model config (:meth:`nn.Sequential.to_config`, e.g.
+        from a model file, whose ``name`` is the preset it was built from)."""
+        self.load_dict({"layers": config["layers"], "input_shape": config["input_shape"],
+                        "init": config.get("init", "he"), "preset": config.get("name")}, label)
 
     def add(self, layer: LayerDict, index: int | None = None) -> int:
         """Insert a layer (``{"type", "config"}``) at ``index`` (default: the end)."""

@@ -2,13 +2,15 @@
 
 Qt-free. Setters validate with the engine and raise ``ValueError`` naming the problem (the panel
 shows it inline and keeps the previous value); every accepted change emits :attr:`changed`.
-``run_config(model_spec)`` assembles the :class:`nn.experiment.RunConfig` a run uses.
+``run_config(model_spec)`` assembles the :class:`nn.experiment.RunConfig` a run uses;
+:meth:`RunPlan.make` fixes one on the GUI thread, to send to the training worker.
 """
 
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
+import math
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import nn
@@ -165,3 +167,29 @@ class TrainingSetup:
         self.data, self.optimizer, self.training, self.dtype = data, optimizer, training, dtype
         self.schedule = schedule
         self.changed.emit()
+
+
+@dataclass(frozen=True)
+class RunPlan:
+    """A run as the GUI thread fixed it when Train was clicked, sent with the request so the
+    training worker never reads the live, GUI-owned :class:`TrainingSetup`.
+
+    ``run`` is complete but for the learning-rate schedule, which counts optimizer steps and so
+    needs the number of training samples: :meth:`for_data` fills it in once the data is loaded.
+    """
+
+    run: RunConfig
+    _settings: TrainingSetup = field(repr=False)  # a private copy of the set-up at the click
+
+    @classmethod
+    def make(cls, setup: TrainingSetup, model: ModelSpec) -> RunPlan:
+        """Copy ``setup`` now (GUI thread)."""
+        private = TrainingSetup()
+        private.load_dict(setup.to_dict())
+        return cls(private.run_config(model), private)
+
+    def for_data(self, n_train: int) -> RunConfig:
+        """The run with its schedule in optimizer steps for ``n_train`` training samples."""
+        steps = math.ceil(n_train / self.run.training.batch_size)
+        return replace(self.run, optimizer={**self.run.optimizer,
+                                            "schedule": self._settings.engine_schedule(steps)})

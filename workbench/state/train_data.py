@@ -1,17 +1,17 @@
-"""The Build & Train page's data side: prepared data sets kept for reuse, and the builder's
-network kept in step with the chosen data (input shape, and as many outputs as classes)."""
+"""The Build & Train page's data side: the builder's network kept in step with the chosen data
+(input shape, and as many outputs as classes). The prepared sets themselves are kept by
+:mod:`workbench.core.data_cache`, shared by every page."""
 
 from __future__ import annotations
 
 import copy
-import json
-import threading
 from dataclasses import dataclass
 from typing import Any
 
 import nn
 from nn.errors import NNError
-from nn.experiment import DataConfig, PreparedData, prepare_data
+from nn.experiment import DataConfig
+from workbench.core.data_cache import DataCache
 from workbench.core.i18n import plural, tr, tr_dynamic
 from workbench.state import BuilderState
 
@@ -21,28 +21,6 @@ POINT_SHAPE = (2,)  # the toy 2-D sets
 
 def expected_input_shape(data: DataConfig) -> tuple[int, ...]:
     return POINT_SHAPE if data.name in nn.datasets.TOY_DATASETS else IMAGE_SHAPE
-
-
-class DataCache:
-    """The last prepared data set, by its configuration: one set in memory, reused while the
-    configuration stays the same. Safe to call from the training worker and the GUI thread."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._key: str | None = None
-        self._data: PreparedData | None = None
-
-    def get(self, config: DataConfig) -> PreparedData:
-        key = json.dumps(config.__dict__, sort_keys=True, default=str)
-        with self._lock:
-            if key != self._key or self._data is None:
-                self._data, self._key = prepare_data(config), key
-            return self._data
-
-    def num_classes(self, config: DataConfig) -> int:
-        if config.name not in nn.datasets.TOY_DATASETS:
-            return 10
-        return self.get(config).num_classes  # toy sets are generated instantly
 
 
 def fit_builder_to_data(builder: BuilderState, data: DataConfig, cache: DataCache) -> bool:
@@ -140,6 +118,6 @@ def same_network(builder: BuilderState, config: dict[str, Any]) -> bool:
     return all(shown[key] == config.get(key) for key in ("layers", "input_shape", "init"))
 
 
-__all__ = ["IMAGE_SHAPE", "KIND_DEFAULTS", "DataCache", "SettingChange", "apply_settings",
+__all__ = ["IMAGE_SHAPE", "KIND_DEFAULTS", "SettingChange", "apply_settings",
            "expected_input_shape", "fit_builder_to_data", "is_custom", "kind_settings",
            "model_title", "needs_other_network", "same_network"]

@@ -15,11 +15,9 @@ from __future__ import annotations
 
 import math
 import re
-import weakref
 from collections.abc import Callable
 from typing import Any
 
-import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtCore import Signal as QtSignal
 from PySide6.QtGui import QPalette, QValidator
@@ -32,7 +30,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.core.observable import Signal
 from workbench.ui.common import ErrorLabel
 
 _PARTIAL_NUMBER = re.compile(r"[+-]?(\d*\.?\d*)([eE][+-]?\d*)?")
@@ -213,25 +210,6 @@ def make_form() -> QFormLayout:
     form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
     form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
     return form
-
-
-def connect_weak(signal: Signal, method: Callable[[], Any]) -> None:
-    """Connect ``signal`` to a widget's bound ``method`` without keeping the widget alive.
-
-    The relay disconnects itself once the widget is garbage or Qt has deleted it, so a
-    long-lived state object (or :data:`workbench.core.i18n.language_changed`) never calls into a
-    dead widget.
-    """
-    ref = weakref.WeakMethod(method)
-
-    def relay(*args: Any) -> None:
-        bound = ref()
-        if bound is None or not shiboken6.isValid(bound.__self__):
-            signal.disconnect(relay)
-            return
-        bound(*args)
-
-    signal.connect(relay)
 
 
 def apply(error: ErrorLabel, setter: Callable[..., Any], *args: Any, **kwargs: Any) -> bool:

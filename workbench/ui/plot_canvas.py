@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
 from workbench.core.i18n import language_changed, tr
 from workbench.core.imageio import save_figure
 from workbench.ui import fonts, theme
+from workbench.ui.mpl_style import restyle_figure
+from workbench.ui.view import connect_weak
 
 
 class SmoothCanvas(FigureCanvasQTAgg):
@@ -123,7 +125,7 @@ class PlotCanvas(QWidget):
         self.canvas.mpl_connect("axes_leave_event", lambda _e: self.readout_label.clear())
         self._hovered: tuple | None = None
         self.retranslate()
-        language_changed.connect(self.retranslate)
+        connect_weak(language_changed, self.retranslate)
 
     def retranslate(self) -> None:
         self.canvas.setToolTip(tr("Drag with the toolbar's pan/zoom tools to explore; "
@@ -137,7 +139,7 @@ class PlotCanvas(QWidget):
     def changeEvent(self, event) -> None:  # noqa: N802 — Qt override
         """Follow a light/dark palette change: recolour the figure and redraw it fully."""
         if event.type() == QEvent.Type.PaletteChange:
-            theme.restyle_figure(self.figure)
+            restyle_figure(self.figure)
             self.readout_label.setStyleSheet(f"color: {theme.muted_color()};")
             if self.toolbar is not None:
                 self.toolbar.refresh_icons()

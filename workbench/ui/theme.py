@@ -97,26 +97,3 @@ def _dark_palette() -> QPalette:
     for r in (role.WindowText, role.Text, role.ButtonText):
         p.setColor(group.Disabled, r, QColor("#7a7d82"))
     return p
-
-
-def restyle_figure(figure, colors: dict[str, str] | None = None) -> None:
-    """Recolour a Matplotlib figure's background, axes, ticks, labels and legends in place
-    (data colours are theme-independent), e.g. after the palette changes."""
-    colors = colors or plot_colors()
-    figure.set_facecolor(colors["window"])
-    for ax in figure.axes:
-        ax.set_facecolor(colors["face"])
-        for spine in ax.spines.values():
-            spine.set_color(colors["text"])
-        ax.tick_params(colors=colors["text"])
-        for text in (ax.title, ax.xaxis.label, ax.yaxis.label):
-            text.set_color(colors["text"])
-        for line in ax.get_xgridlines() + ax.get_ygridlines():
-            line.set_color(colors["grid"])
-        legend = ax.get_legend()
-        if legend is not None:
-            legend.get_frame().set_facecolor(colors["face"])
-            for text in legend.get_texts():
-                text.set_color(colors["text"])
-    for text in figure.texts:
-        text.set_color(colors["text"])

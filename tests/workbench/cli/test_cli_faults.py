@@ -222,6 +222,12 @@ def test_config_files_are_validated_field_by_field(tmp_path, capsys, doc, needle
     ('[{"label": "x", "overides": {}}]', "did you mean 'overrides'?"),
     ('{"x": {"optimizer": {"name": "sgd", "lr": "fast"}}}', "Invalid learning rate: 'fast'"),
     ('[' * 5000 + ']' * 5000, "nested"),
+    ('[{"label": "a", "overrides": [1, 2]}]',
+     "the overrides of variant 'a' must be an object ({...}), not a list"),
+    ('{"x": 5}', "the overrides of variant 'x' must be an object ({...}), not 5"),
+    ('[["a", "b"]]', "variant 1 must be an object ({...}), not a list"),
+    ("5", "expected [{\"label\": ..., \"overrides\": {...}}, ...] or {label: overrides}, "
+          "not 5"),
 ])
 def test_compare_variants_are_validated(capsys, variants, needle):
     code, out, err = cli(capsys, "compare", "--variants-json", variants, "--no-png", "-q")
@@ -335,6 +341,41 @@ def test_eval_and_predict_refuse_a_model_with_nan_weights(tmp_path, capsys):
     assert "array '0.b' holds 4 NaN or infinite values" in one_error(code, err)
     code, _, err = cli(capsys, "predict", path, path)
     assert "array '0.b' holds 4 NaN" in one_error(code, err)
+
+
+def test_predict_with_weights_that_overflow_names_the_model_not_nan(tmp_path, capsys,
+                                                                  monkeypatch):
+    """Finite weights load, but 3e38 overflows float32 to NaN: that was "0 (nan %)" and then
+    "cannot convert float NaN to integer"."""
+    from PIL import Image
+
+    model = nn.presets.build("two_layer_net", hidden_size=4)
+    model.named_parameters()["0.W"][:] = 3e38
+    path = tmp_path / "huge.npz"
+    nn.save_model(model, path)
+    ink = np.full((40, 40), 255, np.uint8)
+    ink[8:32, 18:22] = 0
+    for name in ("a.png", "b.png"):
+        Image.fromarray(ink).save(tmp_path / name)
+    code, out, err = cli(capsys, "predict", path, tmp_path / "a.png")
+    assert one_error(code, err) == (f"{path}: the model's outputs are not numbers (the "
+                                    "computation overflowed: its weights are too large); it "
+                                    f"cannot classify {tmp_path / 'a.png'}")
+    assert out == "" and "nan" not in err
+    real = nn.Sequential.predict_proba  # one image of two overflowing: the other is shown
+
+    def first_row_nan(self, x):
+        probs = real(self, x).copy()
+        probs[0] = np.nan
+        return probs
+
+    good = tmp_path / "good.npz"
+    nn.save_model(nn.presets.build("two_layer_net", hidden_size=4), good)
+    monkeypatch.setattr(nn.Sequential, "predict_proba", first_row_nan)
+    code, out, err = cli(capsys, "predict", good, tmp_path / "a.png", tmp_path / "b.png",
+                         "--json")
+    assert code == 0 and f"{tmp_path / 'a.png'}: not classified: the model's outputs" in err
+    assert [r["file"] for r in json.loads(out)] == [str(tmp_path / "b.png")]
 
 
 # ---------------------------------------- point 14: RuntimeWarnings once, stale temp files

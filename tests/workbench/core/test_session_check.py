@@ -80,7 +80,7 @@ def test_a_good_session_passes_normalised():
     setup = TrainingSetup()
     setup.load_dict(checked.setup)  # what the window applies: no error
     builder = BuilderState()
-    builder.load_config({**checked.builder, "name": checked.builder["preset"]})
+    builder.load_dict(checked.builder)
     assert builder.validation().error is None
 
 

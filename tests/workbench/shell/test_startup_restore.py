@@ -167,6 +167,28 @@ def test_a_too_large_stack_from_the_property_panel_is_refused_without_allocating
     again.close()
 
 
+def test_the_builder_is_remembered_in_the_session_shape_and_old_name_keys_still_load(qtbot,
+                                                                                     tmp_path):
+    # One document shape for the builder (BuilderState.to_dict, "preset"), in sessions and in
+    # the remembered settings; settings written before stored the preset under "name".
+    state = BuilderState()
+    state.load_preset("two_layer_net", input_shape=(1, 28, 28), hidden_size=21)
+    old = {"layers": state.layers, "input_shape": [1, 28, 28], "init": "xavier",
+           "name": "two_layer_net"}
+    win = _start(qtbot, _settings(tmp_path, json.dumps(old), None))
+    assert win.restore_notice == ""
+    assert win.builder.preset == "two_layer_net" and win.builder.init == "xavier"
+    assert win.builder.layers == state.layers
+    win.save_settings()
+    stored = json.loads(win.settings.value("builder"))
+    assert stored == win.builder.to_dict() == win.current_session().builder
+    assert stored["preset"] == "two_layer_net" and "name" not in stored
+    win.close()
+    again = _start(qtbot, QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    assert again.builder.to_dict() == stored
+    again.close()
+
+
 JUNK = (5, [1, "a"], {"a": 1}, "", "x" * 5000, -1, 2**40, True, "1e999")
 
 

@@ -36,6 +36,7 @@ def variant_scales(state: ComparisonState) -> list[float]:
 
 class BatchNormTab(ComparisonTab):
     key = "batchnorm"
+    min_view_height = 560  # eight panels with titles and ticks
     epoch_based = True
 
     def build_settings(self, layout: QVBoxLayout) -> None:

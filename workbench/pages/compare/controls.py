@@ -21,7 +21,8 @@ from nn.experiment import DataConfig
 from workbench.core.i18n import language_changed, tr
 from workbench.shell.context import AppContext
 from workbench.state.compare.specs import ACTIVATIONS
-from workbench.ui.fields import NumberBox, connect_weak
+from workbench.ui.fields import NumberBox
+from workbench.ui.view import connect_weak
 
 
 def int_spin(low: int, high: int, value: int, step: int = 1, parent: QWidget | None = None

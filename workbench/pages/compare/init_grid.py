@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QEvent, QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -28,13 +28,14 @@ from PySide6.QtWidgets import (
 
 from nn import init_experiment
 from workbench.concurrency.latest import LatestWins
-from workbench.core.i18n import language_changed, tr
+from workbench.core.i18n import tr
 from workbench.pages.compare.paths_controls import NumberBox
 from workbench.plots.compare.init_grid_plot import InitGridFigure, row_label
 from workbench.state.compare.init_grid import MAX_INPUTS, MAX_SEED, ROW_CHOICES, InitGridSettings
 from workbench.ui import theme
 from workbench.ui.common import ErrorLabel
 from workbench.ui.plot_canvas import PlotCanvas
+from workbench.ui.view import View
 
 UNIT_COST = 2e-5  # prior guess of seconds per (input × row), refined by measurement
 
@@ -75,7 +76,7 @@ def guide(activation: str) -> str:
     }[activation]
 
 
-class InitHistogramView(QWidget):
+class InitHistogramView(View):
     """Initializer rows × five layer columns of activation histograms, with its settings."""
 
     resultReady = Signal()  # noqa: N815 — a new grid is drawn
@@ -92,7 +93,6 @@ class InitHistogramView(QWidget):
         self.job.busyChanged.connect(self._on_busy)
         self._build()
         self.retranslate()
-        language_changed.connect(self.retranslate)
         self._sync_controls()
         self.recompute()
 
@@ -301,14 +301,12 @@ class InitHistogramView(QWidget):
         self.busy_label.setText(tr("Computing…") if busy else tr(
             "Hover over a bar to read its count; the toolbar saves the figure."))
 
-    def changeEvent(self, event) -> None:  # noqa: N802 — Qt override
-        """Light/dark theme switched: restyle the figure (the map's shading included)."""
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange:
-            for label in (self.guide_label, self.busy_label):
-                label.setStyleSheet(f"color: {theme.muted_color()};")
-            self.figure.restyle(theme.plot_colors())
-            self.canvas.redraw()
+    def restyle(self, colors: dict[str, str]) -> None:
+        """Light/dark theme switched: restyle the figure."""
+        for label in (self.guide_label, self.busy_label):
+            label.setStyleSheet(f"color: {theme.muted_color()};")
+        self.figure.restyle(colors)
+        self.canvas.redraw()
 
     # -------------------------------------------------------------------- container API
     def to_dict(self) -> dict[str, Any]:

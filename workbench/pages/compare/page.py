@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from nn.experiment import load_experiment, save_experiment
-from workbench.core.i18n import language_changed, tr
+from workbench.core.i18n import tr
 from workbench.pages.compare.batchnorm_tab import BatchNormTab
 from workbench.pages.compare.init_curves_tab import InitCurvesTab
 from workbench.pages.compare.init_grid import InitHistogramView
@@ -34,12 +34,13 @@ from workbench.pages.compare.search_tab import SearchTab
 from workbench.pages.compare.tab_base import ComparisonTab
 from workbench.shell.context import AppContext
 from workbench.shell.file_actions import error_dialog
-from workbench.ui.fields import connect_weak, muted_label
+from workbench.ui.fields import muted_label
+from workbench.ui.view import View
 
 VIEW_KEYS = ("paths", "init_histograms")  # self-contained views: settings only, recomputed
 
 
-class ComparePage(QWidget):
+class ComparePage(View):
     """Tabs of comparisons, with "Open comparison…" and "Save comparison…" beside them."""
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
@@ -89,7 +90,6 @@ class ComparePage(QWidget):
             tab.stateChanged.connect(self._update_buttons)
         self._last_dir = str(Path.home())
         self.retranslate()
-        connect_weak(language_changed, self.retranslate)
         self._update_buttons()
 
     def retranslate(self) -> None:

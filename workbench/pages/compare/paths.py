@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from PySide6.QtCore import QEvent, QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from nn import landscapes
 from workbench.concurrency.latest import LatestWins
-from workbench.core.i18n import language_changed, tr
+from workbench.core.i18n import tr
 from workbench.pages.compare.paths_controls import COLORS, NumberBox, OptimizerTable, display_name
 from workbench.pages.compare.paths_playback import PlaybackBar
 from workbench.pages.compare.paths_table import ResultsTable
@@ -39,6 +39,7 @@ from workbench.state.compare.paths import MAX_STEPS, PathsResult, PathsState, co
 from workbench.ui import theme
 from workbench.ui.common import ErrorLabel
 from workbench.ui.plot_canvas import PlotCanvas
+from workbench.ui.view import View
 
 STEP_COST = 5e-5  # prior guess of seconds per optimizer step, refined by measurement
 
@@ -65,7 +66,7 @@ def function_texts() -> dict[str, tuple[str, str]]:
     }
 
 
-class OptimizerPathsView(QWidget):
+class OptimizerPathsView(View):
     """The 2-D optimizer comparison: settings on the left, map + loss plot, playback and the
     final-values table on the right."""
 
@@ -82,7 +83,6 @@ class OptimizerPathsView(QWidget):
         self._play_after_compute = False
         self._build()
         self.retranslate()
-        language_changed.connect(self.retranslate)
         self._sync_controls()
         self.recompute()
 
@@ -347,14 +347,12 @@ class OptimizerPathsView(QWidget):
         self.playback.pause()
         super().hideEvent(event)
 
-    def changeEvent(self, event) -> None:  # noqa: N802 — Qt override
+    def restyle(self, colors: dict[str, str]) -> None:
         """Light/dark theme switched: restyle the figure (the map's shading included)."""
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange:
-            self._muted_labels()
-            self.figure.restyle(theme.plot_colors())
-            self.table.retranslate()
-            self._full_redraw()
+        self._muted_labels()
+        self.figure.restyle(colors)
+        self.table.retranslate()
+        self._full_redraw()
 
     # -------------------------------------------------------------------- container API
     def to_dict(self) -> dict[str, Any]:

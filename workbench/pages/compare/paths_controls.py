@@ -22,6 +22,7 @@ from workbench.core.i18n import language_changed, tr
 from workbench.state.compare.paths import EXTRA_SETTINGS, OPTIMIZERS, PathsState
 from workbench.ui.common import ErrorLabel
 from workbench.ui.theme import SERIES
+from workbench.ui.view import connect_weak
 
 #: Each optimizer's colour, fixed so a path keeps its colour whatever else is shown.
 COLORS = {name: SERIES[i % len(SERIES)] for i, name in
@@ -191,7 +192,7 @@ class OptimizerTable(QWidget):
         self.error = ErrorLabel(self)
         grid.addWidget(self.error, len(OPTIMIZERS) + 1, 0, 1, 4)
         self.retranslate()
-        language_changed.connect(self.retranslate)
+        connect_weak(language_changed, self.retranslate)
         self.refresh()
 
     def retranslate(self) -> None:
@@ -203,6 +204,7 @@ class OptimizerTable(QWidget):
             "defaults, e.g. ε = 1e-7 as in the book."))
         for name, check in self.checks.items():
             check.setText(display_name(name))
+            check.setMinimumWidth(check.sizeHint().width())  # the name is never cut
             check.setToolTip(optimizer_tooltip(name) + "\n" + tr(
                 "Tick to add its path; its colour is the same on the map, in the loss plot "
                 "and in the table."))

@@ -13,6 +13,7 @@ from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSlider, QStyle, QWidget
 
 from workbench.core.i18n import language_changed, tr
+from workbench.ui.view import connect_weak
 
 FRAME_MS = 33  # ≤ 30 frames per second
 SPEEDS = (0, 5, 10, 25, 50, 100, 250)  # steps per second; 0 = automatic
@@ -54,7 +55,7 @@ class PlaybackBar(QWidget):
         layout.addWidget(self.step_label)
         layout.addWidget(self.speed_combo)
         self.retranslate()
-        language_changed.connect(self.retranslate)
+        connect_weak(language_changed, self.retranslate)
 
     def retranslate(self) -> None:
         self.restart_button.setToolTip(tr("Play the paths again from the start point."))

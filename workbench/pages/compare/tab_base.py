@@ -15,7 +15,7 @@ import time
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -34,7 +34,7 @@ from workbench.core.compare_jobs import (
     comparison_events,
     search_events,
 )
-from workbench.core.i18n import language_changed, tr
+from workbench.core.i18n import tr
 from workbench.pages.compare.table import Cell, ResultsTable
 from workbench.shell.context import AppContext
 from workbench.state.compare import specs
@@ -47,19 +47,23 @@ from workbench.state.compare.documents import (
 from workbench.state.compare.views import ComparisonState, SearchState
 from workbench.ui import theme
 from workbench.ui.common import ErrorLabel
-from workbench.ui.fields import connect_weak, muted_label
+from workbench.ui.fields import muted_label
 from workbench.ui.plot_canvas import PlotCanvas
+from workbench.ui.view import TrainingBudget, View
 
 REFRESH_MS = 100
 DRAW_SHARE = 0.3  # redraw so that drawing takes at most this share of the GUI thread's time
 
 
-class ComparisonTab(QWidget):
+class ComparisonTab(View):
     """Base class of the comparison tabs (see the module docstring)."""
 
     key = ""  # the tab's name in experiment files and in :data:`specs.BOOK`
     kind = "compare"  # the experiment-file kind
     epoch_based = False  # progress in epochs (else iterations)
+    #: Height (px) below which the figure and table scroll instead of shrinking: a grid of
+    #: small plots needs this much to show its curves and labels.
+    min_view_height = 0
     stateChanged = Signal()  # noqa: N815 — results appeared, or a run started or ended
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
@@ -72,15 +76,15 @@ class ComparisonTab(QWidget):
         self.shown_config: dict[str, Any] = {}  # their experiment-file config
         self.draws = 0
         self._table_version = -1
-        self._draw_cost = 0.0  # seconds from a redraw request to the drawn figure
+        #: Redraws take at most DRAW_SHARE of the GUI thread's time (the cost measured is from
+        #: a redraw request to the drawn figure).
+        self.draw_budget = TrainingBudget(0.0, DRAW_SHARE)
         self._draw_asked: float | None = None
-        self._last_draw = -1e9
         self._build()
         self.apply_settings(specs.quick_settings(self.key))
         self.shown = self.settings()
         self._preview()
         self.retranslate()
-        connect_weak(language_changed, self.retranslate)
         self.runner.events.connect(self._on_events)
         self.runner.done.connect(self._on_done)
         self.runner.failed.connect(self._on_failed)
@@ -161,9 +165,21 @@ class ComparisonTab(QWidget):
         right_layout.setContentsMargins(6, 0, 0, 0)
         right_layout.addLayout(header)
         right_layout.addWidget(self.splitter, 1)
+        view = right
+        if self.min_view_height:  # scrolls only where the window is shorter than that
+            right.setMinimumHeight(self.min_view_height)
+            # a splitter does not ask a wrapped label for its height: keep two lines
+            self.table.caption.setMinimumHeight(
+                2 * self.table.caption.fontMetrics().lineSpacing() + 2)
+            view = QScrollArea(self)
+            view.setWidget(right)
+            view.setWidgetResizable(True)
+            view.setFrameShape(QScrollArea.Shape.NoFrame)
+            view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            view.setMinimumWidth(420)
         outer = QSplitter(Qt.Orientation.Horizontal, self)
         outer.addWidget(left)
-        outer.addWidget(right)
+        outer.addWidget(view)
         outer.setStretchFactor(1, 1)
         outer.setSizes([330, 900])
         outer.setChildrenCollapsible(False)
@@ -310,12 +326,10 @@ class ComparisonTab(QWidget):
         for widget in (self.settings_box, self.book_button, self.quick_button):
             widget.setEnabled(not running)
 
-    def changeEvent(self, event) -> None:  # noqa: N802 — Qt override
+    def restyle(self, colors: dict[str, str]) -> None:
         """Follow a light/dark palette change: new colours for whatever is drawn next."""
-        if event.type() == QEvent.Type.PaletteChange:
-            self.figure.colors = theme.plot_colors()
-            self.state.dirty = True
-        super().changeEvent(event)
+        self.figure.colors = colors
+        self.state.dirty = True
 
     # ---------------------------------------------------------------------------- drawing
     def refresh(self, force: bool = False) -> None:
@@ -327,11 +341,10 @@ class ComparisonTab(QWidget):
         self._update_status()
         if not (self.state.dirty or force) or not (force or self.isVisible()):
             return
-        now = time.perf_counter()
-        if not force and now - self._last_draw < self._draw_cost / DRAW_SHARE:
+        if not force and self.draw_budget.wait() > 0:
             return
         self.state.dirty = False
-        self._last_draw = self._draw_asked = now
+        self._draw_asked = self.draw_budget.start()
         self.update_figure()
         self.canvas.redraw()
         self.draws += 1
@@ -343,7 +356,7 @@ class ComparisonTab(QWidget):
 
     def _on_drawn(self, _event) -> None:
         if self._draw_asked is not None:
-            self._draw_cost = time.perf_counter() - self._draw_asked
+            self.draw_budget.measure(time.perf_counter() - self._draw_asked)
             self._draw_asked = None
 
     def status_text(self) -> str:

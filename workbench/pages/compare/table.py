@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (
 from nn.training import write_text_atomic
 from workbench.core.i18n import language_changed, tr
 from workbench.shell.file_actions import error_dialog
-from workbench.ui.fields import connect_weak, muted_label
+from workbench.ui.fields import muted_label
+from workbench.ui.view import connect_weak
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -70,6 +71,28 @@ def num_cell(mean: float, spread: float | None = None, digits: int = 4) -> Cell:
 def sci_cell(value: float) -> Cell:
     """A setting spanning orders of magnitude (learning rate, weight decay): "1.2e-03"."""
     return Cell(f"{value:.2e}" if value else "0", value)
+
+
+def wrap_header(text: str, longest: int = 12) -> str:
+    """``text`` on two lines, broken at the space or comma nearest its middle, when it is longer
+    than ``longest`` characters: a results table then fits the page at the window's minimum
+    size instead of hiding its last columns. Text without a break point (Chinese) is split in
+    the middle."""
+    if len(text) <= longest or "\n" in text:
+        return text
+    middle = len(text) / 2
+    breaks = [i for i, ch in enumerate(text) if ch in " ，、,"]
+    if not breaks:  # Chinese: before a bracket, else near the middle but never inside a word
+        def inside_word(i: int) -> bool:
+            a, b = text[i - 1], text[i]
+            return a.isascii() and b.isascii() and (a.isalnum() or a in "(")
+        cuts = [i for i in range(1, len(text)) if text[i] in "（(" or not inside_word(i)]
+        cut = min(cuts, key=lambda i: (text[i] not in "（(", abs(i - middle)), default=0)
+        return text if not cut else text[:cut] + "\n" + text[cut:]
+    i = min(breaks, key=lambda b: abs(b - middle))
+    if text[i] == " ":
+        return text[:i] + "\n" + text[i + 1:]
+    return text[:i + 1] + "\n" + text[i + 1:].lstrip()
 
 
 def _csv_value(value: object) -> object:
@@ -136,7 +159,9 @@ class ResultsTable(QWidget):
                 self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
                 self.proxy.sort(-1)
             self.model.clear()
-            self.model.setHorizontalHeaderLabels(headers)
+            self.model.setHorizontalHeaderLabels([wrap_header(h) for h in headers])
+            for c, h in enumerate(headers):
+                self.model.horizontalHeaderItem(c).setToolTip(h)
             for row in rows:
                 self.model.appendRow([self._item(cell) for cell in row])
         else:

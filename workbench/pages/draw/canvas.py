@@ -27,8 +27,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from workbench.core.i18n import tr
-from workbench.pages.draw._support import follow_language
+from workbench.core.i18n import language_changed, tr
 from workbench.pages.draw.images import CanvasImages
 from workbench.pages.draw.render import Guides, paint_guides, paint_stroke, pressure_width
 from workbench.state.draw.strokes import (
@@ -40,6 +39,7 @@ from workbench.state.draw.strokes import (
     Point,
     Stroke,
 )
+from workbench.ui.view import connect_weak
 
 _MIN_STEP = 0.75  # canvas units between kept pointer samples
 _OVERLAY_OPACITY = 0.8
@@ -81,11 +81,12 @@ class DrawingCanvas(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, False)
         self.setAcceptDrops(True)
         self.setCursor(Qt.CursorShape.CrossCursor)
-        self.setMinimumSize(240, 240)
+        self.setMinimumSize(200, 200)  # the page still fits a 494-px-high window
         policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
-        follow_language(self)
+        self.retranslate()
+        connect_weak(language_changed, self.retranslate)
 
     def retranslate(self) -> None:
         self.setToolTip(tr(

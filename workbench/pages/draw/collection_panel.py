@@ -22,11 +22,11 @@ from PySide6.QtWidgets import (
 import nn
 from workbench.concurrency.runner import JobRunner
 from workbench.core.draw.inference import NUM_CLASSES
-from workbench.core.i18n import tr
-from workbench.pages.draw._support import follow_language
+from workbench.core.i18n import language_changed, tr
 from workbench.pages.draw.evaluation import EvaluationDialog
 from workbench.state.draw.collection import DrawingsFolder, Evaluation, evaluate
 from workbench.ui.common import StatusLine
+from workbench.ui.view import connect_weak
 
 FOLDER_KEY = "draw/drawingsFolder"
 CLEAR_KEY = "draw/clearAfterSaving"
@@ -105,7 +105,8 @@ class CollectionPanel(QWidget):
         layout.addLayout(save_row)
         layout.addLayout(tools)
         layout.addWidget(self.status_line)
-        follow_language(self)
+        self.retranslate()
+        connect_weak(language_changed, self.retranslate)
 
     def retranslate(self) -> None:
         self.heading.setText(tr("My drawings"))

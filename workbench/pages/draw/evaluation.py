@@ -16,12 +16,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.core.i18n import plural, tr
-from workbench.pages.draw._support import follow_language
+from workbench.core.i18n import language_changed, plural, tr
 from workbench.pages.draw.render import ink_to_qimage
 from workbench.state.draw.collection import Evaluation
 from workbench.ui import theme
 from workbench.ui.plot_canvas import PlotCanvas
+from workbench.ui.view import connect_weak
 
 _THUMB = 56
 
@@ -60,7 +60,8 @@ class EvaluationDialog(QDialog):
         layout.addWidget(self.mistakes, 1)
         layout.addWidget(buttons)
         self.resize(720, 640)
-        follow_language(self)
+        self.retranslate()
+        connect_weak(language_changed, self.retranslate)
 
     def retranslate(self) -> None:
         self.setWindowTitle(tr("Accuracy on my drawings"))

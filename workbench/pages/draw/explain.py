@@ -18,10 +18,10 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.core.draw.saliency import METHODS, NEGATIVE_RGB, POSITIVE_RGB
-from workbench.core.i18n import tr
-from workbench.pages.draw._support import follow_language
+from workbench.core.i18n import language_changed, tr
 from workbench.pages.draw.preview import PixelView
 from workbench.ui import theme
+from workbench.ui.view import connect_weak
 
 
 def _hex(rgb: tuple[int, int, int]) -> str:
@@ -72,7 +72,8 @@ class ExplainPanel(QWidget):
         layout.addWidget(self.legend)
         layout.addLayout(options)
         layout.addWidget(self.feature_button)
-        follow_language(self)
+        self.retranslate()
+        connect_weak(language_changed, self.retranslate)
 
     def retranslate(self) -> None:
         self.input_view.caption = tr("Network input 28×28")

@@ -14,10 +14,10 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent
 from PySide6.QtWidgets import QCheckBox, QVBoxLayout, QWidget
 
 from workbench.core.draw.activations import LayerActivation
-from workbench.core.i18n import tr
-from workbench.pages.draw._support import follow_language
+from workbench.core.i18n import language_changed, tr
 from workbench.pages.draw.render import rgba_to_qimage
 from workbench.ui import theme
+from workbench.ui.view import connect_weak
 
 LAYERS_KEY = "draw/layerStrip"
 #: While a stroke is drawn the strip is refreshed at most this often (seconds): the extra work
@@ -108,7 +108,8 @@ class LayerStrip(QWidget):
         layout.addWidget(self.view)
         self.view.setVisible(self.check.isChecked())
         self.check.toggled.connect(self._toggled)
-        follow_language(self)
+        self.retranslate()
+        connect_weak(language_changed, self.retranslate)
 
     @property
     def enabled(self) -> bool:

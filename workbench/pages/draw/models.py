@@ -23,12 +23,12 @@ from PySide6.QtWidgets import (
 
 import nn
 from workbench.core.draw.inference import DIGITS, class_names, model_problem
-from workbench.core.i18n import tr
+from workbench.core.i18n import language_changed, tr
 from workbench.core.resources_locator import resource_path
-from workbench.pages.draw._support import follow_language
 from workbench.shell.context import AppContext
 from workbench.shell.file_actions import guarded_load
 from workbench.ui import theme
+from workbench.ui.view import connect_weak
 
 #: The pretrained demo model shipped with the app.
 DEMO_MODEL = resource_path("models", "digits_deep_convnet.npz")
@@ -91,7 +91,8 @@ class ModelPicker(QWidget):
         context.modelChanged.connect(self._schedule_current)
         context.snapshotChanged.connect(self._schedule_current)
         context.trainingChanged.connect(self._schedule_current)
-        follow_language(self)
+        self.retranslate()
+        connect_weak(language_changed, self.retranslate)
         self._choose(self._initial_source())
 
     def retranslate(self) -> None:
@@ -219,9 +220,7 @@ class ModelPicker(QWidget):
 
     def _current_copy(self) -> tuple[nn.Sequential | None, str | None]:
         ctx = self.context
-        source = ctx.snapshot if ctx.training else ctx.model
-        if ctx.training and source is ctx.model:
-            source = None  # the live model in training: never read it, wait for a snapshot
+        source = ctx.readable_model  # while training: a snapshot, never the live model
         if source is None:
             if ctx.model is not None:
                 return None, tr("Waiting for the first snapshot of the model in training…")

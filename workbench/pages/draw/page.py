@@ -38,7 +38,6 @@ from workbench.core.draw.requests import Request, Result, compute
 from workbench.core.draw.saliency import to_rgba
 from workbench.core.draw.sources import LoadedImage, load_image_file, random_test_digit
 from workbench.core.i18n import tr
-from workbench.pages.draw._support import follow_language
 from workbench.pages.draw.canvas import DrawingCanvas
 from workbench.pages.draw.collection_panel import CollectionPanel
 from workbench.pages.draw.explain import ExplainPanel
@@ -50,13 +49,14 @@ from workbench.pages.draw.tools import DrawTools, install_tool_shortcuts
 from workbench.shell.context import AppContext
 from workbench.state.draw.strokes import DrawingHistory
 from workbench.ui.common import ErrorLabel, StatusLine
+from workbench.ui.view import View
 
 THRESHOLD_KEY = "draw/notSureBelow"
 MNIST_PEN_KEY = "draw/mnistPen"
 IMAGE_FILTERS = "*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp"
 
 
-class DrawPage(QWidget):
+class DrawPage(View):
     """The Draw page. ``settings`` defaults to the application's QSettings and ``demo_path``
     to the shipped demo model (tests pass their own)."""
 
@@ -80,7 +80,7 @@ class DrawPage(QWidget):
         self._published: NDArray | None = None
         self._build_ui(demo_path)
         self._connect()
-        follow_language(self)
+        self.retranslate()
         self._model_changed()
 
     # ---------------------------------------------------------------------------- layout

@@ -14,9 +14,9 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from workbench.core.draw.inference import DEFAULT_THRESHOLD, DIGITS, Prediction
-from workbench.core.i18n import tr
-from workbench.pages.draw._support import follow_language
+from workbench.core.i18n import language_changed, tr
 from workbench.ui import theme
+from workbench.ui.view import connect_weak
 
 _ROW_GAP = 4
 
@@ -36,7 +36,8 @@ class ProbabilityBars(QWidget):
         self.last_paint = 0.0
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(260, 250)
-        follow_language(self)
+        self.retranslate()
+        connect_weak(language_changed, self.retranslate)
 
     def retranslate(self) -> None:
         self.title = tr("Class probabilities (softmax, ch. 3.5)")
@@ -191,7 +192,8 @@ class PredictionSummary(QWidget):
         self.setMinimumHeight(72)
         self._state: tuple = (None, list(DIGITS), DEFAULT_THRESHOLD, None, None)
         self._styles: dict[QLabel, str] = {}
-        follow_language(self)
+        self.retranslate()
+        connect_weak(language_changed, self.retranslate)
 
     def retranslate(self) -> None:
         self.answer.setToolTip(tr("The class with the highest probability: the network's "

@@ -15,10 +15,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.core.i18n import tr
-from workbench.pages.draw._support import follow_language
+from workbench.core.i18n import language_changed, tr
 from workbench.pages.draw.canvas import TOOL_KEYS, DrawingCanvas
 from workbench.state.draw.strokes import MAX_PEN_WIDTH, MIN_PEN_WIDTH
+from workbench.ui.view import connect_weak
 
 
 def install_tool_shortcuts(page: QWidget, canvas: DrawingCanvas) -> list[QShortcut]:
@@ -102,7 +102,8 @@ class DrawTools(QWidget):
 
         canvas.toolChanged.connect(self.sync)
         canvas.history.changed.connect(self._history_changed)
-        follow_language(self)
+        self.retranslate()
+        connect_weak(language_changed, self.retranslate)
 
     def retranslate(self) -> None:
         self.pen_button.setText(tr("Pen"))

@@ -25,14 +25,16 @@ from nn.functions import (
 )
 from workbench.core.i18n import tr, tr_dynamic, tr_noop
 from workbench.core.numbers import format_value
-from workbench.pages.fundamentals.base import DemoPanel, style_legend
+from workbench.pages.fundamentals.base import (
+    DemoPanel,
+)
 from workbench.pages.fundamentals.fields import (
     SliderField,
     fit_table_height,
     make_table,
     set_cell,
 )
-from workbench.plots.train.training import style_axes
+from workbench.ui.mpl_style import style_axes, style_legend
 from workbench.ui.theme import SERIES
 
 NAMES = ("step", "sigmoid", "tanh", "relu", "leaky_relu", "identity")
@@ -126,7 +128,7 @@ class ActivationsDemo(DemoPanel):
         self.probe_d = self.ax_d.axvline(0, color=self.colors["text"], linestyle=":", lw=1)
         self.probe_points_f, = self.ax_f.plot([], [], "o", color=self.colors["text"], ms=4)
         self.probe_points_d, = self.ax_d.plot([], [], "o", color=self.colors["text"], ms=4)
-        self.figure.subplots_adjust(left=0.1, right=0.97, top=0.95, bottom=0.08, hspace=0.28)
+        self.figure.set_layout_engine("constrained", h_pad=0.03, w_pad=0.03)
         self.retranslate()
         self.refresh()
 
@@ -138,12 +140,6 @@ class ActivationsDemo(DemoPanel):
     # ------------------------------------------------------------------------- state
     def selected(self) -> list[str]:
         return [n for n in NAMES if self.checks[n].isChecked()]
-
-    def curves(self, name: str) -> tuple[NDArray, NDArray, NDArray]:
-        """``x``, ``h(x)`` and ``h′(x)`` as plotted for ``name``."""
-        x = np.linspace(-self.span.value(), self.span.value(), SAMPLES)
-        alpha = self.alpha.value()
-        return x, activation(name, x, alpha), derivative(name, x, alpha)
 
     # ------------------------------------------------------------------------- texts
     def title(self) -> str:

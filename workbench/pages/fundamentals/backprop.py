@@ -94,7 +94,7 @@ class BackpropDemo(DemoPanel):
         self.add_table_box(table)
 
         self.ax = self.figure.add_subplot(1, 1, 1)
-        self.figure.subplots_adjust(left=0.01, right=0.99, top=0.93, bottom=0.02)
+        self.figure.set_layout_engine("constrained", h_pad=0.03, w_pad=0.03)
         self.graph_combo.currentIndexChanged.connect(self._on_graph)
         self.book_button.clicked.connect(self.use_book_inputs)
         self.retranslate()
@@ -220,9 +220,11 @@ class BackpropDemo(DemoPanel):
     def _legend(self) -> None:
         handles = [Line2D([], [], color=forward_color(), linewidth=3),
                    Line2D([], [], color=BACKWARD_COLOR, linewidth=3)]
-        legend = self.ax.legend(handles, [tr("forward: value on the edge"),
-                                          tr("backward: ∂price/∂edge")],
-                                loc="upper left", fontsize=8, framealpha=0.8)
+        self.figure.legends.clear()  # below the graph, not over its nodes
+        legend = self.figure.legend(handles, [tr("forward: value on the edge"),
+                                              tr("backward: ∂price/∂edge")],
+                                    loc="outside lower center", ncol=2, fontsize=8,
+                                    framealpha=0.8)
         legend.get_frame().set_facecolor(self.colors["face"])
         for t in legend.get_texts():
             t.set_color(self.colors["text"])

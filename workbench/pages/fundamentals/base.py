@@ -4,11 +4,6 @@ survives deleted widgets, and legend styling."""
 
 from __future__ import annotations
 
-import weakref
-from collections.abc import Callable
-
-import shiboken6
-from matplotlib.axes import Axes
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
@@ -23,49 +18,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.core.i18n import language_changed, tr
+from workbench.core.i18n import tr
 from workbench.ui import theme
 from workbench.ui.plot_canvas import PlotCanvas
+from workbench.ui.view import View
 
 SIDE_WIDTH = 335
 
 
-def follow_language(widget: QWidget, slot: Callable[[QWidget], None]) -> None:
-    """Call ``slot(widget)`` on every language change while ``widget`` exists, without keeping
-    it alive or calling it after Qt deleted it."""
-    ref = weakref.ref(widget)
-
-    def relabel() -> None:
-        target = ref()
-        if target is None or not shiboken6.isValid(target):
-            language_changed.disconnect(relabel)
-            return
-        slot(target)
-
-    language_changed.connect(relabel)
-
-
 # ------------------------------------------------------------------------------ figures
-def style_legend(ax: Axes, colors: dict[str, str], **kwargs) -> None:
-    """A legend in the window's colours (light or dark theme)."""
-    if "handles" not in kwargs and not ax.get_legend_handles_labels()[0]:
-        return
-    kwargs.setdefault("fontsize", 8)
-    kwargs.setdefault("framealpha", 0.8)
-    legend = ax.legend(**kwargs)
-    legend.get_frame().set_facecolor(colors["face"])
-    legend.get_frame().set_edgecolor(colors["grid"])
-    for text in legend.get_texts():
-        text.set_color(colors["text"])
-
-
-class DemoPanel(QWidget):
+class DemoPanel(View):
     """One demo: title, book section and explanation above its controls on the left, the
     figure on the right. Subclasses fill :attr:`controls`, draw on :attr:`figure` and override
     :meth:`retranslate` (calling the base) and, if they run jobs, :meth:`shutdown`."""
 
     #: Stable identifier ("perceptron", "softmax", …), used for screenshots and selection.
     key = ""
+    translated_figures = True  # titles and labels are drawn in the figure
 
     def __init__(self, parent: QWidget | None = None,
                  figsize: tuple[float, float] = (6.0, 6.0)) -> None:
@@ -109,10 +78,6 @@ class DemoPanel(QWidget):
         self.side_scroll = scroll
 
         self.canvas = PlotCanvas(self, figsize=figsize)
-        # PlotCanvas connects its bound method strongly, so a deleted canvas would be called
-        # on the next language change: follow the language weakly instead.
-        language_changed.disconnect(self.canvas.retranslate)
-        follow_language(self.canvas, PlotCanvas.retranslate)
         self.figure = self.canvas.figure
         self.figure.set_facecolor(self.colors["window"])
         layout = QHBoxLayout(self)
@@ -121,8 +86,6 @@ class DemoPanel(QWidget):
         layout.addWidget(scroll)
         layout.addWidget(self.canvas, 1)
         self._compacted = False
-        self._stale = False  # the figure needs a refresh when next shown
-        follow_language(self, DemoPanel.retranslate_all)
 
     def showEvent(self, event) -> None:  # noqa: N802 — Qt override
         if not self._compacted:  # long item texts must not widen the fixed side column
@@ -132,8 +95,8 @@ class DemoPanel(QWidget):
                     QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
                 combo.setMinimumContentsLength(8)
                 combo.setMinimumWidth(90)
-        if self._stale:
-            self._stale = False
+        if self._view_stale:  # refreshed before it is painted (the base would wait a pass)
+            self._view_stale = False
             self.refresh()
         super().showEvent(event)
 
@@ -167,14 +130,8 @@ class DemoPanel(QWidget):
             section=self.section()))
         self.explanation.setText(self.explanation_html())
 
-    def retranslate_all(self) -> None:
-        """Re-label everything; redraw the figure (whose texts are translated too) now if the
-        demo is on screen, else when it is next shown."""
-        self.retranslate()
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._stale = True
+    def recompute(self) -> None:
+        self.refresh()
 
     def refresh(self) -> None:
         """Recompute from the controls and redraw; subclasses override."""

@@ -16,15 +16,17 @@ from PySide6.QtWidgets import (
 from nn.calculus import FUNCTIONS_1D, DifferenceErrors, difference_errors
 from workbench.core.i18n import tr
 from workbench.core.numbers import format_value
-from workbench.pages.fundamentals.base import DemoPanel, style_legend
+from workbench.pages.fundamentals.base import (
+    DemoPanel,
+)
 from workbench.pages.fundamentals.fields import (
     SliderField,
     fit_table_height,
     make_table,
     set_cell,
 )
-from workbench.plots.train.training import style_axes
 from workbench.ui import theme
+from workbench.ui.mpl_style import style_axes, style_legend
 from workbench.ui.theme import SERIES
 
 FUNCTION_LABELS = {"function_1": "0.01x² + 0.1x", "sin": "sin x", "exp": "eˣ", "cube": "x³"}
@@ -62,7 +64,7 @@ class DerivativeDemo(DemoPanel):
         self.ax_err = self.figure.add_subplot(2, 1, 2)
         for ax in (self.ax_f, self.ax_err):
             style_axes(ax, self.colors)
-        self.figure.subplots_adjust(left=0.12, right=0.97, top=0.95, bottom=0.08, hspace=0.38)
+        self.figure.set_layout_engine("constrained", h_pad=0.03, w_pad=0.03)
         self.function.currentIndexChanged.connect(self._on_function)
         self.x.valueChanged.connect(self.refresh)
         self.h.valueChanged.connect(self.refresh)

@@ -22,10 +22,12 @@ from PySide6.QtWidgets import (
 from nn.calculus import FUNCTIONS_2D, Descent, descend, gradient_field
 from workbench.core.i18n import tr
 from workbench.core.numbers import format_value
-from workbench.pages.fundamentals.base import DemoPanel, style_legend
+from workbench.pages.fundamentals.base import (
+    DemoPanel,
+)
 from workbench.pages.fundamentals.fields import SliderField
-from workbench.plots.train.training import style_axes
 from workbench.ui import theme
+from workbench.ui.mpl_style import style_axes, style_legend
 from workbench.ui.theme import SERIES
 
 FUNCTION_LABELS = {"function_2": "x₀² + x₁²", "elongated": "x₀²/20 + x₁²"}
@@ -86,7 +88,7 @@ class DescentDemo(DemoPanel):
         self.ax_f = self.figure.add_subplot(grid[1])
         for ax in (self.ax, self.ax_f):
             style_axes(ax, self.colors)
-        self.figure.subplots_adjust(left=0.11, right=0.97, top=0.95, bottom=0.08, hspace=0.32)
+        self.figure.set_layout_engine("constrained", h_pad=0.03, w_pad=0.03)
 
         self.function.currentIndexChanged.connect(self._on_function)
         self.lr.valueChanged.connect(self.refresh)

@@ -19,10 +19,12 @@ from PySide6.QtWidgets import (
 from nn.functions import cross_entropy_error, mean_squared_error, one_hot
 from workbench.core.i18n import tr
 from workbench.core.numbers import format_value, format_vector, parse_vector
-from workbench.pages.fundamentals.base import DemoPanel, style_legend
-from workbench.plots.train.training import style_axes
+from workbench.pages.fundamentals.base import (
+    DemoPanel,
+)
 from workbench.ui import theme
 from workbench.ui.common import ErrorLabel
+from workbench.ui.mpl_style import style_axes, style_legend
 from workbench.ui.theme import SERIES
 
 #: The book's predictions (ch. 4.2.1): class 2 is correct; example 2 favours class 7.
@@ -94,7 +96,7 @@ class LossesDemo(DemoPanel):
         self.ax_curve = self.figure.add_subplot(2, 1, 2)
         for ax in (self.ax_bars, self.ax_curve):
             style_axes(ax, self.colors)
-        self.figure.subplots_adjust(left=0.11, right=0.97, top=0.95, bottom=0.08, hspace=0.38)
+        self.figure.set_layout_engine("constrained", h_pad=0.03, w_pad=0.03)
 
         self.y = np.array(BOOK_Y1)
         self.y_edit.textChanged.connect(self._on_text)

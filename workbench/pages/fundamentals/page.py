@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from workbench.core.i18n import tr
 from workbench.pages.fundamentals.activations import ActivationsDemo
 from workbench.pages.fundamentals.backprop import BackpropDemo
-from workbench.pages.fundamentals.base import DemoPanel, follow_language
+from workbench.pages.fundamentals.base import DemoPanel
 from workbench.pages.fundamentals.derivative import DerivativeDemo
 from workbench.pages.fundamentals.descent import DescentDemo
 from workbench.pages.fundamentals.losses import LossesDemo
@@ -26,6 +26,7 @@ from workbench.pages.fundamentals.softmax import SoftmaxDemo
 from workbench.pages.fundamentals.xor import XorLayersDemo
 from workbench.pages.fundamentals.xor_network import XorNetworkDemo
 from workbench.shell.context import AppContext
+from workbench.ui.view import View
 
 #: The demos in book order.
 DEMOS: tuple[type[DemoPanel], ...] = (
@@ -34,7 +35,7 @@ DEMOS: tuple[type[DemoPanel], ...] = (
 )
 
 
-class FundamentalsPage(QWidget):
+class FundamentalsPage(View):
     """Chapters 2–5 of *Deep Learning from Scratch* to play with, one demo at a time.
 
     Parameters
@@ -78,7 +79,6 @@ class FundamentalsPage(QWidget):
         self.list.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.list.setCurrentRow(0)
         self.retranslate()
-        follow_language(self, FundamentalsPage.retranslate)
 
     def retranslate(self) -> None:
         self.heading.setText(tr("Demos"))

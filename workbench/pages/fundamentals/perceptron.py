@@ -27,7 +27,7 @@ from nn.perceptron import (
 )
 from workbench.core.i18n import tr
 from workbench.core.numbers import format_value
-from workbench.pages.fundamentals.base import DemoPanel, style_legend
+from workbench.pages.fundamentals.base import DemoPanel
 from workbench.pages.fundamentals.fields import (
     SliderField,
     fit_table_height,
@@ -35,8 +35,8 @@ from workbench.pages.fundamentals.fields import (
     set_cell,
 )
 from workbench.plots.fundamentals.gate_plot import GateAxes, gate_name
-from workbench.plots.train.training import style_axes
 from workbench.ui import theme
+from workbench.ui.mpl_style import style_axes
 
 GATES = ("AND", "NAND", "OR", "XOR")
 RULE_LR = 0.1
@@ -85,7 +85,7 @@ class PerceptronDemo(DemoPanel):
         style_axes(ax, self.colors)
         self.ax = ax
         self.gate_axes = GateAxes(ax, self.colors)
-        self.figure.subplots_adjust(left=0.1, right=0.97, top=0.93, bottom=0.22)
+        self.figure.set_layout_engine("constrained", h_pad=0.03, w_pad=0.03)
 
         #: The most XOR points any single line gets right (exact search by the engine: 3).
         self._best_xor = best_linear_split(INPUTS, TRUTH_TABLES["XOR"]).correct
@@ -302,8 +302,13 @@ class PerceptronDemo(DemoPanel):
         self.ax.set_ylabel("x₂")
         handles, labels = self.gate_axes.legend_handles(self._legend_names(),
                                                         [tr("decision line w·x + b = 0")])
-        style_legend(self.ax, self.colors, handles=handles, labels=labels,
-                     loc="upper center", bbox_to_anchor=(0.5, -0.09), ncol=3)
+        self.figure.legends.clear()  # below the plot, in room the constrained layout makes
+        legend = self.figure.legend(handles, labels, loc="outside lower center", ncol=3,
+                                    fontsize=8, framealpha=0.8)
+        legend.get_frame().set_facecolor(self.colors["face"])
+        legend.get_frame().set_edgecolor(self.colors["grid"])
+        for t in legend.get_texts():
+            t.set_color(self.colors["text"])
         self.canvas.redraw()
 
     def _legend_names(self) -> dict[str, str]:

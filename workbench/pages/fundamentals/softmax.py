@@ -19,15 +19,17 @@ from PySide6.QtWidgets import (
 from nn.functions import softmax, softmax_naive
 from workbench.core.i18n import tr
 from workbench.core.numbers import format_value, format_vector, parse_vector
-from workbench.pages.fundamentals.base import DemoPanel, style_legend
+from workbench.pages.fundamentals.base import (
+    DemoPanel,
+)
 from workbench.pages.fundamentals.fields import (
     fit_table_height,
     make_table,
     set_cell,
 )
-from workbench.plots.train.training import style_axes
 from workbench.ui import theme
 from workbench.ui.common import ErrorLabel
+from workbench.ui.mpl_style import style_axes, style_legend
 from workbench.ui.theme import SERIES
 
 BOOK_SCORES = (0.3, 2.9, 4.0)  # ch. 3.5.1
@@ -65,7 +67,7 @@ class SoftmaxDemo(DemoPanel):
         self.ax_out = self.figure.add_subplot(2, 1, 2)
         for ax in (self.ax_in, self.ax_out):
             style_axes(ax, self.colors)
-        self.figure.subplots_adjust(left=0.12, right=0.97, top=0.95, bottom=0.08, hspace=0.35)
+        self.figure.set_layout_engine("constrained", h_pad=0.03, w_pad=0.03)
 
         self.scores = np.array(BOOK_SCORES)
         self.scores_edit.textChanged.connect(self._on_text)

@@ -22,11 +22,13 @@ from nn.perceptron import (
     two_layer,
 )
 from workbench.core.i18n import tr
-from workbench.pages.fundamentals.base import DemoPanel, style_legend
+from workbench.pages.fundamentals.base import (
+    DemoPanel,
+)
 from workbench.pages.fundamentals.fields import fit_table_height, make_table, set_cell
 from workbench.plots.fundamentals.gate_plot import GateAxes, draw_network, gate_name
-from workbench.plots.train.training import style_axes
 from workbench.ui import theme
+from workbench.ui.mpl_style import style_axes, style_legend
 
 BOOK_LAYERS = ("NAND", "OR", "AND")
 
@@ -67,8 +69,7 @@ class XorLayersDemo(DemoPanel):
         self.single = GateAxes(self.ax_single, self.colors)
         self.first = GateAxes(self.ax_first, self.colors)
         self.second = GateAxes(self.ax_second, self.colors)
-        self.figure.subplots_adjust(left=0.1, right=0.98, top=0.94, bottom=0.13,
-                                    wspace=0.3, hspace=0.42)
+        self.figure.set_layout_engine("constrained", h_pad=0.03, w_pad=0.03)
         self.retranslate()
         self.refresh()
 
@@ -166,7 +167,8 @@ class XorLayersDemo(DemoPanel):
              "target1": tr("XOR = 1"), "wrong": tr("wrong output")},
             [tr("s₁ line"), tr("s₂ line")])
         self.figure.legends.clear()
-        legend = self.figure.legend(handles, labels, loc="lower center", ncol=4, fontsize=8,
+        legend = self.figure.legend(handles, labels, loc="outside lower center", ncol=4,
+                                    fontsize=8,
                                     framealpha=0.8)
         legend.get_frame().set_facecolor(self.colors["face"])
         for t in legend.get_texts():

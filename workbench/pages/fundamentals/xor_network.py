@@ -33,11 +33,13 @@ from workbench.core.xor_training import (
     train_xor,
     xor_data,
 )
-from workbench.pages.fundamentals.base import DemoPanel, style_legend
+from workbench.pages.fundamentals.base import (
+    DemoPanel,
+)
 from workbench.pages.fundamentals.fields import SliderField
 from workbench.plots.boundary import shade
-from workbench.plots.train.training import style_axes
 from workbench.ui.common import ErrorLabel
+from workbench.ui.mpl_style import style_axes, style_legend
 from workbench.ui.theme import SERIES
 
 ACTIVATION_LABELS = {"Tanh": "tanh", "Sigmoid": "sigmoid", "ReLU": "ReLU"}
@@ -117,7 +119,7 @@ class XorNetworkDemo(DemoPanel):
         self.loss_line, = self.ax_loss.plot([], [], color=SERIES[5], linewidth=1.6)
         self.acc_line, = self.ax_loss.plot([], [], color=SERIES[2], linewidth=1.6)
         self.ax_loss.set_ylim(0, 1.05)
-        self.figure.subplots_adjust(left=0.11, right=0.97, top=0.95, bottom=0.08, hspace=0.3)
+        self.figure.set_layout_engine("constrained", h_pad=0.03, w_pad=0.03)
 
         self.runner = JobRunner(self)
         self.runner.events.connect(self._on_events)

@@ -9,12 +9,11 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QEvent, Qt, QTimer
-from PySide6.QtGui import QImage, QPalette, QPixmap
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
-    QLabel,
     QProgressBar,
     QPushButton,
     QSizePolicy,
@@ -27,6 +26,8 @@ from workbench.core.i18n import language_changed, tr
 from workbench.pages.inspect.source import InspectSource
 from workbench.plots.inspect.figure_common import FigurePlot
 from workbench.ui import theme
+from workbench.ui.fields import muted_label
+from workbench.ui.view import TrainingBudget, View, connect_weak
 
 REFRESH_MS = 100  # redraw timer (≤ 10 Hz)
 TRAINING_SHARE = 0.2  # while training, a view's jobs take at most about this share of time
@@ -63,7 +64,7 @@ class JobStatus(QWidget):
         layout.addWidget(self.cancel_button)
         self.set_running(False)
         self.retranslate()
-        language_changed.connect(self.retranslate)
+        connect_weak(language_changed, self.retranslate)
 
     def retranslate(self) -> None:
         self.cancel_button.setText(tr("Cancel"))
@@ -82,12 +83,12 @@ class JobStatus(QWidget):
         self.bar.setValue(progress.done)
 
 
-class InspectView(QWidget):
-    """Base of the page's tabs.
+class InspectView(View):
+    """Base of the page's tabs: a :class:`~workbench.ui.view.View` with a job runner.
 
     Subclasses implement :meth:`compute` (start work for the current model), and call
     :meth:`invalidate` when their inputs change. Work happens only while the view is visible;
-    a hidden view remembers that it is stale and catches up when shown. While a job runs,
+    a hidden view remembers that it is stale and catches up when shown (the base). While a job runs,
     further invalidations are coalesced into one re-run when it ends (live views during
     training refresh as fast as their computation allows, never faster than snapshots arrive).
     """
@@ -101,23 +102,26 @@ class InspectView(QWidget):
         self.source = source
         self.jobs = JobRunner(self)
         self.jobs.runningChanged.connect(self._on_running)
-        self._stale = True
+        self._view_stale = True
         self._rerun = False
         self._dirty = False
         self._scheduled = False
-        self._job_start = self._job_end = self._last_compute = self._last_redraw = -1e9
-        self._job_seconds = self._redraw_seconds = 0.0
+        self._job_start = self._job_end = self._last_compute = -1e9
+        self._job_seconds = 0.0
+        #: Live redraws while training: at most every ``live_interval`` seconds, and at most
+        #: about GUI_SHARE of the GUI thread's time.
+        self.redraw_budget = TrainingBudget(self.live_interval, GUI_SHARE)
         self.timer = QTimer(self)
         self.timer.setInterval(REFRESH_MS)
         self.timer.timeout.connect(self._redraw_if_dirty)
         self.timer.start()
 
     # ---------------------------------------------------------------------- recomputation
-    def invalidate(self) -> None:
-        """Inputs changed: recompute now if visible, else when next shown."""
-        self._stale = True
-        if self.isVisible():
-            self.refresh()
+    def recompute(self) -> None:
+        self.refresh()
+
+    def update_now(self) -> None:
+        self.refresh()  # stays stale while a job runs or the training budget defers it
 
     def refresh(self) -> None:
         """Recompute now (even when hidden), or once the running job ends. While training,
@@ -132,30 +136,21 @@ class InspectView(QWidget):
             wait = max(self._job_end + self._job_seconds / TRAINING_SHARE,
                        self._last_compute + self._spacing()) - now
             if wait > 0:
-                self._stale = True
+                self._view_stale = True
                 if not self._scheduled:
                     self._scheduled = True
                     QTimer.singleShot(int(wait * 1000) + 1, self._scheduled_refresh)
                 return
-        self._stale = False
+        self._view_stale = False
         self._last_compute = time.perf_counter()
         self.compute()
 
     def _scheduled_refresh(self) -> None:
         self._scheduled = False
-        self._refresh_if_stale()
+        self._recompute_if_stale()
 
     def compute(self) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
-
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
-        super().showEvent(event)
-        if self._stale:
-            QTimer.singleShot(0, self._refresh_if_stale)
-
-    def _refresh_if_stale(self) -> None:
-        if self._stale and self.isVisible():
-            self.refresh()
 
     def _on_running(self, running: bool) -> None:
         now = time.perf_counter()
@@ -190,19 +185,19 @@ class InspectView(QWidget):
     def _redraw_if_dirty(self) -> None:
         if not (self._dirty and self.isVisible()):
             return
-        now = time.perf_counter()
-        if self.source.training and now - self._last_redraw < self._spacing():
+        budget = self.redraw_budget
+        if self.source.training and budget.wait() > 0:
             return  # stay dirty: a later tick draws the latest state
         self._dirty = False
-        self._last_redraw = now
+        start = budget.start()
         self.redraw()
-        self._redraw_seconds = time.perf_counter() - now
+        budget.measure(time.perf_counter() - start)
 
     def _spacing(self) -> float:
         """Seconds between live redraws: :attr:`live_interval`, or longer when drawing is
         slow (a deep network, a busy machine), so redrawing takes at most about
         :data:`GUI_SHARE` of the GUI thread's time."""
-        return max(self.live_interval, self._redraw_seconds / GUI_SHARE)
+        return self.redraw_budget.spacing()
 
     def redraw(self) -> None:
         """Update the figure from the view's current results (GUI thread).
@@ -211,18 +206,14 @@ class InspectView(QWidget):
         training; views render synchronously here (``canvas.draw()``) so the cost is measured.
         """
 
-    def plots(self) -> list[FigurePlot]:
+    def plotters(self) -> list[FigurePlot]:
         """The view's plotters, restyled when the palette changes."""
         return []
 
-    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def restyle(self, colors: dict[str, str]) -> None:
         """Follow a light/dark palette change: recolour the figures and redraw."""
-        if event.type() == QEvent.Type.PaletteChange:
-            colors = theme.plot_colors()
-            for plot in self.plots():
-                plot.restyle(colors)
-            self.mark_dirty()
-        super().changeEvent(event)
+        super().restyle(colors)
+        self.mark_dirty()
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -249,10 +240,3 @@ def compact(combo: QComboBox, chars: int = 14) -> QComboBox:
     combo.setMinimumContentsLength(chars)
     combo.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
     return combo
-
-
-def muted_label(text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # follows theme changes
-    return label

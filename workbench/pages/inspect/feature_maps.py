@@ -24,12 +24,13 @@ from PySide6.QtWidgets import (
 )
 
 import nn
-from workbench.core.i18n import language_changed, plural, tr
-from workbench.pages.inspect.base import Cancelled, InspectView, muted_label
+from workbench.core.i18n import plural, tr
+from workbench.pages.inspect.base import Cancelled, InspectView
 from workbench.pages.inspect.source import InspectSource
 from workbench.plots.inspect.feature_figure import DPI, FeatureFigure, InputFigure, LayerOutput
 from workbench.ui import theme
 from workbench.ui.common import ErrorLabel
+from workbench.ui.fields import muted_label
 from workbench.ui.plot_canvas import PlotCanvas
 
 TEST, VAL, TRAIN, DRAWING = "test", "val", "train", "drawing"
@@ -131,7 +132,6 @@ class FeatureMapsView(InspectView):
         self._resize_timer.setInterval(150)
         self._resize_timer.timeout.connect(self.mark_dirty)
         self.retranslate()
-        language_changed.connect(self.retranslate)
 
     def retranslate(self) -> None:
         self.source_label.setText(tr("Image from:"))
@@ -306,7 +306,7 @@ class FeatureMapsView(InspectView):
         if event.inaxes is not None:
             self.readout.setText(self.plot.readout(event.inaxes, event.xdata, event.ydata))
 
-    def plots(self) -> list:
+    def plotters(self) -> list:
         return [self.plot, self.input_plot]
 
     def draw_now(self) -> None:

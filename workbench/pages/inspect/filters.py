@@ -10,11 +10,12 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLa
 
 import nn
 from nn.mosaic import filter_images
-from workbench.core.i18n import language_changed, plural, tr
-from workbench.pages.inspect.base import InspectView, compact, muted_label
+from workbench.core.i18n import plural, tr
+from workbench.pages.inspect.base import InspectView, compact
 from workbench.pages.inspect.source import InspectSource
 from workbench.plots.inspect.filter_figure import SIGNED, STRETCHED, FilterFigure, FilterPanel
 from workbench.ui import theme
+from workbench.ui.fields import muted_label
 from workbench.ui.plot_canvas import PlotCanvas
 
 MAX_FILTERS = 256  # a wide first dense layer shows its first 256 units
@@ -81,7 +82,6 @@ class FiltersView(InspectView):
         source.weightsChanged.connect(self.invalidate)
         source.statsChanged.connect(self.invalidate)  # the initial weights may have arrived
         self.retranslate()
-        language_changed.connect(self.retranslate)
         self._fill_layers()
 
     def retranslate(self) -> None:
@@ -228,7 +228,7 @@ class FiltersView(InspectView):
             self.plot.show(panels, self.scale_combo.currentData() or SIGNED)
             self.canvas.canvas.draw()
 
-    def plots(self) -> list:
+    def plotters(self) -> list:
         return [self.plot]
 
     def draw_now(self) -> None:

@@ -21,13 +21,14 @@ from PySide6.QtWidgets import (
 
 from nn.gradcheck import GradCheckResult
 from nn.inspect import Progress, gradcheck_steps
-from workbench.core.i18n import language_changed, tr
-from workbench.pages.inspect.base import Cancelled, InspectView, JobStatus, muted_label
+from workbench.core.i18n import tr
+from workbench.pages.inspect.base import Cancelled, InspectView, JobStatus
 from workbench.pages.inspect.source import InspectSource
 from workbench.plots.inspect.gradcheck_figure import GradCheckFigure, duration, verdict
 from workbench.state.inspect.records import fixed_batch
 from workbench.ui import theme
 from workbench.ui.common import ErrorLabel
+from workbench.ui.fields import muted_label
 from workbench.ui.plot_canvas import PlotCanvas
 
 DEFAULT_SAMPLES = 3  # as the book's gradient_check.py
@@ -96,7 +97,6 @@ class GradCheckView(InspectView):
         source.dataFailed.connect(self.message.show_error)
         source.dataChanged.connect(self._on_data)
         self.retranslate()
-        language_changed.connect(self.retranslate)
         self._show_result()
 
     def retranslate(self) -> None:
@@ -175,7 +175,7 @@ class GradCheckView(InspectView):
                 self.summary.setText(tr("Cancelled."))
 
     # ----------------------------------------------------------------------------- results
-    def plots(self) -> list:
+    def plotters(self) -> list:
         return [self.plot]
 
     def redraw(self) -> None:

@@ -21,13 +21,14 @@ from PySide6.QtWidgets import (
 import nn
 from nn.errors import TrainingError
 from nn.inspect import LayerStats, layer_stats, weight_names
-from workbench.core.i18n import language_changed, tr
-from workbench.pages.inspect.base import Cancelled, InspectView, compact, muted_label
+from workbench.core.i18n import tr
+from workbench.pages.inspect.base import Cancelled, InspectView, compact
 from workbench.pages.inspect.source import InspectSource
 from workbench.plots.inspect.histogram_figure import DynamicsFigure, HistogramFigure, HistPanel
 from workbench.state.inspect.records import PROBE_BATCH, StatsHistory, fixed_batch
 from workbench.ui import theme
 from workbench.ui.common import ErrorLabel
+from workbench.ui.fields import muted_label
 from workbench.ui.plot_canvas import PlotCanvas
 
 ACTIVATIONS, WEIGHTS, GRADIENTS, DYNAMICS = "activations", "weights", "gradients", "dynamics"
@@ -135,7 +136,6 @@ class HistogramsView(InspectView):
         source.dataChanged.connect(self.invalidate)
         source.dataFailed.connect(self.message.show_error)
         self.retranslate()
-        language_changed.connect(self.retranslate)
         self._on_mode()
 
     def retranslate(self) -> None:
@@ -353,7 +353,7 @@ class HistogramsView(InspectView):
             self.status.setText((what + " " + when).format(n=stats.batch_size,
                                                            it=stats.iteration))
 
-    def plots(self) -> list:
+    def plotters(self) -> list:
         return [self.plot, self.dynamics]
 
     def draw_now(self) -> None:

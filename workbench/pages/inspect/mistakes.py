@@ -22,13 +22,14 @@ from PySide6.QtWidgets import (
 
 import nn
 from nn.inspect import Progress, confusion_matrix, predict_steps, ranked_examples
-from workbench.core.i18n import language_changed, plural, tr
-from workbench.pages.inspect.base import Cancelled, InspectView, JobStatus, muted_label
+from workbench.core.i18n import plural, tr
+from workbench.pages.inspect.base import Cancelled, InspectView, JobStatus
 from workbench.pages.inspect.gallery import MAX_ITEMS, Gallery
 from workbench.pages.inspect.source import InspectSource
 from workbench.plots.inspect.confusion_figure import ConfusionFigure
 from workbench.ui import theme
 from workbench.ui.common import ErrorLabel
+from workbench.ui.fields import muted_label
 from workbench.ui.plot_canvas import PlotCanvas
 
 TEST, VAL = "test", "val"
@@ -133,7 +134,6 @@ class MistakesView(InspectView):
         source.dataChanged.connect(self.invalidate)
         source.dataFailed.connect(self.message.show_error)
         self.retranslate()
-        language_changed.connect(self.retranslate)
 
     def retranslate(self) -> None:
         self.set_label.setText(tr("Evaluate on:"))
@@ -282,7 +282,7 @@ class MistakesView(InspectView):
                     t=names[true], p=names[pred], n=count)
         return text + more
 
-    def plots(self) -> list:
+    def plotters(self) -> list:
         return [self.plot]
 
     def draw_now(self) -> None:

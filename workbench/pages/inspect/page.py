@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.core.i18n import language_changed, plural, tr
-from workbench.pages.inspect.base import InspectView, muted_label
+from workbench.pages.inspect.base import InspectView
 from workbench.pages.inspect.feature_maps import FeatureMapsView
 from workbench.pages.inspect.filters import FiltersView
 from workbench.pages.inspect.gradcheck_view import GradCheckView
@@ -25,7 +25,8 @@ from workbench.pages.inspect.mistakes import MistakesView
 from workbench.pages.inspect.source import InspectSource
 from workbench.shell.context import AppContext
 from workbench.state.train_data import model_title, same_network
-from workbench.ui.fields import connect_weak
+from workbench.ui.fields import muted_label
+from workbench.ui.view import View, connect_weak
 
 FILTERS, FEATURE_MAPS, HISTOGRAMS, MISTAKES, GRADCHECK = range(5)
 
@@ -41,21 +42,26 @@ class EmptyState(QWidget):
         font.setBold(True)
         self.title.setFont(font)
         self.body = muted_label()
-        self.body.setMaximumWidth(520)
+        self.body.setFixedWidth(520)  # a fixed width: the layout then gives it the height it needs
         self.button = QPushButton()
         self.button.clicked.connect(lambda: context.request_page("train"))
         column = QVBoxLayout()
         column.addStretch(2)
         for widget in (self.title, self.body):
             widget.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-            column.addWidget(widget, 0, Qt.AlignmentFlag.AlignHCenter)
+        column.addWidget(self.title, 0, Qt.AlignmentFlag.AlignHCenter)
+        row = QHBoxLayout()  # centred by stretches, so the layout asks it for its wrapped height
+        row.addStretch(1)
+        row.addWidget(self.body)
+        row.addStretch(1)
+        column.addLayout(row)
         column.addSpacing(12)
         column.addWidget(self.button, 0, Qt.AlignmentFlag.AlignHCenter)
         column.addStretch(3)
         layout = QHBoxLayout(self)
         layout.addLayout(column, 1)
         self.retranslate()
-        language_changed.connect(self.retranslate)
+        connect_weak(language_changed, self.retranslate)
 
     def retranslate(self) -> None:
         self.title.setText(tr("Nothing to inspect yet"))
@@ -67,7 +73,7 @@ class EmptyState(QWidget):
         self.button.setToolTip(tr("Open the Build & Train page to build and train a network."))
 
 
-class InspectPage(QWidget):
+class InspectPage(View):
     """Filters, feature maps, histograms, mistakes and gradient check of ``context.model``.
 
     Every view reads the model through an :class:`InspectSource` (a consistent snapshot while
@@ -109,7 +115,6 @@ class InspectPage(QWidget):
         context.featureMapsRequested.connect(self._show_drawing)
         connect_weak(context.builder.changed, self._update_builder_hint)
         self.retranslate()
-        language_changed.connect(self.retranslate)
 
     def retranslate(self) -> None:
         names = (

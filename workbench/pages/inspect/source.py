@@ -15,8 +15,9 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 import nn
-from nn.experiment import PreparedData, prepare_data
+from nn.experiment import PreparedData
 from workbench.concurrency.runner import JobRunner
+from workbench.core.data_cache import DATA_CACHE
 from workbench.core.i18n import tr
 from workbench.core.training_events import Probe
 from workbench.shell.context import AppContext
@@ -62,7 +63,6 @@ class InspectSource(QObject):
         self.context = context
         self.records = Records()
         self._model: nn.Sequential | None = None
-        self._snapshot: nn.Sequential | None = None
         self._loaded: tuple[str, PreparedData] | None = None
         self._loading_key: str | None = None
         self._loader = JobRunner(self)
@@ -76,7 +76,6 @@ class InspectSource(QObject):
         context.dataChanged.connect(lambda _d: self.dataChanged.emit())
         context.probed.connect(self._on_probe)
         self._model = context.model
-        self._snapshot = context.snapshot if context.training else context.model
 
     # ------------------------------------------------------------------------------ model
     @property
@@ -86,9 +85,8 @@ class InspectSource(QObject):
 
     @property
     def model(self) -> nn.Sequential | None:
-        """A model whose weights are safe to read now: the live model when idle, the latest
-        snapshot of the current run while training (None until the first one arrives)."""
-        return self._snapshot
+        """A model whose weights are safe to read now (:attr:`AppContext.readable_model`)."""
+        return self.context.readable_model
 
     @property
     def training(self) -> bool:
@@ -97,7 +95,7 @@ class InspectSource(QObject):
     def working_copy(self) -> nn.Sequential | None:
         """A private copy of :attr:`model` for a worker thread (forward passes write layer
         caches, so two threads must never share one model)."""
-        return None if self._snapshot is None else self._snapshot.copy()
+        return self.context.working_copy()
 
     def record(self, model: nn.Sequential | None = None) -> ModelRecord | None:
         model = model if model is not None else self._model
@@ -106,22 +104,17 @@ class InspectSource(QObject):
     def _on_model(self, model: nn.Sequential | None) -> None:
         if model is not self._model:
             self._model = model
-            self._snapshot = None if self.context.training else model
             self.modelReplaced.emit(model)
         elif not self.context.training:
-            self._snapshot = model
             self.weightsChanged.emit()
 
     def _on_snapshot(self, snapshot: nn.Sequential) -> None:
         if self.context.training:
             # A snapshot after modelChanged(training=True) belongs to the current run: the
             # worker takes its first one only after announcing the new model.
-            self._snapshot = snapshot
             self.weightsChanged.emit()
 
     def _on_training(self, training: bool) -> None:
-        if not training:
-            self._snapshot = self.context.model
         self.trainingChanged.emit(training)
         if not training and self._model is self.context.model:
             self.weightsChanged.emit()
@@ -143,7 +136,7 @@ class InspectSource(QObject):
             return self.context.data
         if self._loaded is not None and self._loaded[0] == self._data_key():
             return self._loaded[1]
-        return None
+        return DATA_CACHE.peek(self.context.setup.data)  # prepared for another page
 
     def request_data(self) -> PreparedData | None:
         """:meth:`data`, starting a background load of the selected data set when there is
@@ -156,12 +149,8 @@ class InspectSource(QObject):
             self._loading_key = key
             config = self.context.setup.data
             self._loader.start_task(
-                lambda token: (key, prepare_data(config, should_cancel=token.is_set)))
+                lambda token: (key, DATA_CACHE.get(config, should_cancel=token.is_set)))
         return None
-
-    @property
-    def loading(self) -> bool:
-        return self._loader.running
 
     def _on_loaded(self, result: tuple[str, PreparedData]) -> None:
         self._loaded = result

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
 from workbench.core.i18n import language_changed, tr
+from workbench.ui.view import connect_weak
 
 
 class ChangeBar(QFrame):
@@ -40,7 +41,7 @@ class ChangeBar(QFrame):
         self.second.clicked.connect(lambda: self._run(self.second))
         self.close_button.clicked.connect(self.dismiss)
         self.retranslate()
-        language_changed.connect(self.retranslate)
+        connect_weak(language_changed, self.retranslate)
         self.hide()
 
     def retranslate(self) -> None:

@@ -12,12 +12,12 @@ from __future__ import annotations
 from typing import Any
 
 import nn
+from workbench.core.data_cache import DataCache
 from workbench.core.i18n import plural, tr, tr_dynamic
 from workbench.pages.train.change_bar import ChangeBar
 from workbench.state import BuilderState, TrainingSetup
 from workbench.state.train_data import (
     IMAGE_SHAPE,
-    DataCache,
     SettingChange,
     apply_settings,
     expected_input_shape,

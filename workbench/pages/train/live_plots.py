@@ -17,6 +17,7 @@ from workbench.state.run import RunState
 from workbench.ui import theme
 from workbench.ui.axes_headers import AxesHeaders
 from workbench.ui.plot_canvas import PlotCanvas
+from workbench.ui.view import connect_weak
 
 REFRESH_MS = 150  # ≈ 7 Hz: smooth to the eye, and the GUI thread leaves the GIL to training
 
@@ -55,7 +56,7 @@ class LivePlots(QWidget):
         self.timer.start()
         self.draws = 0  # counted for the responsiveness benchmark and tests
         self._update_headers()
-        language_changed.connect(self._retranslate)
+        connect_weak(language_changed, self._retranslate)
 
     def show_boundary(self, x, y) -> None:
         """Show the decision-boundary panel with the 2-D training points ``x``, labels ``y``."""

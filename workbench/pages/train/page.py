@@ -4,7 +4,6 @@ the right. Training runs in a worker thread
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
@@ -21,10 +20,11 @@ from PySide6.QtWidgets import (
 )
 
 import nn
-from nn.experiment import ModelSpec, PreparedData, make_trainer
+from nn.experiment import DataConfig, ModelSpec, PreparedData, make_trainer
 from nn.training import Diverged, Finished, Paused, Resumed, Stopped, Trainer
 from workbench.concurrency.training import TrainingController
-from workbench.core.i18n import language_changed, tr, tr_noop
+from workbench.core.data_cache import DATA_CACHE
+from workbench.core.i18n import tr, tr_noop
 from workbench.pages.train.builder import BuilderWidget
 from workbench.pages.train.change_bar import ChangeBar
 from workbench.pages.train.data_switch import DataSwitch
@@ -36,8 +36,10 @@ from workbench.pages.train.setup import SetupWidget
 from workbench.shell.context import AppContext
 from workbench.state import BuilderState, TrainingSetup
 from workbench.state.run import RunState
-from workbench.state.train_data import DataCache, expected_input_shape, model_title
+from workbench.state.setup import RunPlan
+from workbench.state.train_data import expected_input_shape, model_title
 from workbench.ui.common import ErrorLabel
+from workbench.ui.view import View
 
 
 def _scroll(widget: QWidget) -> QScrollArea:
@@ -48,7 +50,7 @@ def _scroll(widget: QWidget) -> QScrollArea:
     return area
 
 
-class TrainPage(QWidget):
+class TrainPage(View):
     """The central workflow: build a network, choose data and optimizer, train, watch."""
 
     statusChanged = Signal()  # progress text for the status bar
@@ -65,13 +67,14 @@ class TrainPage(QWidget):
         #: A reopened session's run, continued by "+1 epoch" until a trainer exists again.
         self.resume: ResumePoint | None = None
         self.data: PreparedData | None = None
-        self._pending_data: PreparedData | None = None
-        self.data_cache = DataCache()
+        #: The data configuration of the run being started: its prepared set is in the shared
+        #: cache once the worker reports the trainer.
+        self._run_data: DataConfig | None = None
+        self.data_cache = DATA_CACHE
         self._build_ui()
         self.data_switch = DataSwitch(builder, setup, self.data_cache, self.change_bar)
         self._connect()
         self.retranslate()
-        language_changed.connect(self.retranslate)
         self._sync_input_shape()
         self._update_controls()
 
@@ -186,16 +189,12 @@ class TrainPage(QWidget):
         """Fresh weights, the current settings, in the background."""
         if self.controller.running or self._blocker() is not None:
             return
-        model_config = self.builder.model_config()
-        setup, data_config = self.setup, self.setup.data
-        self._pending_data = None
+        plan = RunPlan.make(self.setup, ModelSpec(config=self.builder.model_config()))
+        cache, self._run_data = self.data_cache, plan.run.data
 
-        def factory() -> Trainer:  # runs in the worker thread
-            data = self.data_cache.get(data_config)
-            self._pending_data = data
-            steps = math.ceil(len(data.train[0]) / setup.training.batch_size)
-            run = setup.run_config(ModelSpec(config=model_config), steps)
-            return make_trainer(run, data)
+        def factory() -> Trainer:  # runs in the worker thread: reads only the plan
+            data = cache.get(plan.run.data)
+            return make_trainer(plan.for_data(len(data.train[0])), data)
 
         self._begin(factory, fresh=True)
 
@@ -208,11 +207,11 @@ class TrainPage(QWidget):
         self.notice.emit(tr("Continuing {model} for one more epoch.").format(
             model=model_title(self.model)))
         if self.trainer is None:
-            point, model = self.resume, self.model
+            point, model, cache = self.resume, self.model, self.data_cache
+            self._run_data = DataConfig(**point.setup["data"])
 
             def factory() -> Trainer:  # runs in the worker thread
-                trainer, self._pending_data = resumed_trainer(point, model, self.data_cache.get)
-                return trainer
+                return resumed_trainer(point, model, cache.get)[0]
 
             self._begin(factory, fresh=False)
             return
@@ -267,8 +266,10 @@ class TrainPage(QWidget):
         if x.ndim == 2 and x.shape[1] == 2:
             self.plots.show_boundary(x, y)
         self.run.set_status("running")
-        if self._pending_data is not None:
-            self.data, self._pending_data = self._pending_data, None
+        data = None if self._run_data is None else self.data_cache.peek(self._run_data)
+        self._run_data = None
+        if data is not None:
+            self.data = data
             self.context.set_data(self.data)
         self.context.set_model(self.model, training=True)
 

@@ -16,10 +16,9 @@ from workbench.plots.compare.plot_common import (
     epoch_statistics,
     grid_shape,
     set_band,
-    style_axes,
-    style_legend,
 )
 from workbench.state.compare.views import ComparisonState
+from workbench.ui.mpl_style import style_axes, style_legend
 from workbench.ui.theme import SERIES
 
 
@@ -49,9 +48,8 @@ class BatchNormGridFigure:
         self.fig.clear()
         self.scales = list(scales)
         rows, cols = grid_shape(max(len(scales), 1))
-        grid = self.fig.subplots(rows, cols, sharex=True, sharey=True, squeeze=False,
-                                 gridspec_kw={"left": 0.07, "right": 0.985, "bottom": 0.09,
-                                              "top": 0.84, "wspace": 0.08, "hspace": 0.32})
+        self.fig.set_layout_engine("constrained", h_pad=0.03, w_pad=0.03)
+        grid = self.fig.subplots(rows, cols, sharex=True, sharey=True, squeeze=False)
         flat = list(grid.ravel())
         self.axes, self.lines, self.bands, self.notes = flat[: len(scales)], [], [], []
         for ax in flat[len(scales):]:
@@ -82,17 +80,18 @@ class BatchNormGridFigure:
                          pad=3)
             ax.set_xlabel(tr("epoch") if i // cols == rows - 1 or i + cols >= len(self.axes)
                           else "", fontsize=8)
-            ax.set_ylabel(tr("accuracy") if i % cols == 0 else "", fontsize=8)
+            ax.set_ylabel("")
+        # one label for the whole grid: a row is too short for a label of its own
+        self.fig.supylabel(tr("accuracy"), fontsize=8, color=self.colors["text"])
         if self._legend is not None:
             self._legend.remove()
         bn, plain = self.lines[0]
         self._legend = self.fig.legend(
             [bn, plain], [tr("Batch Normalization"), tr("Normal (without BatchNorm)")],
-            loc="upper left", bbox_to_anchor=(0.06, 0.955), ncol=2, fontsize=9, frameon=False,
-            labelcolor=self.colors["text"])
+            loc="outside lower center", ncol=2, fontsize=8.5, frameon=False,
+            labelcolor=self.colors["text"])  # outside: the constrained layout makes room
         self.fig.suptitle(tr("Training accuracy per epoch at each initial weight scale w "
-                             "(book ch. 6.3.2)"), fontsize=10, x=0.07, y=0.99, ha="left",
-                          color=self.colors["text"])
+                             "(book ch. 6.3.2)"), fontsize=10, color=self.colors["text"])
 
     def update(self, state: ComparisonState, scales: Sequence[float], epochs: int) -> None:
         """Variants ``2·i`` (BatchNorm) and ``2·i + 1`` (plain) belong to ``scales[i]``."""
@@ -150,8 +149,8 @@ class OverfitFigure:
     def _rebuild(self, state: ComparisonState, epochs: int) -> None:
         self.fig.clear()
         count = max(1, len(state.variants))
-        grid = self.fig.add_gridspec(2, count, height_ratios=(3, 2), left=0.07, right=0.985,
-                                     bottom=0.09, top=0.93, wspace=0.1, hspace=0.42)
+        self.fig.set_layout_engine("constrained", h_pad=0.03, w_pad=0.03)
+        grid = self.fig.add_gridspec(2, count, height_ratios=(3, 2))
         self.panels, self.lines, self.bands = [], [], []
         for v in range(len(state.variants)):
             ax = self.fig.add_subplot(grid[0, v], sharey=self.panels[0] if self.panels else None)
@@ -188,7 +187,8 @@ class OverfitFigure:
                               fontsize=9, color=self.colors["text"])
         self.gap_ax.set_xlabel(tr("epoch"), fontsize=8)
         self.gap_ax.set_ylabel(tr("gap"))
-        style_legend(self.gap_ax, self.colors, loc="lower right")
+        # beside the short gap panel, not over it (the layout makes room)
+        style_legend(self.gap_ax, self.colors, loc="center left", bbox_to_anchor=(1.01, 0.5))
 
     def update(self, state: ComparisonState, epochs: int) -> None:
         self._state = state

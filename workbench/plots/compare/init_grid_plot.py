@@ -16,7 +16,7 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
 from nn.init_experiment import LayerHistogram
 from workbench.core.i18n import tr
-from workbench.plots.train.training import style_axes
+from workbench.ui.mpl_style import style_axes
 from workbench.ui.theme import SERIES
 
 ROW_COLORS = {"std1": SERIES[5], "std0.01": SERIES[1], "xavier": SERIES[0], "he": SERIES[2]}
@@ -132,10 +132,9 @@ class InitGridFigure:
                     ax.tick_params(labelleft=False)
             self.row_titles[name] = self.axes[r, 0].annotate(
                 "", xy=(0, 0.5), xycoords="axes fraction", xytext=(-30, 0),
-                textcoords="offset points", rotation=90, ha="right", va="center", fontsize=8,
-                fontweight="bold", color=color, linespacing=1.3)
-        self.fig.subplots_adjust(left=0.1, right=0.985, bottom=0.09, top=0.9, wspace=0.12,
-                                 hspace=0.42 if len(rows) > 2 else 0.3)
+                textcoords="offset points", rotation=90, ha="right", va="center", fontsize=7,
+                fontweight="bold", color=color, linespacing=1.05)  # fits a row 60 px high
+        self.fig.set_layout_engine("constrained", h_pad=0.03, w_pad=0.03)
 
     def restyle(self, colors: dict[str, str]) -> None:
         """Follow a light/dark theme change."""

@@ -15,10 +15,14 @@ from matplotlib.lines import Line2D
 from numpy.typing import NDArray
 
 from workbench.core.i18n import tr
-from workbench.plots.compare.plot_common import set_band, stride, style_axes, style_legend
+from workbench.plots.compare.plot_common import (
+    set_band,
+    stride,
+)
 from workbench.plots.curves import loss_statistics
 from workbench.plots.train.training import smoothing_window
 from workbench.state.compare.views import ComparisonState
+from workbench.ui.mpl_style import style_axes, style_legend
 from workbench.ui.theme import SERIES
 
 
@@ -81,8 +85,8 @@ class LossAccuracyFigure:
         self.fig, self.colors, self.name = fig, colors, name
         fig.clear()
         fig.set_facecolor(colors["window"])
-        grid = fig.add_gridspec(1, 3, left=0.07, right=0.985, bottom=0.13, top=0.9,
-                                wspace=0.32)
+        fig.set_layout_engine("constrained", h_pad=0.03, w_pad=0.03)
+        grid = fig.add_gridspec(1, 3)
         self.ax_loss: Axes = fig.add_subplot(grid[0, :2])
         self.ax_acc: Axes = fig.add_subplot(grid[0, 2])
         for ax in (self.ax_loss, self.ax_acc):
@@ -90,6 +94,11 @@ class LossAccuracyFigure:
         self.ax_acc.set_ylim(0, 1.02)
         self.series: list[_Series] = []
         self.window = smoothing_window(0)
+        self.empty = True  # no iteration yet: fixed axes and a placeholder, not ±0.04 axes
+        self.hint = self.ax_loss.text(0.5, 0.5, "", transform=self.ax_loss.transAxes,
+                                      ha="center", va="center", fontsize=10, alpha=0.6,
+                                      color=colors["text"])
+        self._show_empty()
         self._key: tuple | None = None
         self._state: ComparisonState | None = None
         self.retranslate()
@@ -102,8 +111,16 @@ class LossAccuracyFigure:
         self.ax_acc.set_title(tr("Test accuracy"), fontsize=10)
         self.ax_acc.set_xlabel(tr("iteration"))
         self.ax_acc.set_ylabel(tr("accuracy"))
+        self.hint.set_text(tr("Press Run: each optimizer's loss\nappears here as it trains")
+                           if self.empty else "")
         if self._state is not None:
             self._label(self._state)
+
+    def _show_empty(self) -> None:
+        self.ax_loss.set_xlim(0, 100)
+        self.ax_loss.set_ylim(0, 2.5)
+        self.ax_acc.set_xlim(0, 100)
+        self.ax_acc.set_ylim(0, 1.02)
 
     def _rebuild(self, state: ComparisonState) -> None:
         for s in self.series:
@@ -128,8 +145,8 @@ class LossAccuracyFigure:
                 label = tr("{name} (mean of {n} seeds)").format(name=label, n=seeds)
             if state.diverged(v):
                 label = tr("{name} — diverged").format(name=label)
-            s.smooth.set_label(label)
-        style_legend(self.ax_loss, self.colors, loc="upper right")
+            s.smooth.set_label(label if not self.empty else "_nolegend_")
+        style_legend(self.ax_loss, self.colors, loc="upper right")  # none before the first run
 
     def update(self, state: ComparisonState) -> None:
         """Point every artist at ``state``'s histories and rescale."""
@@ -166,6 +183,11 @@ class LossAccuracyFigure:
             s.acc.set_data(ax_x, ax_y)
             s.acc_band = set_band(self.ax_acc, s.acc_band, ax_x, ax_y, ax_spread, s.color,
                                   multi)
+        self.empty = length == 0
+        if self.empty:
+            self._show_empty()
+            self.retranslate()
+            return
         self.ax_loss.relim()
         self.ax_loss.autoscale_view()
         if tops:

@@ -20,7 +20,7 @@ from numpy.typing import NDArray
 
 from nn.landscapes import Landscape
 from workbench.core.i18n import tr
-from workbench.plots.train.training import style_axes
+from workbench.ui.mpl_style import style_axes
 
 GRID = 240  # contour grid resolution per axis
 MARKER_STEPS = 120  # paths up to this many steps show a dot per step (the book's 'o-')
@@ -116,9 +116,11 @@ class PathsFigure:
     def __init__(self, fig: Figure, colors: dict[str, str]) -> None:
         self.fig, self.colors = fig, colors
         fig.set_facecolor(colors["window"])
-        self.ax = fig.add_axes((0.085, 0.11, 0.48, 0.77))
-        self.cax = fig.add_axes((0.575, 0.11, 0.012, 0.77))
-        self.ax_loss = fig.add_axes((0.715, 0.11, 0.27, 0.77))
+        fig.set_layout_engine("constrained", h_pad=0.03, w_pad=0.03)  # room for every text
+        grid = fig.add_gridspec(1, 3, width_ratios=(40, 1, 23))
+        self.ax = fig.add_subplot(grid[0, 0])
+        self.cax = fig.add_subplot(grid[0, 1])
+        self.ax_loss = fig.add_subplot(grid[0, 2])
         for ax in (self.ax, self.ax_loss):
             style_axes(ax, colors)
         self.ax.grid(False)

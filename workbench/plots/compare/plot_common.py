@@ -14,11 +14,9 @@ from matplotlib.collections import PolyCollection
 from numpy.typing import NDArray
 
 from nn.training import History
-from workbench.plots.train.training import style_axes
 
 MAX_RAW_POINTS = 4000  # faint raw loss lines are decimated beyond this many points
-__all__ = ["MAX_RAW_POINTS", "epoch_statistics", "grid_shape", "set_band", "stride",
-           "style_axes", "style_legend"]
+__all__ = ["MAX_RAW_POINTS", "epoch_statistics", "grid_shape", "set_band", "stride"]
 
 
 def stride(n: int) -> int:
@@ -71,22 +69,6 @@ def set_band(ax: Axes, old: PolyCollection | None, x: NDArray, mean: NDArray, sp
     ok = np.isfinite(lo) & np.isfinite(hi)
     return ax.fill_between(x, np.where(ok, lo, np.nan), np.where(ok, hi, np.nan), color=color,
                            alpha=alpha, linewidth=0)
-
-
-def style_legend(ax: Axes, colors: dict[str, str], **kwargs) -> None:
-    """A small legend in the window's colours (light or dark theme); none if nothing is
-    labelled."""
-    handles, labels = ax.get_legend_handles_labels()
-    if not handles:
-        legend = ax.get_legend()
-        if legend is not None:
-            legend.remove()
-        return
-    legend = ax.legend(fontsize=8, framealpha=0.7, **kwargs)
-    legend.get_frame().set_facecolor(colors["face"])
-    legend.get_frame().set_edgecolor(colors["grid"])
-    for text in legend.get_texts():
-        text.set_color(colors["text"])
 
 
 def grid_shape(count: int, max_cols: int = 4) -> tuple[int, int]:

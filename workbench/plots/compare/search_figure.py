@@ -14,8 +14,8 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import LogLocator, NullFormatter
 
 from workbench.core.i18n import tr
-from workbench.plots.compare.plot_common import style_axes, style_legend
 from workbench.state.compare.views import SearchState
+from workbench.ui.mpl_style import style_axes, style_legend
 from workbench.ui.theme import SERIES
 
 
@@ -71,8 +71,8 @@ class SearchFigure:
     def _rebuild(self, names: Sequence[str], bounds: dict[str, tuple[float, float]],
                  count: int, epochs: int) -> None:
         self.fig.clear()
-        outer = self.fig.add_gridspec(1, 2, width_ratios=(1, 2.1), left=0.07, right=0.99,
-                                      bottom=0.1, top=0.87, wspace=0.16)
+        self.fig.set_layout_engine("constrained", h_pad=0.03, w_pad=0.03)
+        outer = self.fig.add_gridspec(1, 2, width_ratios=(1, 2.1))
         left = outer[0].subgridspec(len(names), 1, hspace=0.45)
         self.scatter_axes, self.points = {}, {}
         for i, name in enumerate(names):
@@ -109,7 +109,7 @@ class SearchFigure:
     def retranslate(self) -> None:
         for name, ax in self.scatter_axes.items():
             ax.set_xlabel(param_title(name), fontsize=8)
-            ax.set_ylabel(tr("validation accuracy"), fontsize=8)
+            ax.set_ylabel(tr("accuracy"), fontsize=8)  # the title says which: validation
             for line, label in zip(self.points[name], (tr("trial"), tr("diverged"), tr("best")),
                                    strict=True):
                 line.set_label(label if len(line.get_xdata()) else "_nolegend_")
@@ -119,8 +119,7 @@ class SearchFigure:
             first.set_title(tr("Validation accuracy by setting"), fontsize=9,
                             color=self.colors["text"])
         self.fig.suptitle(tr("Best trials: validation (solid) and training (dashed) "
-                             "accuracy"), fontsize=9.5, x=0.385, y=0.985, ha="left",
-                          color=self.colors["text"])
+                             "accuracy"), fontsize=9.5, color=self.colors["text"])
         self._title_panels()
 
     def _title_panels(self) -> None:

@@ -14,8 +14,8 @@ from workbench.plots.inspect.figure_common import (
     FigurePlot,
     prepare_axes,
     series_color,
-    style_colorbar,
 )
+from workbench.ui.mpl_style import style_colorbar
 
 
 class ConfusionFigure(FigurePlot):

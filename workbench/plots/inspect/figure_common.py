@@ -4,7 +4,6 @@ axes, colour bar and legend styling, mosaic gaps, the series colours."""
 from __future__ import annotations
 
 import math
-from typing import Any
 
 import matplotlib.colors
 import numpy as np
@@ -12,8 +11,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from workbench.plots.train.training import style_axes
 from workbench.ui import theme
+from workbench.ui.mpl_style import restyle_figure, style_axes
 
 
 class FigurePlot:
@@ -32,7 +31,7 @@ class FigurePlot:
     def restyle(self, colors: dict[str, str]) -> None:
         """New light/dark colours: recolour what is drawn and rebuild at the next ``show``."""
         self.colors = colors
-        theme.restyle_figure(self.fig, colors)
+        restyle_figure(self.fig, colors)
         self._layout = None
 
 
@@ -66,20 +65,6 @@ def cover_empty_slots(ax: Axes, count: int, cols: int, tile: tuple[int, int], pa
     height = rows * (h + pad) - pad - 0.5 - y0
     ax.add_patch(Rectangle((x0, y0), width, height, facecolor=color, edgecolor="none",
                            zorder=3))
-
-
-def style_colorbar(cbar, colors: dict[str, str], label: str) -> None:
-    cbar.set_label(label, color=colors["text"], fontsize=8)
-    cbar.ax.tick_params(colors=colors["text"], labelsize=7)
-    cbar.outline.set_edgecolor(colors["text"])
-    cbar.outline.set_alpha(0.4)
-
-
-def style_legend(ax: Axes, colors: dict[str, str], **kwargs: Any) -> None:
-    legend = ax.legend(fontsize=7, framealpha=0.7, **kwargs)
-    legend.get_frame().set_facecolor(colors["face"])
-    for text in legend.get_texts():
-        text.set_color(colors["text"])
 
 
 def series_color(i: int) -> str:

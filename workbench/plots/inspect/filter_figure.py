@@ -15,8 +15,8 @@ from workbench.plots.inspect.figure_common import (
     cover_empty_slots,
     gap_color,
     prepare_axes,
-    style_colorbar,
 )
+from workbench.ui.mpl_style import style_colorbar
 from workbench.ui.theme import SERIES
 
 SIGNED, STRETCHED = "signed", "stretched"

@@ -12,8 +12,8 @@ from workbench.plots.inspect.figure_common import (
     FigurePlot,
     prepare_axes,
     series_color,
-    style_legend,
 )
+from workbench.ui.mpl_style import style_legend
 
 GOOD, FAIR = 1e-7, 1e-4  # float64 relative errors: excellent below GOOD, suspicious above FAIR
 
@@ -76,7 +76,7 @@ class GradCheckFigure(FigurePlot):
         ax.set_xticks(x, labels=names, rotation=45 if len(names) > 6 else 0, ha="right"
                       if len(names) > 6 else "center", fontsize=7)
         ax.set_ylim(min(errors.min(), GOOD) / 10, max(errors.max(), FAIR) * 10)
-        style_legend(ax, colors, loc="upper left")
+        style_legend(ax, colors, fontsize=7, loc="upper left")
 
         ax = self.ax_time
         values = [result.backprop_seconds, result.numerical_seconds,

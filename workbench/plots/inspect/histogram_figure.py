@@ -15,9 +15,9 @@ from workbench.plots.inspect.figure_common import (
     FigurePlot,
     prepare_axes,
     series_color,
-    style_legend,
 )
 from workbench.state.inspect.records import StatsHistory
+from workbench.ui.mpl_style import style_legend
 
 MAX_COLS = 5  # the book shows five layers side by side
 
@@ -115,7 +115,7 @@ class HistogramFigure(FigurePlot):
             ax.ticklabel_format(axis="x", style="sci", scilimits=(-3, 4))
             self.axes.append(ax)
         if any(o is not None for o in self.outlines):
-            style_legend(self.axes[0], self.colors, loc="upper right")
+            style_legend(self.axes[0], self.colors, fontsize=7, loc="upper right")
         self.fig.subplots_adjust(left=0.07, right=0.98, top=0.88 if rows == 1 else 0.91,
                                  bottom=0.12 if rows == 1 else 0.08, wspace=0.3,
                                  hspace=0.65)
@@ -176,7 +176,8 @@ class DynamicsFigure(FigurePlot):
             ax.relim()
             ax.autoscale_view()
             if series:
-                style_legend(ax, self.colors, loc="best", ncol=2 if len(series) > 4 else 1)
+                style_legend(ax, self.colors, fontsize=7, loc="best",
+                             ncol=2 if len(series) > 4 else 1)
         self.ax_dead.set_ylim(-0.02, 1.02)
 
     def clear(self) -> None:

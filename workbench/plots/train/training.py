@@ -15,6 +15,7 @@ from nn.compare import smoothed
 from nn.training import History
 from workbench.core.i18n import tr
 from workbench.plots.legend import LegendEntry, entry_for
+from workbench.ui.mpl_style import style_axes
 from workbench.ui.theme import SERIES, line_colors, plot_colors
 
 MAX_RAW_POINTS = 800  # the faint raw loss line is decimated beyond this (> 1 per pixel)
@@ -23,19 +24,6 @@ MAX_RAW_POINTS = 800  # the faint raw loss line is decimated beyond this (> 1 pe
 def smoothing_window(n: int) -> int:
     """A window that follows the curve's length: 10 for short runs, ~2 % of long ones."""
     return int(min(200, max(10, n // 50)))
-
-
-def style_axes(ax, colors: dict[str, str]) -> None:
-    """Apply the window's colours (light or dark theme) to an axes."""
-    ax.set_facecolor(colors["face"])
-    for spine in ax.spines.values():
-        spine.set_color(colors["text"])
-        spine.set_alpha(0.4)
-    ax.tick_params(colors=colors["text"], labelsize=8)
-    ax.xaxis.label.set_color(colors["text"])
-    ax.yaxis.label.set_color(colors["text"])
-    ax.title.set_color(colors["text"])
-    ax.grid(True, color=colors["grid"], linewidth=0.6)
 
 
 class TrainingFigure:

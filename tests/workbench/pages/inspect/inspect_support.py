@@ -68,4 +68,4 @@ def make_page(qtbot, context: AppContext, tab: int | None = None):
 
 def idle(view) -> bool:
     """True once ``view`` has no job running or pending."""
-    return not view.jobs.running and not view._rerun and not view._stale
+    return not view.jobs.running and not view._rerun and not view.stale

@@ -1,37 +1,10 @@
-"""Helpers shared by the builder's widgets: safe listening to Qt-free signals, drawn icons."""
+"""Drawn icons shared by the builder's widgets."""
 
 from __future__ import annotations
 
-import weakref
-from collections.abc import Callable
-from typing import Any
-
-import shiboken6
-from PySide6.QtCore import QObject, QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QWidget
-
-from workbench.core.observable import Signal
-
-
-def listen(signal: Signal, owner: QObject, method: str) -> Callable[..., Any]:
-    """Connect ``signal`` to ``owner.<method>`` without keeping ``owner`` alive.
-
-    The connection ends when ``owner`` is destroyed, so a state object that outlives its widget
-    never calls into a deleted C++ object.
-    """
-    ref = weakref.ref(owner)
-
-    def forward(*args: Any) -> None:
-        obj = ref()
-        if obj is None or not shiboken6.isValid(obj):
-            signal.disconnect(forward)
-            return
-        getattr(obj, method)(*args)
-
-    signal.connect(forward)
-    owner.destroyed.connect(lambda *_: signal.disconnect(forward))
-    return forward
 
 
 # ------------------------------------------------------------------------------------- icons

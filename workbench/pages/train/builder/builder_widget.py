@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from workbench.core import i18n
 from workbench.core.i18n import plural, tr, tr_dynamic
 from workbench.pages.train.builder import catalog
-from workbench.pages.train.builder._support import dot_icon, line_icon, listen
+from workbench.pages.train.builder._support import dot_icon, line_icon
 from workbench.pages.train.builder.layer_list import (
     CATEGORY_COLORS,
     LayerListView,
@@ -39,6 +39,8 @@ from workbench.pages.train.builder.property_panel import PropertyPanel
 from workbench.state.builder import BuilderState, Validation
 from workbench.ui import theme
 from workbench.ui.common import ErrorLabel
+from workbench.ui.fields import muted_label
+from workbench.ui.view import connect_weak
 
 
 class BuilderWidget(QWidget):
@@ -63,8 +65,8 @@ class BuilderWidget(QWidget):
         self._seen: list[dict[str, Any]] = []
         self._build_ui()
         self._build_actions()
-        listen(state.changed, self, "_on_state_changed")
-        listen(i18n.language_changed, self, "retranslate")
+        connect_weak(state.changed, self._on_state_changed)
+        connect_weak(i18n.language_changed, self.retranslate)
         self.retranslate()
 
     # ------------------------------------------------------------------------------ public
@@ -142,8 +144,8 @@ class BuilderWidget(QWidget):
         self.summary_label = QLabel()
         self.summary_label.setWordWrap(True)
         self.footer_error = ErrorLabel()
-        self.step_note = _muted_label()
-        self.init_label = _muted_label()
+        self.step_note = muted_label()
+        self.init_label = muted_label()
 
         self.settings_heading = _heading()
         self.properties = PropertyPanel(self._state)
@@ -358,8 +360,6 @@ class BuilderWidget(QWidget):
                                   "since Step has no gradient (ch. 3.2)."))
         self.init_label.setText(tr("Default weight init: {init} — set in the training "
                                    "settings (ch. 6.2)").format(init=self._state.init))
-        for label in (self.step_note, self.init_label):
-            label.setStyleSheet(f"color: {theme.muted_color()};")
 
     def _selection_changed(self, row: int) -> None:
         sel = self.selected_index()
@@ -393,12 +393,6 @@ def _heading() -> QLabel:
     font = QFont(label.font())
     font.setBold(True)
     label.setFont(font)
-    return label
-
-
-def _muted_label() -> QLabel:
-    label = QLabel()
-    label.setWordWrap(True)
     return label
 
 

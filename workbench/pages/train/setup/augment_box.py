@@ -19,8 +19,9 @@ from workbench.core import i18n
 from workbench.core.i18n import tr
 from workbench.state.setup import DEFAULT_AUGMENT, TrainingSetup
 from workbench.ui.common import ErrorLabel
-from workbench.ui.fields import apply, connect_weak, make_form
+from workbench.ui.fields import apply, make_form
 from workbench.ui.spin_boxes import BoundedDoubleSpinBox, BoundedSpinBox
+from workbench.ui.view import connect_weak
 
 
 def _spin(low: float, high: float, step: float, decimals: int) -> QDoubleSpinBox:

@@ -29,8 +29,9 @@ from workbench.shell.download_dialog import DownloadDialog
 from workbench.state.setup import TrainingSetup
 from workbench.ui import theme
 from workbench.ui.common import ErrorLabel
-from workbench.ui.fields import ElidedLabel, apply, connect_weak, make_form
+from workbench.ui.fields import ElidedLabel, apply, make_form
 from workbench.ui.spin_boxes import BoundedDoubleSpinBox, BoundedSpinBox
+from workbench.ui.view import connect_weak
 
 IDX_NAMES = tuple(nn.datasets.IDX_SETS)  # "mnist", "fashion-mnist": read from a folder
 _SIZE_MB = {name: sum(f.size for f in s.files) / 1e6 for name, s in nn.datasets.IDX_SETS.items()}

@@ -16,16 +16,9 @@ from workbench.core import i18n
 from workbench.core.i18n import plural, tr
 from workbench.state.setup import TrainingSetup
 from workbench.ui.common import ErrorLabel
-from workbench.ui.fields import (
-    Expander,
-    NumberBox,
-    apply,
-    connect_weak,
-    format_number,
-    make_form,
-    muted_label,
-)
+from workbench.ui.fields import Expander, NumberBox, apply, format_number, make_form, muted_label
 from workbench.ui.spin_boxes import BoundedSpinBox
+from workbench.ui.view import connect_weak
 
 OPTIMIZERS = tuple(nn.optimizers.RULES)
 #: Rule settings other than lr and eps, in display order.

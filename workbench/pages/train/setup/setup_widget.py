@@ -19,7 +19,8 @@ from workbench.pages.train.setup.optimizer_panel import OptimizerPanel
 from workbench.pages.train.setup.training_panel import TrainingPanel
 from workbench.state.setup import TrainingSetup
 from workbench.ui.common import ErrorLabel
-from workbench.ui.fields import NumberBox, connect_weak, muted_label
+from workbench.ui.fields import NumberBox, muted_label
+from workbench.ui.view import connect_weak
 
 
 class SetupWidget(QWidget):

@@ -15,8 +15,9 @@ from workbench.core import i18n
 from workbench.core.i18n import tr
 from workbench.state.setup import TrainingSetup
 from workbench.ui.common import ErrorLabel
-from workbench.ui.fields import Expander, apply, connect_weak, make_form
+from workbench.ui.fields import Expander, apply, make_form
 from workbench.ui.spin_boxes import BoundedSpinBox
+from workbench.ui.view import connect_weak
 
 INITIALIZERS = nn.initializers.NAMES
 DTYPES = ("float32", "float64")
