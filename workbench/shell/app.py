@@ -13,6 +13,8 @@ from nn.runtime import share_malloc_arena
 from workbench.core import i18n
 from workbench.core.desktop_entry import APP_ID
 from workbench.core.resources_locator import resource_path
+from workbench.shell import startup_probe
+from workbench.shell.lazy import when_exposed
 from workbench.ui import fonts, theme
 
 APP_NAME = "Neural Network Workbench"
@@ -30,8 +32,9 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setWindowIcon(QIcon(str(resource_path("icons", "app.svg"))))
     app.setAttribute(Qt.ApplicationAttribute.AA_DontShowIconsInMenus, False)
     settings = QSettings()
-    fonts.configure()  # a CJK fallback font for Matplotlib, whatever the language
-    i18n.language_changed.connect(fonts.configure)
+    # A CJK fallback font for Matplotlib, whatever the language: set before the first figure
+    # (by PlotCanvas; Matplotlib loads only then) and again after a language change.
+    i18n.language_changed.connect(fonts.configure_if_loaded)
     i18n.language_changed.connect(install_qt_translations)
     language = settings.value("language") or i18n.system_language(QLocale.system().name())
     i18n.set_language(str(language))
@@ -78,7 +81,9 @@ def run_app(argv: list[str] | None = None) -> int:
     app = create_application(argv)
     from workbench.shell.main_window import MainWindow
 
-    window = MainWindow()
+    window = MainWindow(defer_pages=True)  # the pages are built once the window is shown
     install_excepthook(lambda: window)
     window.show()
+    when_exposed(window, window.fill_pages)
+    startup_probe.watch_if_asked(window)  # benchmarks/bench_startup.py's measuring hook
     return app.exec()

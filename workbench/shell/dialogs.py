@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
 
 import nn
 from workbench.core.i18n import tr, tr_dynamic, tr_noop
-from workbench.pages.inspect.page import FEATURE_MAPS, FILTERS, GRADCHECK, HISTOGRAMS, MISTAKES
 
 #: (concept, chapter, (page, view)) rows of Help → Book chapters; the concept and chapter are
 #: translated; double-clicking a row opens the page and view (demo, tab) where it is tried.
@@ -65,9 +64,8 @@ _VIEW_NAMES = {
     "search": tr_noop("Hyperparameter search (6.5)"), "model": tr_noop("Model"),
     "data": tr_noop("Data && training"),
 }
-#: Inspect's tabs by name, and the Build & Train page's tabs.
-_INSPECT_TABS = {"filters": FILTERS, "feature_maps": FEATURE_MAPS, "histograms": HISTOGRAMS,
-                 "mistakes": MISTAKES, "gradcheck": GRADCHECK}
+#: The Build & Train page's tabs (Inspect's come from its module, imported only when needed:
+#: this module is loaded before the window opens, Inspect and Matplotlib after).
 _TRAIN_TABS = {"model": 0, "data": 1}
 
 
@@ -88,7 +86,12 @@ def open_destination(window, page: str, view: str) -> None:
     elif page == "compare":
         widget.show_key(view)
     elif page == "inspect":
-        widget.tabs.setCurrentIndex(_INSPECT_TABS[view])
+        from workbench.pages.inspect import page as inspect_page
+
+        tabs = {"filters": inspect_page.FILTERS, "feature_maps": inspect_page.FEATURE_MAPS,
+                "histograms": inspect_page.HISTOGRAMS, "mistakes": inspect_page.MISTAKES,
+                "gradcheck": inspect_page.GRADCHECK}
+        widget.tabs.setCurrentIndex(tabs[view])
     elif page == "train":
         widget.tabs.setCurrentIndex(_TRAIN_TABS[view])
 

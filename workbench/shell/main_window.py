@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
+from PySide6.QtCore import QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -23,25 +21,28 @@ from workbench.core.i18n import (
     LANGUAGES,
     current_language,
     language_changed,
-    set_language,
     tr,
-    tr_noop,
 )
 from workbench.core.resources_locator import resource_path
-from workbench.core.restore import BUILDER_KEY, SETUP_KEY, read_remembered
-from workbench.pages.inspect import InspectPage
-from workbench.pages.train.page import TrainPage
 from workbench.shell import dialogs, file_actions
 from workbench.shell.context import AppContext
 from workbench.shell.lazy import LazyPage, PageSlot
 from workbench.shell.window_files import FileMenuMixin
+from workbench.shell.window_settings import WindowSettingsMixin
 from workbench.state import BuilderState, TrainingSetup
-from workbench.ui.theme import THEMES, apply_theme
+from workbench.ui.theme import THEMES
 from workbench.ui.view import View
 
 
-class MainWindow(FileMenuMixin, QMainWindow):
-    def __init__(self, settings: QSettings | None = None) -> None:
+class MainWindow(WindowSettingsMixin, FileMenuMixin, QMainWindow):
+    """``defer_pages=True`` (the app): the window opens with its sidebar, menus and status bar,
+    and :meth:`fill_pages` builds the pages once it is on the screen — Matplotlib and the
+    pages' modules load after the window is shown. By default (tests, the self-test) the
+    constructor fills it at once."""
+
+    pagesReady = Signal()  # noqa: N815 (Qt naming) — the start pages are built
+
+    def __init__(self, settings: QSettings | None = None, *, defer_pages: bool = False) -> None:
         super().__init__()
         self.settings = settings or QSettings()
         self.recent = file_actions.RecentFiles(self.settings)
@@ -51,26 +52,50 @@ class MainWindow(FileMenuMixin, QMainWindow):
         self._restore_choices()
         self.context = AppContext(self.setup, self, builder=self.builder)
         self.context.pageRequested.connect(self.show_page)
-        self.train_page = TrainPage(self.builder, self.setup, self.context)
         self.pages: list[tuple[str, View | PageSlot]] = []
+        self._filled = False
+        self._train = None  # the Train page once built (TrainPage)
         self._build_ui()
-        self.add_page("train", self.train_page, "train.svg")
-        # Inspect is built now: it registers live-training probes before the first run.
-        self.add_page("inspect", InspectPage(self.context), "inspect.svg")
+        self.add_page("train", LazyPage("workbench.pages.train.page", "TrainPage",
+                                        (self.builder, self.setup, self.context)), "train.svg")
+        self.add_page("inspect", LazyPage("workbench.pages.inspect", "InspectPage"),
+                      "inspect.svg")
         self.add_page("draw", LazyPage("workbench.pages.draw", "DrawPage"), "draw.svg")
         self.add_page("compare", LazyPage("workbench.pages.compare", "ComparePage"), "compare.svg")
         self.add_page("fundamentals", LazyPage("workbench.pages.fundamentals", "FundamentalsPage"),
                       "fundamentals.svg")
         self._build_actions()
         self._build_menus()
-        self.train_page.statusChanged.connect(self._update_status)
-        self.train_page.notice.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.builder.changed.connect(self._update_edit_actions)
         language_changed.connect(self.retranslate)
         self.retranslate()
         self._restore_geometry()
-        self._update_edit_actions()
+        if not defer_pages:
+            self.fill_pages()
+
+    def fill_pages(self) -> None:
+        """Build Train, Inspect (it registers live-training probes before the first run) and
+        the remembered page; once."""
+        if self._filled:
+            return
+        self._filled = True
+        self.train_page  # noqa: B018 — builds and wires it
+        self.page("inspect")
+        self._show_row(self.sidebar.currentRow())
+        self._update_status()
         self.take_baseline()
+        self.pagesReady.emit()
+
+    @property
+    def train_page(self):
+        """The Build & Train page (built on first use; :class:`~workbench.pages.train.page.
+        TrainPage`)."""
+        if self._train is None:
+            page = self.page("train")
+            page.statusChanged.connect(self._update_status)
+            page.notice.connect(lambda text: self.statusBar().showMessage(text, 8000))
+            self._train = page
+        return self._train
 
     # ------------------------------------------------------------------------------ layout
     def _build_ui(self) -> None:
@@ -109,7 +134,7 @@ class MainWindow(FileMenuMixin, QMainWindow):
 
     def _show_row(self, row: int) -> None:
         widget = self.stack.widget(row)
-        if isinstance(widget, PageSlot):
+        if isinstance(widget, PageSlot) and self._filled:
             widget.ensure_built()
         self.stack.setCurrentIndex(row)
 
@@ -135,7 +160,6 @@ class MainWindow(FileMenuMixin, QMainWindow):
         return action
 
     def _build_actions(self) -> None:
-        p = self.train_page
         self.a_new = self._action(self.new_session, QKeySequence.StandardKey.New)
         self.a_open = self._action(self.open_session_dialog, QKeySequence.StandardKey.Open)
         self.a_save = self._action(self.save_session, QKeySequence.StandardKey.Save)
@@ -148,10 +172,10 @@ class MainWindow(FileMenuMixin, QMainWindow):
         self.a_quit = self._action(self.close, QKeySequence.StandardKey.Quit)
         self.a_undo = self._action(self.builder.undo, QKeySequence.StandardKey.Undo)
         self.a_redo = self._action(self.builder.redo, QKeySequence.StandardKey.Redo)
-        self.a_train = self._action(p.start_training, "Ctrl+Return")
-        self.a_pause = self._action(p.pause_button.toggle, "Ctrl+P")
-        self.a_stop = self._action(p.controller.stop, "Ctrl+.")
-        self.a_more = self._action(p.continue_training, "Ctrl+E")
+        self.a_train = self._action(lambda: self.train_page.start_training(), "Ctrl+Return")
+        self.a_pause = self._action(lambda: self.train_page.pause_button.toggle(), "Ctrl+P")
+        self.a_stop = self._action(lambda: self.train_page.controller.stop(), "Ctrl+.")
+        self.a_more = self._action(lambda: self.train_page.continue_training(), "Ctrl+E")
         self.a_shortcuts = self._action(lambda: dialogs.shortcuts(self), "F1")
         self.a_chapters = self._action(lambda: dialogs.chapters(
             self, lambda page, view: dialogs.open_destination(self, page, view)))
@@ -288,14 +312,19 @@ class MainWindow(FileMenuMixin, QMainWindow):
 
     def _update_edit_actions(self) -> None:
         b = self.builder
-        self.a_undo.setEnabled(b.can_undo and not self.train_page.controller.running)
-        self.a_redo.setEnabled(b.can_redo and not self.train_page.controller.running)
+        running = self._train is not None and self._train.controller.running
+        self.a_undo.setEnabled(b.can_undo and not running)
+        self.a_redo.setEnabled(b.can_redo and not running)
         if b.can_undo:
             self.a_undo.setText(tr("&Undo — {edit}").format(edit=b.undo_text))
         if b.can_redo:
             self.a_redo.setText(tr("&Redo — {edit}").format(edit=b.redo_text))
 
     def _update_status(self) -> None:
+        if self._train is None:  # the pages come right after the window is shown
+            for action in (self.a_train, self.a_pause, self.a_stop, self.a_more):
+                action.setEnabled(False)
+            return
         page = self.train_page
         self.status_text.setText(page.status_text())
         self.status_progress.setRange(page.progress.minimum(), page.progress.maximum())
@@ -321,66 +350,6 @@ class MainWindow(FileMenuMixin, QMainWindow):
             self.m_recent.addSeparator()
             self.m_recent.addAction(tr("Clear list"), self.recent.clear)
 
-    # ----------------------------------------------------------------------------- settings
-    def _start_dir(self) -> str:
-        return str(self.settings.value("lastDir", str(Path.home())))
-
-    def change_theme(self, name: str) -> None:
-        apply_theme(name)
-        self.settings.setValue("theme", name)
-        for n, action in self.theme_actions.items():
-            action.setChecked(n == name)
-
-    def change_language(self, code: str) -> None:
-        set_language(code)
-        self.settings.setValue("language", code)
-        for c, action in self.language_actions.items():
-            action.setChecked(c == code)
-
-    def _restore_choices(self) -> None:
-        """The model and set-up remembered at the last close, each checked whole first
-        (:mod:`workbench.core.restore`); an invalid one is replaced by the defaults, and
-        :attr:`restore_notice` says so in one line."""
-        remembered = read_remembered(self.settings.value(BUILDER_KEY),
-                                     self.settings.value(SETUP_KEY))
-        problems = list(remembered.problems)
-        if remembered.setup is not None:
-            try:
-                self.setup.load_dict(remembered.setup)
-            except ValueError as exc:
-                problems.append(("setup", str(exc)))
-        if remembered.builder is not None:
-            self.builder.load_dict(remembered.builder, label=tr_noop("Restore"))
-            self.builder._undo.clear()
-        self.restore_notice, self._notice_shown = "", False
-        if problems:
-            what = {"model": tr("the remembered model"),
-                    "setup": tr("the remembered data and training settings")}
-            self.restore_notice = tr("Could not restore {what} ({reason}); started with the "
-                                     "defaults.").format(
-                what=tr(" and ").join(what[part] for part, _ in problems),
-                reason=problems[0][1])
-            print(f"nn-workbench: {self.restore_notice}", file=sys.stderr)
-
-    def _restore_geometry(self) -> None:
-        geometry = self.settings.value("geometry")
-        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1360, 860)
-        page = self.settings.value("page")
-        if isinstance(page, str):
-            self.show_page(page)
-
-    def save_settings(self) -> None:
-        self.settings.setValue("geometry", self.saveGeometry())
-        self.settings.setValue(SETUP_KEY, json.dumps(self.setup.to_dict()))
-        self.settings.setValue(BUILDER_KEY, json.dumps(self.builder.to_dict()))
-        row = self.sidebar.currentRow()
-        if 0 <= row < len(self.pages):
-            self.settings.setValue("page", self.pages[row][0])
-        self.settings.sync()
-
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 — Qt override
         super().showEvent(event)
         if self.restore_notice and not self._notice_shown:  # once the status bar is visible
@@ -388,6 +357,9 @@ class MainWindow(FileMenuMixin, QMainWindow):
             self.statusBar().showMessage(self.restore_notice, 30000)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 — Qt override
+        if not self._filled:  # closed before the pages were built: nothing to save or stop
+            event.accept()
+            return
         if not self.confirm_discard(tr("Save the session before closing?"), closing=True):
             event.ignore()
             return

@@ -1,8 +1,9 @@
 """A CJK font for Matplotlib, so Chinese titles and labels never show missing-glyph boxes.
 
-Qt finds CJK fonts through the system (fontconfig) by itself; Matplotlib does not. At start
-:func:`configure` looks for an installed CJK family (Noto Sans CJK, Source Han Sans, WenQuanYi,
-Microsoft YaHei, PingFang, …) and makes it a fallback behind DejaVu Sans: Latin letters, digits
+Qt finds CJK fonts through the system (fontconfig) by itself; Matplotlib does not. Before the
+first figure (:class:`~workbench.ui.plot_canvas.PlotCanvas` calls it), :func:`configure` looks
+for an installed CJK family (Noto Sans CJK, Source Han Sans, WenQuanYi, Microsoft YaHei,
+PingFang, …) and makes it a fallback behind DejaVu Sans: Latin letters, digits
 and the minus sign keep DejaVu's shapes, and each glyph DejaVu lacks comes from the CJK font
 (Matplotlib ≥ 3.6 falls back glyph by glyph across the *families* of ``font.family``, so the
 family goes there as well as into ``font.sans-serif``). It is set whatever the language, because a
@@ -16,9 +17,8 @@ Without a CJK font a warning is logged once and Chinese shows as boxes; Debian/U
 from __future__ import annotations
 
 import logging
+import sys
 from pathlib import Path
-
-from matplotlib import font_manager, rcParams
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,13 @@ PACKAGE_HINT = ("install a CJK font, e.g. Debian/Ubuntu 'fonts-noto-cjk' or Fedo
 _state: dict[str, object] = {"family": None, "searched": False, "warned": False}
 
 
+# Matplotlib is imported inside the functions: importing this module must not load it (the
+# app opens its window before Matplotlib is needed).
+
+
 def _installed() -> set[str]:
+    from matplotlib import font_manager
+
     return {entry.name for entry in font_manager.fontManager.ttflist}
 
 
@@ -50,6 +56,8 @@ def _pick(names: set[str]) -> str | None:
 
 def _scan_system_fonts() -> None:
     """Add CJK font files Matplotlib's cached font list does not know yet."""
+    from matplotlib import font_manager
+
     known = {Path(entry.fname).name for entry in font_manager.fontManager.ttflist}
     for path in font_manager.findSystemFonts():
         name = Path(path).name
@@ -77,6 +85,8 @@ def configure() -> str | None:
 
     Returns the family used, or ``None`` (after logging one warning) when there is none.
     """
+    from matplotlib import rcParams
+
     family = cjk_family()
     if family is None:
         if not _state["warned"]:
@@ -92,3 +102,10 @@ def configure() -> str | None:
     if family not in families:
         rcParams["font.family"] = [*families, family]
     return family
+
+
+def configure_if_loaded() -> None:
+    """:func:`configure` if Matplotlib is already in use (after a language change), without
+    loading it otherwise (the first figure configures it)."""
+    if "matplotlib" in sys.modules:
+        configure()
